@@ -1,0 +1,30 @@
+"""The `chatlog-tray` command: arguments and logging first, then headless or the tray app.
+
+Nothing here imports Qt, so `--headless` runs on machines without a display or Qt libraries.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from server.cli import parse_args
+from server.logging_setup import register_secret, setup_logging
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args, config = parse_args(argv)
+    if config.token is not None:
+        register_secret(config.token.get_secret_value())
+    setup_logging(args.log_level)
+    if args.headless:
+        from server.headless import run
+
+        return run(config)
+    from desktop.app import run_desktop
+
+    return run_desktop(args, config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

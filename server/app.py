@@ -1,0 +1,192 @@
+"""The composition root of the server: builds every part from a ServerConfig and routes HTTP.
+
+The MCP hot paths (`/mcp`, `/sse`, `/message`, `/messages`) are plain ASGI handlers in front of
+Quart, because routing a POST through Quart costs about as much CPU as the whole MCP request;
+everything else (health, the HTTP API) is a normal Quart app behind the same security gate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from quart import Blueprint
+
+from server import asgi
+from server.config import ServerConfig
+from server.mcp import jsonrpc
+from server.mcp.dispatch import Dispatcher
+from server.mcp.features import PromptRegistry, ResourceRegistry
+from server.mcp.service import McpService
+from server.mcp.sessions import SessionRegistry
+from server.mcp.tools import Tool, ToolRegistry
+from server.mcp.tools.current_time import CURRENT_TIME
+from server.mcp.transports.common import rpc_error_body
+from server.mcp.transports.sse import SseTransport
+from server.mcp.transports.streamable_http import StreamableHttpTransport
+from server.security import SecurityPolicy
+from server.web.app import create_web_app
+from server.workqueue import WorkQueue
+
+logger = logging.getLogger(__name__)
+
+MCP_PATHS = frozenset({"/mcp", "/mcp/", "/sse", "/message", "/messages", "/messages/"})
+
+
+@dataclass
+class Extensions:
+    """What the data layer (and test fixtures) add to the core server."""
+
+    tools: list[Tool] = field(default_factory=list)
+    resources: ResourceRegistry | None = None
+    prompts: PromptRegistry | None = None
+    blueprints: list[Blueprint] = field(default_factory=list)
+    health: Callable[[], dict[str, Any]] | None = None
+    # Called once when the application is closed for good (e.g. to close the data store).
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+class Application:
+    """The ASGI application plus handles on its parts (registry, queue) for the UI and tests."""
+
+    def __init__(self, config: ServerConfig, extensions: Extensions | None = None) -> None:
+        extensions = extensions or Extensions()
+        self.config = config
+        self.queue = WorkQueue(config.queue_capacity, config.workers)
+        self.registry = SessionRegistry(self.queue, outbox_limit=_outbox_limit(config))
+        tools = ToolRegistry([CURRENT_TIME, *extensions.tools])
+        self.dispatcher = Dispatcher(tools, extensions.resources, extensions.prompts)
+        self.service = McpService(
+            self.dispatcher, self.queue, self.registry, config.session_idle_timeout
+        )
+        self.sse = SseTransport(
+            self.service, config.ping_interval, config.max_body_bytes, config.body_timeout
+        )
+        self.streamable = StreamableHttpTransport(
+            self.service,
+            config.ping_interval,
+            config.max_body_bytes,
+            config.body_timeout,
+            _outbox_limit(config),
+        )
+        self.security = SecurityPolicy(config)
+        self._health_extra = extensions.health
+        self._closers = extensions.closers
+        self.web = create_web_app(
+            self.registry,
+            self.health,
+            extensions.blueprints,
+            config.max_body_bytes,
+            config.body_timeout,
+        )
+        self._routes: dict[str, asgi.AsgiApp] = {
+            "/mcp": self.streamable,
+            "/mcp/": self.streamable,
+            "/sse": self.sse.open_stream,
+            "/message": self.sse.post_message,
+            "/messages": self.sse.post_message,
+            "/messages/": self.sse.post_message,
+        }
+        # Every running HTTP request's task, so a stop can cancel what will not end by itself.
+        self.request_tasks: set[asyncio.Task[Any]] = set()
+
+    def health(self) -> dict[str, Any]:
+        status: dict[str, Any] = {
+            "status": "ok",
+            "server": self.dispatcher.server_info,
+            "mcp_sessions": len(self.registry),
+            "queue": {
+                "capacity": self.queue.capacity,
+                "waiting": self.queue.waiting,
+                "running": self.queue.running,
+                "workers": self.queue.workers,
+            },
+        }
+        if self._health_extra is not None:
+            status["data"] = self._health_extra()
+        return status
+
+    def start(self) -> None:
+        """Open for business on the running loop (the server controller calls this)."""
+        self.sse.accepting = self.streamable.accepting = True
+        self.service.start()
+
+    async def stop(self) -> None:
+        """Refuse new sessions, end every session (streams end cleanly), cancel all work."""
+        self.sse.accepting = self.streamable.accepting = False
+        await self.service.stop()
+
+    async def close(self) -> None:
+        """Release what the extensions hold (data store connections); call after stop."""
+        for close in self._closers:
+            await close()
+
+    async def __call__(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
+        if scope["type"] != "http":
+            await self.web(scope, receive, send)  # lifespan (and websockets, which 404)
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self.request_tasks.add(task)
+        try:
+            await self._handle_http(scope, receive, send)
+        finally:
+            self.request_tasks.discard(task)  # type: ignore[arg-type]
+
+    async def _handle_http(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
+        path = scope["path"]
+        try:
+            self.security.check(scope)
+        except asgi.HttpError as denied:
+            await self._deny(path, denied, send)
+            return
+        cors = self.security.cors_headers(scope)
+        if scope["method"] == "OPTIONS" and cors:
+            await asgi.respond(send, 204, headers=self.security.preflight_headers(scope))
+            return
+        if cors:
+            send = _with_headers(send, cors)
+        handler = self._routes.get(path)
+        if handler is None:
+            await self.web(scope, receive, send)
+            return
+        try:
+            await handler(scope, receive, send)
+        except asgi.HttpError as error:
+            await asgi.respond(
+                send,
+                error.status,
+                rpc_error_body(jsonrpc.INVALID_REQUEST, error.message),
+                asgi.JSON,
+            )
+        except asgi.ClientDisconnectedError:
+            pass
+
+    async def _deny(self, path: str, denied: asgi.HttpError, send: asgi.Send) -> None:
+        logger.warning("refused %s: %s", path, denied.message)
+        headers = (
+            [(b"www-authenticate", b'Bearer realm="chatlog-tray"')]
+            if (denied.status == 401)
+            else []
+        )
+        if path in MCP_PATHS:
+            body = rpc_error_body(jsonrpc.INVALID_REQUEST, denied.message)
+        else:
+            body = jsonrpc.encode({"error": {"code": denied.status, "message": denied.message}})
+        await asgi.respond(send, denied.status, body, asgi.JSON, headers)
+
+
+def _with_headers(send: asgi.Send, extra: asgi.Headers) -> asgi.Send:
+    async def send_with_headers(message: asgi.Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), *extra]
+        await send(message)
+
+    return send_with_headers
+
+
+def _outbox_limit(config: ServerConfig) -> int:
+    return config.max_pending_bytes

@@ -1,0 +1,73 @@
+"""Server settings: one typed, validated object shared by the CLI, the desktop and the tests."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5030
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for names and addresses that only this computer can reach."""
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class ServerConfig(BaseModel):
+    """Everything the server needs to run; immutable, so a change means a new object."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str = Field(DEFAULT_HOST, description="Interface to listen on (loopback by default).")
+    port: int = Field(DEFAULT_PORT, ge=0, le=65535, description="TCP port; 0 picks a free one.")
+    queue_capacity: int = Field(1000, ge=1, le=1_000_000, description="Requests waiting at most.")
+    workers: int = Field(8, ge=1, le=256, description="Requests processed at the same time.")
+    ping_interval: float = Field(30.0, gt=0, le=3600, description="Seconds between SSE pings.")
+    session_idle_timeout: float = Field(
+        1800.0, gt=0, description="Seconds before an idle Streamable HTTP session expires."
+    )
+    data_dir: Path | None = Field(None, description="WeChat data directory; demo data if unset.")
+    token: SecretStr | None = Field(None, description="Bearer token required on every route.")
+    allow_origins: tuple[str, ...] = Field((), description="Extra browser origins allowed.")
+    conformance_fixtures: bool = False
+    max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
+    body_timeout: float = Field(10.0, gt=0, description="Seconds a request body may take.")
+    max_pending_bytes: int = Field(
+        8 * 1024 * 1024,
+        ge=64 * 1024,
+        description="Bytes buffered per stream before a reader that stopped reading is cut off.",
+    )
+
+    @field_validator("allow_origins")
+    @classmethod
+    def _normalise_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = []
+        for origin in origins:
+            origin = origin.strip().rstrip("/")
+            if origin == "*":
+                raise ValueError("wildcard origins are not allowed; list each origin")
+            if not origin.startswith(("http://", "https://")):
+                raise ValueError(f"origin must start with http:// or https://: {origin!r}")
+            cleaned.append(origin.lower())
+        return tuple(cleaned)
+
+    @field_validator("token")
+    @classmethod
+    def _empty_token_is_none(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and not token.get_secret_value():
+            return None
+        return token
+
+    @property
+    def loopback_only(self) -> bool:
+        return is_loopback_host(self.host)

@@ -1,0 +1,1 @@
+"""MCP over HTTP: JSON-RPC framing, sessions, dispatch, tools and both HTTP transports."""

@@ -1,0 +1,1 @@
+"""HTTP transports: legacy HTTP+SSE (`/sse` + `/message`) and Streamable HTTP (`/mcp`)."""

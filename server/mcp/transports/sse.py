@@ -1,0 +1,92 @@
+"""The legacy HTTP+SSE transport (protocol 2024-11-05), kept for the clients that still use it.
+
+`GET /sse` opens a session and its stream, whose first event names the endpoint to POST to.
+`POST /message?sessionId=…` (also `/messages`, also `session_id=`) queues a message and answers
+202 at once; every answer travels back on the stream. The session lives exactly as long as the
+stream: when the client disconnects, it leaves the registry and its work is cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from server import asgi
+from server.mcp import jsonrpc
+from server.mcp.service import McpService
+from server.mcp.sessions import Transport
+from server.mcp.transports.common import pump_stream, remote_address, respond_rpc_error
+from server.workqueue import QueueFullError
+
+logger = logging.getLogger(__name__)
+
+ENDPOINT_PATH = "/message"
+
+
+class SseTransport:
+    def __init__(
+        self, service: McpService, ping_interval: float, max_body: int, body_timeout: float
+    ) -> None:
+        self.service = service
+        self.ping_interval = ping_interval
+        self.max_body = max_body
+        self.body_timeout = body_timeout
+        self.accepting = True
+
+    async def open_stream(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
+        if scope["method"] != "GET":
+            await asgi.respond(send, 405, b"", headers=[(b"allow", b"GET")])
+            return
+        if not self.accepting:
+            await asgi.respond_text(send, 503, "the server is shutting down")
+            return
+        registry = self.service.registry
+        session = registry.create(Transport.SSE, remote_address(scope))
+        stream = session.stream
+        assert stream is not None  # SSE sessions always have their stream
+        task = asyncio.current_task()
+        # A reader so slow that its outbox overflows is cut off here, mid-write.
+        session.abort_stream = lambda: task.cancel() if task is not None else None
+        endpoint = f"{ENDPOINT_PATH}?sessionId={session.id}".encode()
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": asgi.SSE_HEADERS})
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": asgi.sse_event(endpoint, b"endpoint"),
+                    "more_body": True,
+                }
+            )
+            await pump_stream(stream, send, receive, self.ping_interval)
+        except asyncio.CancelledError:
+            if not session.closed:  # not our own abort: the server is stopping
+                raise
+        finally:
+            session.abort_stream = None
+            registry.close(session.id, "stream ended")
+
+    async def post_message(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
+        if scope["method"] != "POST":
+            await asgi.respond(send, 405, b"", headers=[(b"allow", b"POST")])
+            return
+        session_id = asgi.query_param(scope, "sessionId", "session_id")
+        if not session_id:
+            await respond_rpc_error(send, 400, jsonrpc.INVALID_REQUEST, "sessionId is required")
+            return
+        session = self.service.registry.get(session_id)
+        if session is None:
+            await respond_rpc_error(send, 404, jsonrpc.SESSION_NOT_FOUND, "Session not found")
+            return
+        body = await asgi.read_body(receive, self.max_body, self.body_timeout)
+        try:
+            payload = jsonrpc.decode_json(body)
+        except jsonrpc.JsonRpcError as error:
+            await respond_rpc_error(send, 400, error.code, error.message)
+            return
+        deliver = session.send_to_stream
+        try:
+            self.service.receive(session, payload, deliver, deliver)
+        except QueueFullError as busy:
+            await respond_rpc_error(send, 429, jsonrpc.SERVER_BUSY, str(busy))
+            return
+        await asgi.respond(send, 202, b"Accepted", b"text/plain; charset=utf-8")

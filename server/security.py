@@ -1,0 +1,78 @@
+"""Who may talk to the server: Host and Origin checks against DNS rebinding, and the token.
+
+The chat history behind this server is as private as data gets, so the rules are strict:
+- bound to loopback, the Host header must name this computer (a rebinding attack carries the
+  attacker's host name);
+- a browser's Origin must be this server itself or one the user listed; there is no wildcard;
+- with a token configured, every route but /health needs `Authorization: Bearer <token>`.
+"""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import urlsplit
+
+from server.asgi import Headers, HttpError, Scope, header
+from server.config import ServerConfig, is_loopback_host
+
+PUBLIC_PATHS = frozenset({"/health"})
+
+CORS_ALLOW_HEADERS = (
+    b"authorization, content-type, accept, mcp-session-id, mcp-protocol-version, last-event-id"
+)
+CORS_EXPOSE_HEADERS = b"mcp-session-id, mcp-protocol-version"
+
+
+class SecurityPolicy:
+    def __init__(self, config: ServerConfig) -> None:
+        self._loopback_only = config.loopback_only
+        self._allowed_origins = frozenset(config.allow_origins)
+        token = config.token.get_secret_value() if config.token is not None else None
+        self._expected_authorization = f"Bearer {token}".encode() if token else None
+
+    def check(self, scope: Scope) -> None:
+        """Raise HttpError (421, 403 or 401) unless the request may proceed."""
+        host = header(scope, b"host")
+        if self._loopback_only and host is not None and not _is_loopback_netloc(host):
+            raise HttpError(421, "this server only answers requests addressed to localhost")
+        origin = header(scope, b"origin")
+        if origin is not None and not self.origin_allowed(origin, host):
+            raise HttpError(403, "requests from this web origin are not allowed")
+        if self._expected_authorization is not None and scope["path"] not in PUBLIC_PATHS:
+            supplied = header(scope, b"authorization") or b""
+            if not hmac.compare_digest(supplied, self._expected_authorization):
+                raise HttpError(401, "a valid bearer token is required")
+
+    def origin_allowed(self, origin: bytes, host: bytes | None) -> bool:
+        text = origin.decode("latin-1").lower().rstrip("/")
+        if text in self._allowed_origins:
+            return True
+        # Same origin: the page was served by this very server (scheme://host:port).
+        netloc = urlsplit(text).netloc
+        return host is not None and netloc == host.decode("latin-1").lower()
+
+    def cors_headers(self, scope: Scope) -> Headers:
+        """CORS answer headers for a listed cross-origin caller; empty for everyone else."""
+        origin = header(scope, b"origin")
+        if origin is None or origin.decode("latin-1").lower() not in self._allowed_origins:
+            return []
+        return [
+            (b"access-control-allow-origin", origin),
+            (b"access-control-expose-headers", CORS_EXPOSE_HEADERS),
+            (b"vary", b"origin"),
+        ]
+
+    def preflight_headers(self, scope: Scope) -> Headers:
+        return [
+            *self.cors_headers(scope),
+            (b"access-control-allow-methods", b"GET, POST, DELETE, OPTIONS"),
+            (b"access-control-allow-headers", CORS_ALLOW_HEADERS),
+            (b"access-control-max-age", b"600"),
+        ]
+
+
+def _is_loopback_netloc(netloc: bytes) -> bool:
+    text = netloc.decode("latin-1")
+    if text.startswith("["):  # [::1]:5030
+        return is_loopback_host(text[1 : text.find("]")] if "]" in text else text)
+    return is_loopback_host(text.rsplit(":", 1)[0] if text.count(":") == 1 else text)

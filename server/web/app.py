@@ -1,0 +1,47 @@
+"""The Quart application: `/health`, `/api/v1/mcp/sessions` and the chat data API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from quart import Blueprint, Quart, jsonify
+
+from server.mcp.sessions import SessionRegistry
+
+
+def create_web_app(
+    registry: SessionRegistry,
+    health: Callable[[], dict[str, Any]],
+    blueprints: list[Blueprint],
+    max_body_bytes: int,
+    body_timeout: float,
+) -> Quart:
+    app = Quart("chatlog_tray")
+    app.config.update(
+        MAX_CONTENT_LENGTH=max_body_bytes,
+        BODY_TIMEOUT=body_timeout,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
+
+    @app.get("/health")
+    async def health_check() -> Any:
+        return jsonify(health())
+
+    @app.get("/api/v1/mcp/sessions")
+    async def mcp_sessions() -> Any:
+        sessions = [info.to_json() for info in registry.snapshot()]
+        return jsonify({"count": len(sessions), "sessions": sessions})
+
+    @app.errorhandler(404)
+    async def not_found(_error: Exception) -> Any:
+        return jsonify({"error": {"code": 404, "message": "no such route"}}), 404
+
+    @app.errorhandler(405)
+    async def method_not_allowed(_error: Exception) -> Any:
+        return jsonify({"error": {"code": 405, "message": "method not allowed"}}), 405
+
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,158 @@
+"""The three protobuf blobs WeChat stores in SQLite columns, decoded with the `protobuf` runtime.
+
+chatlog ships `.proto` files; compiling them would add a protoc step to the build, so the same
+schemas are declared here as descriptors and turned into message classes at import time. The
+generator uses the same classes to write blobs, so both sides share one schema.
+
+Schemas (reference §2.4, §2.5.2, §2.5.3):
+    RoomData   { repeated RoomDataUser users = 1; optional int32 roomCap = 5; }
+    RoomDataUser { string userName = 1; optional string displayName = 2; int32 status = 3;
+                   optional string inviter = 4; }
+    BytesExtra { BytesExtraHeader header = 1; repeated BytesExtraItem items = 3; }
+    BytesExtraHeader { int32 field1 = 1; int32 field2 = 2; }
+    BytesExtraItem { int32 type = 1; string value = 2; }
+    PackedInfo { uint32 type = 1; uint32 version = 2; ImageHash image = 3; VideoHash video = 4; }
+    ImageHash { string md5 = 4; }    VideoHash { string md5 = 8; }
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# No stubs ship with protobuf; `types-protobuf` would remove the need for this ignore.
+from google.protobuf import (  # type: ignore[import-untyped]
+    descriptor_pb2,
+    descriptor_pool,
+    message,
+    message_factory,
+)
+
+_FieldSpec = tuple[str, int, int, int, str | None]  # name, number, type, label, message type
+
+_T = descriptor_pb2.FieldDescriptorProto
+_OPTIONAL, _REPEATED = _T.LABEL_OPTIONAL, _T.LABEL_REPEATED
+_STRING, _INT32, _UINT32, _MESSAGE = _T.TYPE_STRING, _T.TYPE_INT32, _T.TYPE_UINT32, _T.TYPE_MESSAGE
+
+_PACKAGE = "chatlogtray.wechat"
+_SCHEMAS: dict[str, list[_FieldSpec]] = {
+    "RoomDataUser": [
+        ("userName", 1, _STRING, _OPTIONAL, None),
+        ("displayName", 2, _STRING, _OPTIONAL, None),
+        ("status", 3, _INT32, _OPTIONAL, None),
+        ("inviter", 4, _STRING, _OPTIONAL, None),
+    ],
+    "RoomData": [
+        ("users", 1, _MESSAGE, _REPEATED, "RoomDataUser"),
+        ("roomCap", 5, _INT32, _OPTIONAL, None),
+    ],
+    "BytesExtraHeader": [
+        ("field1", 1, _INT32, _OPTIONAL, None),
+        ("field2", 2, _INT32, _OPTIONAL, None),
+    ],
+    "BytesExtraItem": [
+        ("type", 1, _INT32, _OPTIONAL, None),
+        ("value", 2, _STRING, _OPTIONAL, None),
+    ],
+    "BytesExtra": [
+        ("header", 1, _MESSAGE, _OPTIONAL, "BytesExtraHeader"),
+        ("items", 3, _MESSAGE, _REPEATED, "BytesExtraItem"),
+    ],
+    "ImageHash": [("md5", 4, _STRING, _OPTIONAL, None)],
+    "VideoHash": [("md5", 8, _STRING, _OPTIONAL, None)],
+    "PackedInfo": [
+        ("type", 1, _UINT32, _OPTIONAL, None),
+        ("version", 2, _UINT32, _OPTIONAL, None),
+        ("image", 3, _MESSAGE, _OPTIONAL, "ImageHash"),
+        ("video", 4, _MESSAGE, _OPTIONAL, "VideoHash"),
+    ],
+}
+
+
+def _build_classes() -> dict[str, type[message.Message]]:
+    file_proto = descriptor_pb2.FileDescriptorProto(
+        name="chatlogtray_wechat.proto", package=_PACKAGE, syntax="proto3"
+    )
+    for name, fields in _SCHEMAS.items():
+        message_proto = file_proto.message_type.add(name=name)
+        for field_name, number, field_type, label, type_name in fields:
+            field_proto = message_proto.field.add(
+                name=field_name, number=number, type=field_type, label=label
+            )
+            if type_name is not None:
+                field_proto.type_name = f".{_PACKAGE}.{type_name}"
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(file_proto)
+    return {
+        name: message_factory.GetMessageClass(pool.FindMessageTypeByName(f"{_PACKAGE}.{name}"))
+        for name in _SCHEMAS
+    }
+
+
+_CLASSES = _build_classes()
+RoomData = _CLASSES["RoomData"]
+BytesExtra = _CLASSES["BytesExtra"]
+PackedInfo = _CLASSES["PackedInfo"]
+
+
+def _parse(cls: type[message.Message], blob: bytes | None) -> Any | None:
+    # Like chatlog, a blob that fails to decode counts as absent (it is never fatal).
+    if not blob:
+        return None
+    parsed = cls()
+    try:
+        parsed.ParseFromString(bytes(blob))
+    except message.DecodeError:
+        return None
+    return parsed
+
+
+def room_members(blob: bytes | None) -> list[tuple[str, str]]:
+    """(user name, group display name) of each member in a RoomData/ext_buffer blob."""
+    room = _parse(RoomData, blob)
+    if room is None:
+        return []
+    return [(user.userName, user.displayName) for user in room.users]
+
+
+def bytes_extra_items(blob: bytes | None) -> dict[int, str]:
+    """Windows 3.x BytesExtra items as type -> value (later duplicates win)."""
+    extra = _parse(BytesExtra, blob)
+    if extra is None:
+        return {}
+    return {item.type: item.value for item in extra.items}
+
+
+def packed_media_md5(blob: bytes | None) -> tuple[str, str]:
+    """(image md5, video md5) from a 4.x packed_info_data blob; "" when absent."""
+    info = _parse(PackedInfo, blob)
+    if info is None:
+        return "", ""
+    return info.image.md5, info.video.md5
+
+
+def encode_room_data(members: list[tuple[str, str]]) -> bytes:
+    room = RoomData()
+    for user_name, display_name in members:
+        user = room.users.add(userName=user_name)
+        if display_name:
+            user.displayName = display_name
+    room.roomCap = 500
+    return bytes(room.SerializeToString())
+
+
+def encode_bytes_extra(items: dict[int, str]) -> bytes:
+    extra = BytesExtra()
+    extra.header.field1 = 1
+    extra.header.field2 = 1
+    for item_type, value in items.items():
+        extra.items.add(type=item_type, value=value)
+    return bytes(extra.SerializeToString())
+
+
+def encode_packed_info(image_md5: str = "", video_md5: str = "") -> bytes:
+    info = PackedInfo(type=106, version=14)
+    if image_md5:
+        info.image.md5 = image_md5
+    if video_md5:
+        info.video.md5 = video_md5
+    return bytes(info.SerializeToString())

@@ -1,0 +1,190 @@
+"""WeChat 3.x for Windows: Msg/MicroMsg.db and Msg/Multi/MSGn.db shards (reference §1.2, §2)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import lz4.block
+
+from server.wechat import content, proto
+from server.wechat.connections import ConnectionPool, Signature, file_signature
+from server.wechat.layout import DataDir
+from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Message, Session
+from server.wechat.readers.base import (
+    RowQuery,
+    Shard,
+    build_message,
+    literal_clause,
+    local_time,
+)
+
+_EXTRA_SENDER, _EXTRA_THUMB, _EXTRA_SOURCE = 1, 3, 4
+_LZ4_MAX_OUTPUT = 4 * 1024 * 1024
+_MILLISECONDS = 1000
+
+
+def decompress_lz4(data: bytes) -> str | None:
+    """A raw LZ4 block (no size header): grow the output buffer until it fits."""
+    size = max(len(data) * 4, 256)
+    while size <= _LZ4_MAX_OUTPUT:
+        try:
+            raw = lz4.block.decompress(data, uncompressed_size=size)
+        except lz4.block.LZ4BlockError:
+            size *= 4
+            continue
+        return str(raw.rstrip(b"\x00").decode("utf-8", errors="replace"))
+    return None
+
+
+def _media_path(windows_path: str) -> str:
+    # Stored with backslashes and the account folder first; chatlog only fixed that on Windows.
+    parts = [part for part in windows_path.replace("\\", "/").split("/") if part]
+    return "/".join(parts[1:])
+
+
+class WindowsV3Reader:
+    layout = Layout.WINDOWS_V3
+
+    def __init__(self, data_dir: DataDir, pool: ConnectionPool) -> None:
+        self._dir = data_dir
+        self._pool = pool
+        self._shard_starts: dict[Path, tuple[Signature, int]] = {}
+
+    def _micro_msg(self) -> sqlite3.Connection:
+        return self._pool.connect(self._dir.database("contact"))
+
+    def directory_signature(self) -> Signature:
+        return file_signature(self._dir.database("contact"))
+
+    def sessions(self) -> list[Session]:
+        rows = self._micro_msg().execute(
+            "SELECT strUsrName, COALESCE(nOrder, 0), COALESCE(strNickName, ''),"
+            " COALESCE(strContent, ''), COALESCE(nTime, 0) FROM Session ORDER BY nOrder DESC"
+        )
+        return [
+            Session(name, order, nick, text, local_time(when))
+            for name, order, nick, text, when in rows
+        ]
+
+    def contacts(self) -> list[Contact]:
+        rows = self._micro_msg().execute(
+            "SELECT UserName, COALESCE(Alias, ''), COALESCE(Remark, ''), COALESCE(NickName, ''),"
+            " COALESCE(Reserved1, 0) FROM Contact"
+        )
+        return [
+            Contact(name, alias, remark, nick, friend == 1)
+            for name, alias, remark, nick, friend in rows
+        ]
+
+    def chat_rooms(self) -> list[ChatRoom]:
+        rows = self._micro_msg().execute(
+            "SELECT ChatRoomName, COALESCE(Reserved2, ''), RoomData FROM ChatRoom"
+        )
+        return [
+            ChatRoom(name, owner, tuple(ChatRoomMember(*m) for m in proto.room_members(room_data)))
+            for name, owner, room_data in rows
+        ]
+
+    def shards(self) -> list[Shard]:
+        starts = sorted((self._shard_start(path), path) for path in self._dir.message_files())
+        return [
+            Shard((path,), start, starts[index + 1][0] if index + 1 < len(starts) else None)
+            for index, (start, path) in enumerate(starts)
+        ]
+
+    def _shard_start(self, path: Path) -> int:
+        signature = file_signature(path)
+        cached = self._shard_starts.get(path)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        connection = self._pool.connect(path)
+        try:
+            row = connection.execute(
+                "SELECT tableVersion FROM DBInfo WHERE tableDesc LIKE '%Start Time%' LIMIT 1"
+            ).fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        start = int(row[0]) // _MILLISECONDS if row and row[0] is not None else 0
+        self._shard_starts[path] = (signature, start)
+        return start
+
+    def _where(self, query: RowQuery) -> tuple[str, list[Any]]:
+        where = " WHERE CreateTime BETWEEN ? AND ?"
+        params: list[Any] = [query.start, query.end]
+        if query.talkers is not None:
+            where += f" AND StrTalker IN ({','.join('?' * len(query.talkers))})"
+            params.extend(query.talkers)
+        if query.literal is not None:
+            where += literal_clause("Type", "StrContent")
+            params.append(query.literal)
+        return where, params
+
+    def count(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> int:
+        where, params = self._where(query)
+        connection = self._pool.connect(shard.paths[0])
+        return int(connection.execute(f"SELECT count(*) FROM MSG{where}", params).fetchone()[0])
+
+    def messages(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> list[Message]:
+        where, params = self._where(query)
+        connection = self._pool.connect(shard.paths[0])
+        sql = (
+            "SELECT MsgSvrID, Sequence, CreateTime, StrTalker, IsSender, Type, SubType,"
+            f" StrContent, CompressContent, BytesExtra FROM MSG{where}"
+        )
+        if query.limit is None:
+            rows = connection.execute(sql + " ORDER BY Sequence", params).fetchall()
+        else:
+            # Per-talker limits, like a table per talker in 4.x: the engine merges by time.
+            rows = []
+            for talker in query.talkers or self._talkers(connection, query):
+                one_where, one_params = self._where(
+                    RowQuery(query.start, query.end, (talker,), query.literal)
+                )
+                rows.extend(
+                    connection.execute(
+                        "SELECT MsgSvrID, Sequence, CreateTime, StrTalker, IsSender, Type,"
+                        " SubType, StrContent, CompressContent, BytesExtra"
+                        f" FROM MSG{one_where} ORDER BY Sequence LIMIT ?",
+                        [*one_params, query.limit],
+                    )
+                )
+        return [_wrap(row) for row in rows]
+
+    def _talkers(self, connection: sqlite3.Connection, query: RowQuery) -> list[str]:
+        where, params = self._where(query)
+        return [row[0] for row in connection.execute(f"SELECT DISTINCT StrTalker FROM MSG{where}",
+                                                     params)]  # fmt: skip
+
+
+def _wrap(row: tuple[Any, ...]) -> Message:
+    server_id, sequence, created, talker, is_sender, msg_type, sub_type, text, packed, extra = row
+    msg_type, is_self = int(msg_type), is_sender == 1
+    body = text or ""
+    if msg_type == content.APP and packed:
+        body = decompress_lz4(bytes(packed)) or body
+    items = proto.bytes_extra_items(extra)
+    if talker.endswith("@chatroom"):
+        sender = "" if is_self else items.get(_EXTRA_SENDER, "")
+    else:
+        sender = "" if is_self else talker
+    contents: dict[str, object] = {}
+    if msg_type == content.VOICE:
+        contents["voice"] = str(server_id)
+    if msg_type in (content.IMAGE, content.VIDEO) and items.get(_EXTRA_SOURCE):
+        contents["path"] = _media_path(items[_EXTRA_SOURCE])
+    if msg_type == content.IMAGE and items.get(_EXTRA_THUMB):
+        contents["thumbpath"] = _media_path(items[_EXTRA_THUMB])
+    return build_message(
+        seq=int(sequence),
+        unix_time=int(created),
+        talker=talker,
+        sender=sender,
+        is_self=is_self,
+        msg_type=msg_type,
+        sub_type=int(sub_type or 0),
+        text=body,
+        contents=contents,
+    )

@@ -1,0 +1,147 @@
+"""`ChatStore`: the async face of the WeChat data for the rest of the app.
+
+Every SQLite call runs on the store's own thread pool, never on the event loop (which is the
+GUI thread under qasync). Errors reach callers as `DataSourceError` (the data cannot be read;
+keep serving and show the message) or `QueryError` (bad arguments).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from server.resources import resource_path
+from server.wechat.connections import ConnectionPool
+from server.wechat.errors import DataSourceError, StoreClosedError
+from server.wechat.layout import DataDir, detect
+from server.wechat.model import ChatRoom, Contact, Message, Session
+from server.wechat.query import ChatQueries, MessageQuery, Page
+from server.wechat.readers import reader_for
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LIMIT = 100
+WORKER_THREADS = 4
+
+
+def demo_data_dir() -> Path:
+    """The demo data set shipped with the app (WeChat 4.x layout)."""
+    return resource_path("demo")
+
+
+class ChatStore:
+    """Read-only access to one WeChat data directory (or the demo data)."""
+
+    def __init__(self, path: Path, *, demo: bool = False) -> None:
+        self._path = path
+        self._demo = demo
+        self._pool = ConnectionPool()
+        self._executor = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="wechat-db")
+        self._queries: ChatQueries | None = None
+        self._data_dir: DataDir | None = None
+        self._error: str | None = None
+        self._closed = False
+        self._open_lock = threading.Lock()
+
+    @property
+    def is_demo(self) -> bool:
+        return self._demo
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def _open(self) -> ChatQueries:
+        # Detection is retried on every call until it succeeds, so a directory that appears
+        # (or gets decrypted) later is picked up without a restart.
+        with self._open_lock:
+            if self._queries is None:
+                self._data_dir = detect(self._path)
+                self._queries = ChatQueries(reader_for(self._data_dir, self._pool))
+                logger.info("reading WeChat %s data from %s", self._data_dir.layout, self._path)
+            return self._queries
+
+    async def _run[T](self, call: Callable[[ChatQueries], T]) -> T:
+        if self._closed:
+            raise StoreClosedError()
+
+        def job() -> T:
+            try:
+                result = call(self._open())
+            except DataSourceError as error:
+                self._error = str(error)
+                raise
+            self._error = None
+            return result
+
+        return await asyncio.get_running_loop().run_in_executor(self._executor, job)
+
+    async def sessions(
+        self, keyword: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+    ) -> Page[Session]:
+        """Recent chats, newest first; `keyword` matches the chat's id or name."""
+        return await self._run(lambda q: q.sessions(keyword or "", limit, offset))
+
+    async def contacts(
+        self, keyword: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+    ) -> Page[Contact]:
+        """Contacts by user name; `keyword` matches id, alias, remark or nickname."""
+        return await self._run(lambda q: q.contacts(keyword or "", limit, offset))
+
+    async def chatrooms(
+        self, keyword: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+    ) -> Page[ChatRoom]:
+        """Group chats with their members; `keyword` matches id, remark or name."""
+        return await self._run(lambda q: q.chat_rooms(keyword or "", limit, offset))
+
+    async def messages(self, query: MessageQuery | None = None, **fields: Any) -> Page[Message]:
+        """Messages oldest first. Pass a `MessageQuery` or its fields as keywords.
+
+        Raises:
+            QueryError: invalid keyword regex.
+            DataSourceError: the data could not be read.
+        """
+        chosen = query or MessageQuery(**fields)
+        return await self._run(functools.partial(ChatQueries.messages, query=chosen))
+
+    def status(self) -> dict[str, Any]:
+        """For /health: demo flag, layout, path and whether the last access worked."""
+        if self._data_dir is None and self._error is None and not self._closed:
+            try:
+                self._data_dir = detect(self._path)
+            except DataSourceError as error:
+                self._error = str(error)
+        return {
+            "demo": self._demo,
+            "layout": str(self._data_dir.layout) if self._data_dir else None,
+            "path": str(self._path),
+            "state": "error" if self._error else "ok",
+            "message": self._error or ("demo data" if self._demo else "ok"),
+        }
+
+    async def close(self) -> None:
+        """Stop the worker threads and close every database connection."""
+        if self._closed:
+            return
+        self._closed = True
+        await asyncio.get_running_loop().run_in_executor(None, self._shutdown)
+
+    def _shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._pool.close()
+
+
+def open_store(data_dir: Path | None) -> ChatStore:
+    """A store over `data_dir`, or over the shipped demo data when it is None.
+
+    Never raises for a bad directory: the error shows in `status()` and in each query.
+    """
+    if data_dir is None:
+        return ChatStore(demo_data_dir(), demo=True)
+    return ChatStore(data_dir.expanduser())
