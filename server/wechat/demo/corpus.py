@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (message bodies are long literal XML; wrapping them would hide their shape)
 """The people, groups and messages of the demo account, independent of any layout.
 
 Everything derives from a seeded `random.Random` and fixed times, so the same arguments give
@@ -120,8 +121,7 @@ def _groups(rng: random.Random) -> list[Group]:
     for name, nick, remark, size in specs:
         chosen = rng.sample(friends, size - 2) + strangers
         members = [(SELF, "")] + [
-            (p.user_name, f"{p.nick_name}@{nick[:2]}" if rng.random() < 0.5 else "")
-            for p in chosen
+            (p.user_name, f"{p.nick_name}@{nick[:2]}" if rng.random() < 0.5 else "") for p in chosen
         ]
         groups.append(Group(name, nick, remark, chosen[0].user_name, tuple(members)))
     return groups
@@ -135,7 +135,9 @@ def build_dataset(messages: int, seed: int = 20240101, talkers: int | None = Non
     rng = random.Random(seed)
     people = list(_PEOPLE)
     extra = max(0, (talkers or 0) - sum(p.is_friend for p in people))
-    people += [Person(f"wxid_bench{i:05d}", f"联系人{i:05d}", remark=f"Contact {i}") for i in range(extra)]
+    people += [
+        Person(f"wxid_bench{i:05d}", f"联系人{i:05d}", remark=f"Contact {i}") for i in range(extra)
+    ]
     dataset = Dataset(people, _groups(rng))
     chats = dataset.talkers()
     weights = [3.0 if not name.startswith("wxid_bench") else 1.0 for name in chats]
@@ -201,27 +203,51 @@ class _MessageWriter:
 
     def _voice(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         length = 1000 + index % 50 * 400
-        return 34, 0, f'<msg><voicemsg endflag="1" voicelength="{length}" length="{length // 2}" /></msg>'
+        return (
+            34,
+            0,
+            f'<msg><voicemsg endflag="1" voicelength="{length}" length="{length // 2}" /></msg>',
+        )
 
     def _video(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         md5 = _md5(f"video-{index}")
-        return 43, 0, f'<msg><videomsg length="{index % 7000}" playlength="{index % 60}" md5="{md5}" rawmd5="{_md5(md5)}" /></msg>'
+        return (
+            43,
+            0,
+            f'<msg><videomsg length="{index % 7000}" playlength="{index % 60}" md5="{md5}" rawmd5="{_md5(md5)}" /></msg>',
+        )
 
     def _emoji(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
-        return 47, 0, f'<msg><emoji md5="{_md5(str(index))}" cdnurl="https://emoji.example.invalid/{index % 97}.gif" /></msg>'
+        return (
+            47,
+            0,
+            f'<msg><emoji md5="{_md5(str(index))}" cdnurl="https://emoji.example.invalid/{index % 97}.gif" /></msg>',
+        )
 
     def _location(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         label, city = self._rng.choice(
-            [("北京市朝阳区三里屯", "北京市"), ("上海市徐汇区漕溪北路", "上海市"), ("Golden Gate Park", "San Francisco")]
+            [
+                ("北京市朝阳区三里屯", "北京市"),
+                ("上海市徐汇区漕溪北路", "上海市"),
+                ("Golden Gate Park", "San Francisco"),
+            ]
         )
-        return 48, 0, f'<msg><location x="39.93" y="116.45" scale="15" label="{label}" maptype="roadmap" poiname="{label}" cityname="{city}" /></msg>'
+        return (
+            48,
+            0,
+            f'<msg><location x="39.93" y="116.45" scale="15" label="{label}" maptype="roadmap" poiname="{label}" cityname="{city}" /></msg>',
+        )
 
     def _card(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         user = self._rng.choice(list(self._names))
         return 42, 0, f'<msg username="{user}" nickname="{self._names[user]}" certflag="0" />'
 
     def _voip(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
-        return 50, 0, '<voipmsg type="VoIPBubbleMsg"><VoIPBubbleMsg><msg><![CDATA[通话时长 03:12]]></msg></VoIPBubbleMsg></voipmsg>'
+        return (
+            50,
+            0,
+            '<voipmsg type="VoIPBubbleMsg"><VoIPBubbleMsg><msg><![CDATA[通话时长 03:12]]></msg></VoIPBubbleMsg></voipmsg>',
+        )
 
     def _app(self, sub_type: int, inner: str, title: str = "") -> tuple[int, int, str]:
         return 49, sub_type, (f"<msg><appmsg appid=\"\" sdkver=\"0\"><title>{_escape(title)}</title>"
@@ -237,7 +263,11 @@ class _MessageWriter:
 
     def _file(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         name = self._rng.choice(["Q3 季度报告.pdf", "design-v2.sketch", "合同草案.docx"])
-        return self._app(6, f"<appattach><totallen>{10240 + index}</totallen><fileext>{name.rsplit('.', 1)[1]}</fileext></appattach><md5>{_md5(name + str(index))}</md5>", name)
+        return self._app(
+            6,
+            f"<appattach><totallen>{10240 + index}</totallen><fileext>{name.rsplit('.', 1)[1]}</fileext></appattach><md5>{_md5(name + str(index))}</md5>",
+            name,
+        )
 
     def _quote(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         previous = self._last_text.get(talker)
@@ -258,29 +288,56 @@ class _MessageWriter:
             for i, (name, text) in enumerate([("Alice Chen", "方案 A 更好"), ("张伟", "我同意，成本更低"),
                                               ("Bob", "Let's ship it.")])
         ) + '<dataitem datatype="2" dataid="9"><sourcename>Bob</sourcename><sourcetime>2024-03-04 11:00</sourcetime><fullmd5>' + _md5("rec" + str(index)) + "</fullmd5></dataitem>"  # fmt: skip
-        record = f"<recordinfo><title>群聊的聊天记录</title><desc>Alice Chen: 方案 A 更好\n张伟: 我同意</desc><datalist count=\"4\">{items}</datalist></recordinfo>"
-        return self._app(19, f"<des>聊天记录</des><recorditem><![CDATA[{record}]]></recorditem>", "群聊的聊天记录")
+        record = f'<recordinfo><title>群聊的聊天记录</title><desc>Alice Chen: 方案 A 更好\n张伟: 我同意</desc><datalist count="4">{items}</datalist></recordinfo>'
+        return self._app(
+            19,
+            f"<des>聊天记录</des><recorditem><![CDATA[{record}]]></recorditem>",
+            "群聊的聊天记录",
+        )
 
     def _transfer(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
-        return self._app(2000, f"<wcpayinfo><paysubtype>{self._rng.choice([1, 3])}</paysubtype><feedesc>¥{88 + index % 500}.00</feedesc><pay_memo>{self._rng.choice(['房租', '', 'dinner'])}</pay_memo></wcpayinfo>", "微信转账")
+        return self._app(
+            2000,
+            f"<wcpayinfo><paysubtype>{self._rng.choice([1, 3])}</paysubtype><feedesc>¥{88 + index % 500}.00</feedesc><pay_memo>{self._rng.choice(['房租', '', 'dinner'])}</pay_memo></wcpayinfo>",
+            "微信转账",
+        )
 
     def _pat(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         other = self._names.get(talker, "群友")
-        return self._app(62, f'<patMsg><chatUser>{talker}</chatUser><records><record><fromUser>{sender}</fromUser><pattedUser>{talker}</pattedUser><templete><![CDATA["{_escape(self._names.get(sender, SELF_NAME))}" 拍了拍 "{_escape(other)}"]]></templete></record></records></patMsg>', "拍一拍")
+        return self._app(
+            62,
+            f'<patMsg><chatUser>{talker}</chatUser><records><record><fromUser>{sender}</fromUser><pattedUser>{talker}</pattedUser><templete><![CDATA["{_escape(self._names.get(sender, SELF_NAME))}" 拍了拍 "{_escape(other)}"]]></templete></record></records></patMsg>',
+            "拍一拍",
+        )
 
-    def _miniprogram(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
-        return self._app(33, "<sourcedisplayname>美团外卖</sourcedisplayname><url>https://mp.weixin.qq.com/demo-mini</url>", "美团外卖")
+    def _miniprogram(
+        self, index: int, talker: str, sender: str, moment: int
+    ) -> tuple[int, int, str]:
+        return self._app(
+            33,
+            "<sourcedisplayname>美团外卖</sourcedisplayname><url>https://mp.weixin.qq.com/demo-mini</url>",
+            "美团外卖",
+        )
 
     def _music(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
-        return self._app(92, "<des>周杰伦</des><url>https://music.example.invalid/qingtian</url>", "晴天")
+        return self._app(
+            92, "<des>周杰伦</des><url>https://music.example.invalid/qingtian</url>", "晴天"
+        )
 
     def _channels(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
-        return self._app(51, "<finderFeed><desc>春天的西湖\n太美了</desc><mediaList><media><url>https://channels.example.invalid/v/1</url></media></mediaList></finderFeed>")
+        return self._app(
+            51,
+            "<finderFeed><desc>春天的西湖\n太美了</desc><mediaList><media><url>https://channels.example.invalid/v/1</url></media></mediaList></finderFeed>",
+        )
 
     def _system(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         name = _escape(self._names.get(sender, SELF_NAME))
         if not talker.endswith("@chatroom") or self._rng.random() < 0.5:
-            return 10000, 0, f'<sysmsg type="revokemsg"><revokemsg><session>{talker}</session><content>"{name}" 撤回了一条消息</content></revokemsg></sysmsg>'
+            return (
+                10000,
+                0,
+                f'<sysmsg type="revokemsg"><revokemsg><session>{talker}</session><content>"{name}" 撤回了一条消息</content></revokemsg></sysmsg>',
+            )
         member = self._rng.choice(list(self._names))
         return 10000, 0, (
             f'<sysmsg type="sysmsgtemplate"><sysmsgtemplate><content_template type="tmpl_type_profile">'
@@ -299,4 +356,6 @@ _KIND_WEIGHTS = [70, 5, 3, 1.5, 3, 0.5, 0.5, 0.5, 2, 1, 4, 0.5, 0.5, 0.5, 0.3, 0
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
