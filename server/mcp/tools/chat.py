@@ -1,0 +1,383 @@
+"""The WeChat tools, named as in chatlog so its users' prompts keep working.
+
+`query_recent_chat`, `query_contact`, `query_chat_room` and `query_chat_log` read through a
+`ChatStore`. Each answer is a text for the model plus the same data as structured content;
+pages are capped and end with a "N more, call again with offset=..." hint.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from server.mcp.tools.base import Tool, ToolContext, ToolError, ToolResult
+from server.wechat import ChatStore, DataSourceError, MessageQuery, QueryError
+from server.wechat.model import ChatRoom, Message
+from server.wechat.query import Page, split_names
+from server.wechat.render import body_text, message_text, session_text, time_format_for
+from server.wechat.timerange import ALL_TIME, parse_time_range
+
+DEMO_LABEL = "demo data"
+DEMO_NOTICE = "[demo data: invented sample chats, not the user's WeChat history]\n"
+NO_MESSAGES = "未找到符合查询条件的聊天记录 (no chat records matched the query)"
+TEXT_BUDGET = 30_000  # characters of message text per call, to spare the model's context
+MEMBERS_SHOWN = 50
+
+
+def _non_negative(value: object) -> object:
+    # chatlog's clients send limit/offset as numbers or numeric strings; "" means unset.
+    if value is None or value == "":
+        return None
+    return value
+
+
+Count = Annotated[int | None, BeforeValidator(_non_negative), Field(ge=0)]
+
+
+class _Arguments(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    keyword: str | None = Field(None, description="Text to look for (see the tool description).")
+    limit: Count = Field(None, description="Items per page (capped; default shown above).")
+    offset: Count = Field(None, description="Items to skip, from the previous page's hint.")
+
+
+class RecentChatArguments(_Arguments):
+    pass
+
+
+class ContactArguments(_Arguments):
+    pass
+
+
+class ChatRoomArguments(_Arguments):
+    pass
+
+
+class ChatLogArguments(_Arguments):
+    time: str | None = Field(
+        None,
+        description="Time range, e.g. 2024-05-01, 2024-05, 2024, 2024Q2, "
+        "2024-05-01/09:30~2024-05-01/18:00, 2024-05-01~2024-05-31, today, yesterday, "
+        "this-week, last-month, last-7d, 3h-ago~now, all (the default).",
+    )
+    talker: str | None = Field(
+        None,
+        description="Chat(s): user id, alias, remark, nickname or group name; several "
+        "separated by commas. Omit to search every chat.",
+    )
+    sender: str | None = Field(
+        None, description="In group chats: sender id or name; several separated by commas."
+    )
+    keyword: str | None = Field(
+        None, description="Regular expression matched against each message's text."
+    )
+
+
+class Pagination(BaseModel):
+    source: str = Field(description="'demo data' when serving the bundled sample data.")
+    total: int = Field(description="Items matching the query.")
+    offset: int
+    returned: int
+    next_offset: int | None = Field(description="Offset of the next page; null at the end.")
+
+
+class SessionItem(BaseModel):
+    user_name: str
+    name: str
+    time: str
+    last_message: str
+
+
+class RecentChats(Pagination):
+    sessions: list[SessionItem]
+
+
+class ContactItem(BaseModel):
+    user_name: str
+    alias: str
+    remark: str
+    nick_name: str
+    is_friend: bool
+
+
+class Contacts(Pagination):
+    contacts: list[ContactItem]
+
+
+class MemberItem(BaseModel):
+    user_name: str
+    display_name: str
+
+
+class ChatRoomItem(BaseModel):
+    name: str
+    remark: str
+    nick_name: str
+    owner: str
+    member_count: int
+    members: list[MemberItem] = Field(description=f"Up to {MEMBERS_SHOWN} members.")
+
+
+class ChatRooms(Pagination):
+    chat_rooms: list[ChatRoomItem]
+
+
+class MessageItem(BaseModel):
+    time: str
+    talker: str
+    talker_name: str
+    sender: str
+    sender_name: str
+    is_self: bool
+    type: int
+    sub_type: int
+    text: str
+
+
+class ChatLog(Pagination):
+    start: str
+    end: str
+    talkers: list[str] = Field(description="The chats the talker argument resolved to.")
+    messages: list[MessageItem]
+
+
+def _limit(requested: int | None, default: int, cap: int) -> int:
+    return default if not requested else min(requested, cap)
+
+
+def _pagination(store: ChatStore, page: Page[object], returned: int) -> dict[str, object]:
+    next_offset = page.offset + returned if page.offset + returned < page.total else None
+    return {
+        "source": DEMO_LABEL if store.is_demo else "WeChat data",
+        "total": page.total,
+        "offset": page.offset,
+        "returned": returned,
+        "next_offset": next_offset,
+    }
+
+
+def _framed(store: ChatStore, body: str, total: int, next_offset: int | None) -> str:
+    text = (DEMO_NOTICE if store.is_demo else "") + body
+    if next_offset is not None:
+        more = total - next_offset
+        text += f"\n{more} more, call again with offset={next_offset}."
+    return text
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+async def _guarded[T](call: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return await call()
+    except (DataSourceError, QueryError) as error:
+        raise ToolError(str(error)) from error
+
+
+def chat_tools(store: ChatStore) -> list[Tool]:
+    """The four WeChat tools bound to `store`."""
+
+    async def recent_chats(_context: ToolContext, args: RecentChatArguments) -> ToolResult:
+        limit = _limit(args.limit, 30, 100)
+        page = await _guarded(lambda: store.sessions(args.keyword, limit, args.offset or 0))
+        sessions = page.items
+        output = RecentChats(
+            **_pagination(store, page, len(sessions)),  # type: ignore[arg-type]
+            sessions=[
+                SessionItem(
+                    user_name=s.user_name,
+                    name=s.nick_name,
+                    time=s.time.isoformat(),
+                    last_message=s.content,
+                )
+                for s in sessions
+            ],
+        )
+        body = "".join(session_text(s) + "\n" for s in sessions) or "No chats found."
+        text = _framed(store, body, page.total, output.next_offset)
+        return ToolResult.text(text, structured=output.model_dump(mode="json"))
+
+    async def contacts(_context: ToolContext, args: ContactArguments) -> ToolResult:
+        limit = _limit(args.limit, 50, 200)
+        page = await _guarded(lambda: store.contacts(args.keyword, limit, args.offset or 0))
+        output = Contacts(
+            **_pagination(store, page, len(page.items)),  # type: ignore[arg-type]
+            contacts=[
+                ContactItem(
+                    user_name=c.user_name,
+                    alias=c.alias,
+                    remark=c.remark,
+                    nick_name=c.nick_name,
+                    is_friend=c.is_friend,
+                )
+                for c in page.items
+            ],
+        )
+        rows = [[c.user_name, c.alias, c.remark, c.nick_name] for c in page.items]
+        body = _csv(["UserName", "Alias", "Remark", "NickName"], rows)
+        text = _framed(store, body, page.total, output.next_offset)
+        return ToolResult.text(text, structured=output.model_dump(mode="json"))
+
+    async def chat_rooms(_context: ToolContext, args: ChatRoomArguments) -> ToolResult:
+        limit = _limit(args.limit, 20, 100)
+        page = await _guarded(lambda: store.chatrooms(args.keyword, limit, args.offset or 0))
+        output = ChatRooms(
+            **_pagination(store, page, len(page.items)),  # type: ignore[arg-type]
+            chat_rooms=[_room_item(room) for room in page.items],
+        )
+        rows = [[r.name, r.remark, r.nick_name, r.owner, str(len(r.members))] for r in page.items]
+        body = _csv(["Name", "Remark", "NickName", "Owner", "UserCount"], rows)
+        text = _framed(store, body, page.total, output.next_offset)
+        return ToolResult.text(text, structured=output.model_dump(mode="json"))
+
+    async def chat_log(_context: ToolContext, args: ChatLogArguments) -> ToolResult:
+        try:
+            time_range = parse_time_range(args.time) if args.time else ALL_TIME
+        except QueryError as error:
+            raise ToolError(str(error)) from error
+        talkers = split_names(args.talker)
+        query = MessageQuery(
+            time=time_range,
+            talkers=talkers,
+            senders=split_names(args.sender),
+            keyword=args.keyword or "",
+            limit=_limit(args.limit, 50, 200),
+            offset=args.offset or 0,
+        )
+        page = await _guarded(lambda: store.messages(query))
+        time_format = time_format_for(time_range.start, time_range.end)
+        show_talker = len(talkers) != 1
+        chunks: list[str] = []
+        shown: list[Message] = []
+        used = 0
+        for message in page.items:
+            chunk = message_text(message, time_format, show_talker=show_talker) + "\n"
+            if shown and used + len(chunk) > TEXT_BUDGET:
+                break  # the rest comes with the next offset
+            chunks.append(chunk)
+            shown.append(message)
+            used += len(chunk)
+        output = ChatLog(
+            **_pagination(store, page, len(shown)),  # type: ignore[arg-type]
+            start=time_range.start.isoformat(),
+            end=time_range.end.isoformat(),
+            talkers=list(page.talkers),
+            messages=[_message_item(m) for m in shown],
+        )
+        body = "".join(chunks) if shown else NO_MESSAGES
+        text = _framed(store, body, page.total, output.next_offset)
+        return ToolResult.text(text, structured=output.model_dump(mode="json"))
+
+    return [
+        Tool(
+            name="query_recent_chat",
+            title="Recent WeChat chats",
+            description=RECENT_DESCRIPTION,
+            arguments=RecentChatArguments,
+            output=RecentChats,
+            handler=recent_chats,
+        ),
+        Tool(
+            name="query_contact",
+            title="WeChat contacts",
+            description=CONTACT_DESCRIPTION,
+            arguments=ContactArguments,
+            output=Contacts,
+            handler=contacts,
+        ),
+        Tool(
+            name="query_chat_room",
+            title="WeChat group chats",
+            description=CHAT_ROOM_DESCRIPTION,
+            arguments=ChatRoomArguments,
+            output=ChatRooms,
+            handler=chat_rooms,
+        ),
+        Tool(
+            name="query_chat_log",
+            title="WeChat chat history",
+            description=CHAT_LOG_DESCRIPTION,
+            arguments=ChatLogArguments,
+            output=ChatLog,
+            handler=chat_log,
+        ),
+    ]
+
+
+def _room_item(room: ChatRoom) -> ChatRoomItem:
+    return ChatRoomItem(
+        name=room.name,
+        remark=room.remark,
+        nick_name=room.nick_name,
+        owner=room.owner,
+        member_count=len(room.members),
+        members=[
+            MemberItem(user_name=m.user_name, display_name=m.display_name)
+            for m in room.members[:MEMBERS_SHOWN]
+        ],
+    )
+
+
+def _message_item(message: Message) -> MessageItem:
+    return MessageItem(
+        time=message.time.isoformat(),
+        talker=message.talker,
+        talker_name=message.talker_name,
+        sender=message.sender,
+        sender_name=message.sender_name,
+        is_self=message.is_self,
+        type=message.type,
+        sub_type=message.sub_type,
+        text=body_text(message),
+    )
+
+
+RECENT_DESCRIPTION = (
+    "List the user's recent WeChat conversations (最近会话), private and group, newest first, "
+    "each with its id (userName), name and last message. Use it to find out whom the user "
+    "talks to and the exact chat id to pass as `talker` to query_chat_log. `keyword` filters "
+    "by chat id or name. Default 30 per page, at most 100."
+)
+CONTACT_DESCRIPTION = (
+    "Search the user's WeChat contacts (联系人/好友) by name, remark (备注), alias (微信号) or "
+    "id. Without `keyword`, list all contacts. Returns CSV lines UserName,Alias,Remark,"
+    "NickName. Use the UserName (e.g. wxid_...) as `talker` in query_chat_log when a name is "
+    "ambiguous. Default 50 per page, at most 200."
+)
+CHAT_ROOM_DESCRIPTION = (
+    "Search the user's WeChat group chats (群聊) by group name, remark or id (…@chatroom); "
+    "without `keyword`, list all. Returns CSV lines Name,Remark,NickName,Owner,UserCount; the "
+    "structured result also lists members with their group nicknames (群昵称), useful for the "
+    "`sender` filter of query_chat_log. Default 20 per page, at most 100."
+)
+CHAT_LOG_DESCRIPTION = (
+    "Read the user's WeChat chat history (聊天记录), oldest first, filtered by time range, "
+    "chat (`talker`), sender and keyword.\n"
+    "How to use it well:\n"
+    "1. Locate: search with `keyword` (a regular expression, e.g. 火锅|hotpot) over a wide "
+    "`time` range; omit `talker` to search every chat, or give one or more (comma-separated) "
+    "chat ids, names or remarks. Add `sender` for what one person said in a group.\n"
+    "2. Read context: for each hit, call again with only `talker` and a narrow `time` around "
+    "the hit (e.g. 2024-05-01/14:00~2024-05-01/15:30), without keyword or sender, to see the "
+    "surrounding conversation.\n"
+    "3. Answer from all the contexts you read, citing times and senders.\n"
+    "`time` accepts a day (2024-05-01 or 20240501), a minute (2024-05-01/14:30; hours and "
+    "minutes need / and :), a month (2024-05), a quarter (2024Q2), a year (2024), a range of "
+    "any two joined by ~, and words: today, yesterday, this-week, last-week, this-month, "
+    "last-month, this-year, last-year, last-7d / last-2w / last-3m / last-1y, 2h-ago, "
+    "30m-ago (minutes), 3mo-ago (months), now, all. Call current_time first to resolve "
+    "relative dates. Default 50 messages per page, at most 200; follow the 'N more, call "
+    "again with offset=...' hint to page. Media appear as labels such as [图片] (image), "
+    "[语音] (voice), [视频] (video), [文件|name] (file), [链接|title](url) (link); quoted "
+    "replies start with '> ' lines; 我 means the user."
+)

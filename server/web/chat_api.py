@@ -1,0 +1,173 @@
+"""The chatlog-compatible HTTP API: /api/v1/session, /chatlog, /contact and /chatroom.
+
+Parameters and formats follow chatlog (reference §7.2) with its bugs fixed: CSV is escaped by
+the csv module, every error has the one shape `{"error": {"code", "message"}}`, bad parameters
+answer 400 and unreadable data 503. Origin/Host/token checks are the app's job, in front.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from quart import Blueprint, Response, request
+
+from server.wechat import ChatStore, DataSourceError, MessageQuery, QueryError
+from server.wechat.query import split_names
+from server.wechat.render import (
+    FULL_TIME_FORMAT,
+    body_text,
+    message_text,
+    session_text,
+    time_format_for,
+)
+from server.wechat.serialize import chat_room_json, contact_json, message_json, session_json
+from server.wechat.timerange import ALL_TIME, parse_time_range
+
+logger = logging.getLogger(__name__)
+
+CSV_TYPE = "text/csv; charset=utf-8"
+TEXT_TYPE = "text/plain; charset=utf-8"
+JSON_TYPE = "application/json"
+
+
+class BadParameterError(QueryError):
+    pass
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
+    return Response(body, status=status, content_type=JSON_TYPE)
+
+
+def _count(name: str) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return 0
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameterError(f"{name} must be a whole number, got {raw!r}") from None
+    return max(0, value)  # chatlog treats negative limit/offset as 0
+
+
+def _format() -> str:
+    chosen = request.args.get("format", "").strip().lower()
+    return chosen if chosen in ("json", "csv") else "text"
+
+
+def _json(payload: Any) -> Response:
+    return Response(json.dumps(payload, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _tabular(header: list[str], rows: list[list[Any]]) -> Response:
+    # chatlog's text format for contacts and rooms is the same comma lines; now escaped.
+    content_type = CSV_TYPE if _format() == "csv" else TEXT_TYPE
+    return Response(_csv_text(header, rows), content_type=content_type)
+
+
+Handler = Callable[[], Awaitable[Response]]
+
+
+def _guarded(store: ChatStore, handler: Handler) -> Handler:
+    async def run() -> Response:
+        try:
+            response = await handler()
+        except QueryError as error:
+            return error_response(400, "bad_request", str(error))
+        except DataSourceError as error:
+            return error_response(503, "data_source_error", str(error))
+        if store.is_demo:
+            response.headers["X-Data-Source"] = "demo"
+        return response
+
+    run.__name__ = handler.__name__
+    return run
+
+
+def create_chat_api(store: ChatStore) -> Blueprint:
+    """A blueprint serving the four data endpoints from `store`."""
+    api = Blueprint("chat_api", __name__, url_prefix="/api/v1")
+
+    async def sessions() -> Response:
+        page = await store.sessions(request.args.get("keyword"), _count("limit"), _count("offset"))
+        if _format() == "json":
+            return _json({"items": [session_json(s) for s in page.items], "total": page.total})
+        if _format() == "csv":
+            rows = [
+                [s.user_name, s.order, s.nick_name, s.content, s.time.strftime(FULL_TIME_FORMAT)]
+                for s in page.items
+            ]
+            header = ["UserName", "NOrder", "NickName", "Content", "NTime"]
+            return Response(_csv_text(header, rows), content_type=CSV_TYPE)
+        text = "".join(session_text(s) + "\n" for s in page.items)
+        return Response(text, content_type=TEXT_TYPE)
+
+    async def contacts() -> Response:
+        page = await store.contacts(request.args.get("keyword"), _count("limit"), _count("offset"))
+        if _format() == "json":
+            return _json({"items": [contact_json(c) for c in page.items], "total": page.total})
+        rows = [[c.user_name, c.alias, c.remark, c.nick_name] for c in page.items]
+        return _tabular(["UserName", "Alias", "Remark", "NickName"], rows)
+
+    async def chat_rooms() -> Response:
+        page = await store.chatrooms(request.args.get("keyword"), _count("limit"), _count("offset"))
+        if _format() == "json":
+            return _json({"items": [chat_room_json(r) for r in page.items], "total": page.total})
+        rows = [[r.name, r.remark, r.nick_name, r.owner, len(r.members)] for r in page.items]
+        return _tabular(["Name", "Remark", "NickName", "Owner", "UserCount"], rows)
+
+    async def chat_log() -> Response:
+        time_text = request.args.get("time", "").strip()
+        time_range = parse_time_range(time_text) if time_text else ALL_TIME
+        talker_text = request.args.get("talker", "")
+        query = MessageQuery(
+            time=time_range,
+            talkers=split_names(talker_text),
+            senders=split_names(request.args.get("sender")),
+            keyword=request.args.get("keyword", ""),
+            limit=_count("limit"),
+            offset=_count("offset"),
+        )
+        page = await store.messages(query)
+        if _format() == "json":
+            return _json([message_json(m) for m in page.items])
+        if _format() == "csv":
+            rows = [
+                [m.time.strftime(FULL_TIME_FORMAT), m.sender_name, m.sender, m.talker_name,
+                 m.talker, body_text(m)]
+                for m in page.items
+            ]  # fmt: skip
+            header = ["Time", "SenderName", "Sender", "TalkerName", "Talker", "Content"]
+            response = Response(_csv_text(header, rows), content_type=CSV_TYPE)
+            name = "_".join(
+                [talker_text.replace(",", "+") or "all",
+                 time_range.start.strftime("%Y-%m-%d"), time_range.end.strftime("%Y-%m-%d")]
+            )  # fmt: skip
+            safe = "".join(ch if ch.isalnum() or ch in "-_+@." else "_" for ch in name)
+            response.headers["Content-Disposition"] = f'attachment; filename="{safe}.csv"'
+            return response
+        time_format = time_format_for(time_range.start, time_range.end)
+        show_talker = len(query.talkers) != 1
+        text = "".join(
+            message_text(m, time_format, show_talker=show_talker) + "\n" for m in page.items
+        )
+        return Response(text, content_type=TEXT_TYPE)
+
+    api.add_url_rule("/session", "session", _guarded(store, sessions), methods=["GET"])
+    api.add_url_rule("/chatlog", "chatlog", _guarded(store, chat_log), methods=["GET"])
+    api.add_url_rule("/contact", "contact", _guarded(store, contacts), methods=["GET"])
+    api.add_url_rule("/chatroom", "chatroom", _guarded(store, chat_rooms), methods=["GET"])
+    return api
