@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from quart import Blueprint
 
@@ -82,6 +82,8 @@ class Application:
             config.max_body_bytes,
             config.body_timeout,
         )
+        # Quart types its ASGI signature more narrowly than the plain one used here.
+        self._web_asgi = cast(asgi.AsgiApp, self.web)
         self._routes: dict[str, asgi.AsgiApp] = {
             "/mcp": self.streamable,
             "/mcp/": self.streamable,
@@ -126,7 +128,7 @@ class Application:
 
     async def __call__(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
         if scope["type"] != "http":
-            await self.web(scope, receive, send)  # lifespan (and websockets, which 404)
+            await self._web_asgi(scope, receive, send)  # lifespan (and websockets, which 404)
             return
         task = asyncio.current_task()
         if task is not None:
@@ -134,7 +136,8 @@ class Application:
         try:
             await self._handle_http(scope, receive, send)
         finally:
-            self.request_tasks.discard(task)  # type: ignore[arg-type]
+            if task is not None:
+                self.request_tasks.discard(task)
 
     async def _handle_http(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
         path = scope["path"]
@@ -151,7 +154,7 @@ class Application:
             send = _with_headers(send, cors)
         handler = self._routes.get(path)
         if handler is None:
-            await self.web(scope, receive, send)
+            await self._web_asgi(scope, receive, send)
             return
         try:
             await handler(scope, receive, send)

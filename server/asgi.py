@@ -45,7 +45,7 @@ def query_param(scope: Scope, *names: str) -> str | None:
     query = scope.get("query_string", b"").decode("latin-1")
     if not query:
         return None
-    params = dict(parse_qsl(query, keep_blank_values=True))
+    params: dict[str, str] = dict(parse_qsl(query, keep_blank_values=True))
     for name in names:
         if name in params:
             return params[name]

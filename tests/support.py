@@ -68,8 +68,11 @@ def rpc(method: str, params: dict[str, Any] | None = None, id: int | str | None 
 def initialize(version: str = "2025-11-25", id: int = 0) -> dict:
     return rpc(
         "initialize",
-        {"protocolVersion": version, "capabilities": {},
-         "clientInfo": {"name": "pytest", "version": "1.0"}},
+        {
+            "protocolVersion": version,
+            "capabilities": {},
+            "clientInfo": {"name": "pytest", "version": "1.0"},
+        },
         id,
     )
 
@@ -121,9 +124,7 @@ class SseReader:
 
 
 @asynccontextmanager
-async def sse_session(
-    client: httpx.AsyncClient, url: str
-) -> AsyncIterator[tuple[str, SseReader]]:
+async def sse_session(client: httpx.AsyncClient, url: str) -> AsyncIterator[tuple[str, SseReader]]:
     """Open GET /sse; yields the POST endpoint URL and a reader for the stream."""
     async with client.stream("GET", url + "/sse") as response:
         assert response.status_code == 200
@@ -137,14 +138,13 @@ async def streamable_session(
     client: httpx.AsyncClient, url: str, version: str = "2025-11-25"
 ) -> tuple[str, dict[str, str]]:
     """Initialize over /mcp; returns the session id and headers for later requests."""
-    response = await client.post(url + "/mcp", json=initialize(version),
-                                 headers={"accept": ACCEPT_BOTH})
+    response = await client.post(
+        url + "/mcp", json=initialize(version), headers={"accept": ACCEPT_BOTH}
+    )
     assert response.status_code == 200, response.text
     session_id = response.headers["mcp-session-id"]
-    headers = {"accept": ACCEPT_BOTH, "mcp-session-id": session_id,
-               "mcp-protocol-version": version}
-    await client.post(url + "/mcp", json=rpc("notifications/initialized", id=None),
-                      headers=headers)
+    headers = {"accept": ACCEPT_BOTH, "mcp-session-id": session_id, "mcp-protocol-version": version}
+    await client.post(url + "/mcp", json=rpc("notifications/initialized", id=None), headers=headers)
     return session_id, headers
 
 
@@ -169,8 +169,12 @@ class Gate:
                 raise
             return "released"
 
-        return Tool(name=self.name, description="Waits until the test releases it.",
-                    arguments=NoArguments, handler=hold)
+        return Tool(
+            name=self.name,
+            description="Waits until the test releases it.",
+            arguments=NoArguments,
+            handler=hold,
+        )
 
 
 def progress_tool() -> Tool:
@@ -181,8 +185,9 @@ def progress_tool() -> Tool:
         await context.report_progress(2, 2)
         return "counted"
 
-    return Tool(name="count", description="Reports progress twice.", arguments=NoArguments,
-                handler=count)
+    return Tool(
+        name="count", description="Reports progress twice.", arguments=NoArguments, handler=count
+    )
 
 
 def logging_tool() -> Tool:
@@ -192,5 +197,4 @@ def logging_tool() -> Tool:
         await context.log("info", "hello from the tool")
         return "said"
 
-    return Tool(name="say", description="Logs one message.", arguments=NoArguments,
-                handler=say)
+    return Tool(name="say", description="Logs one message.", arguments=NoArguments, handler=say)

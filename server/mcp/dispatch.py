@@ -114,8 +114,8 @@ class Dispatcher:
         session.touch()
         if notification.method == "notifications/cancelled":
             request_id = notification.params.get("requestId")
-            job = session.in_flight.get(request_id) if request_id is not None else None
-            if job is not None:
+            job = session.in_flight.get(request_id) if isinstance(request_id, str | int) else None
+            if job is not None and isinstance(request_id, str | int):
                 logger.debug("session %s cancelled request %r", session.id, request_id)
                 session.in_flight.pop(request_id, None)
                 job.cancel()

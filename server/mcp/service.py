@@ -143,7 +143,7 @@ class McpService:
 class _BatchCollector:
     """Gathers the answers of one batch and delivers them together, as JSON-RPC asks."""
 
-    def __init__(self, expected: int, deliver: Callable[[Any], None]) -> None:
+    def __init__(self, expected: int, deliver: Callable[[Any], object]) -> None:
         self._expected = expected
         self._answers: list[jsonrpc.JsonObject] = []
         self._deliver = deliver

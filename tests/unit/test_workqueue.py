@@ -3,6 +3,7 @@ import asyncio
 import pytest
 
 from server.workqueue import QueueFullError, WorkQueue
+from tests.support import wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -81,9 +82,7 @@ async def test_waiting_jobs_are_taken_round_robin_across_owners():
     for label in ("b1", "b2"):
         queue.submit("b", job(label))
     gate.set()
-    async with asyncio.timeout(5):
-        while len(order) < 6:
-            await asyncio.sleep(0)
+    await wait_until(lambda: len(order) == 6)
     assert order == ["first", "a1", "b1", "a2", "b2", "a3"]
     await queue.close()
 

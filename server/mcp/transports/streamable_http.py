@@ -121,11 +121,11 @@ class StreamableHttpTransport:
 
         if not jobs:
             outbox.close()
-            error = await _next(outbox, 0)
-            if error is None:
+            refusal = await _next(outbox, 0)
+            if refusal is None:
                 await asgi.respond(send, 202)
             else:  # an invalid message or batch was answered with an error
-                await asgi.respond(send, 400, error, asgi.JSON)
+                await asgi.respond(send, 400, refusal, asgi.JSON)
             return
 
         remaining = len(jobs)

@@ -37,25 +37,33 @@ async def test_an_unknown_method_is_method_not_found():
 async def test_an_unknown_tool_is_invalid_params():
     async with running_server() as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
-        answer = await call(client, server.url, headers,
-                            rpc("tools/call", {"name": "nope", "arguments": {}}))
+        answer = await call(
+            client, server.url, headers, rpc("tools/call", {"name": "nope", "arguments": {}})
+        )
         assert answer["error"] == {"code": -32602, "message": "Unknown tool: nope"}
 
 
 async def test_arguments_that_are_not_an_object_are_invalid_params():
     async with running_server() as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
-        answer = await call(client, server.url, headers,
-                            rpc("tools/call", {"name": "current_time", "arguments": [1]}))
+        answer = await call(
+            client,
+            server.url,
+            headers,
+            rpc("tools/call", {"name": "current_time", "arguments": [1]}),
+        )
         assert answer["error"]["code"] == -32602
 
 
 async def test_arguments_the_tool_rejects_come_back_as_a_readable_tool_error():
     async with running_server() as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
-        answer = await call(client, server.url, headers,
-                            rpc("tools/call", {"name": "current_time",
-                                               "arguments": {"zone": "Mars"}}))
+        answer = await call(
+            client,
+            server.url,
+            headers,
+            rpc("tools/call", {"name": "current_time", "arguments": {"zone": "Mars"}}),
+        )
         result = answer["result"]
         assert result["isError"] is True
         assert "zone" in result["content"][0]["text"]
@@ -66,8 +74,7 @@ async def test_a_tool_failure_is_a_result_with_is_error():
         raise ToolError("the chat database is locked; try again")
 
     tool = Tool(name="fail", description="Fails.", arguments=NoArguments, handler=fail)
-    async with running_server(Extensions(tools=[tool])) as server, \
-            httpx.AsyncClient() as client:
+    async with running_server(Extensions(tools=[tool])) as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
         answer = await call(client, server.url, headers, rpc("tools/call", {"name": "fail"}))
         assert answer["result"] == {
@@ -81,8 +88,7 @@ async def test_a_crashing_tool_is_an_internal_error_and_the_server_goes_on(caplo
         raise RuntimeError("bug")
 
     tool = Tool(name="crash", description="Crashes.", arguments=NoArguments, handler=crash)
-    async with running_server(Extensions(tools=[tool])) as server, \
-            httpx.AsyncClient() as client:
+    async with running_server(Extensions(tools=[tool])) as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
         answer = await call(client, server.url, headers, rpc("tools/call", {"name": "crash"}))
         assert answer["error"] == {"code": -32603, "message": "Internal error"}
@@ -97,23 +103,26 @@ async def test_current_time_returns_rfc3339_text_and_matching_structured_content
         [tool] = listed["result"]["tools"]
         assert tool["name"] == "current_time" and tool["description"]
         assert tool["outputSchema"]["type"] == "object"
-        result = (await call(client, server.url, headers,
-                             rpc("tools/call", {"name": "current_time"})))["result"]
+        result = (
+            await call(client, server.url, headers, rpc("tools/call", {"name": "current_time"}))
+        )["result"]
         text = result["content"][0]["text"]
         assert result["structuredContent"]["time"] == text
         assert text[10] == "T" and text[-6] in "+-" and text[-3] == ":"
 
 
 async def test_tools_list_is_paginated_with_an_opaque_cursor():
-    tools = [Tool(name=f"t{i:03}", description="x", arguments=NoArguments,
-                  handler=lambda c, a: "x") for i in range(60)]
-    async with running_server(Extensions(tools=tools)) as server, \
-            httpx.AsyncClient() as client:
+    tools = [
+        Tool(name=f"t{i:03}", description="x", arguments=NoArguments, handler=lambda c, a: "x")
+        for i in range(60)
+    ]
+    async with running_server(Extensions(tools=tools)) as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
         first = (await call(client, server.url, headers, rpc("tools/list")))["result"]
         cursor = first["nextCursor"]
-        second = (await call(client, server.url, headers,
-                             rpc("tools/list", {"cursor": cursor}, id=2)))["result"]
+        second = (
+            await call(client, server.url, headers, rpc("tools/list", {"cursor": cursor}, id=2))
+        )["result"]
         assert "nextCursor" not in second
         names = [t["name"] for t in first["tools"] + second["tools"]]
         assert names == ["current_time", *[f"t{i:03}" for i in range(60)]]
@@ -125,11 +134,13 @@ async def test_ping_and_set_level_answer_exactly_an_empty_object():
     async with running_server() as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
         assert (await call(client, server.url, headers, rpc("ping")))["result"] == {}
-        level = await call(client, server.url, headers,
-                           rpc("logging/setLevel", {"level": "warning"}, id=2))
+        level = await call(
+            client, server.url, headers, rpc("logging/setLevel", {"level": "warning"}, id=2)
+        )
         assert level["result"] == {}
-        bad = await call(client, server.url, headers,
-                         rpc("logging/setLevel", {"level": "loud"}, id=3))
+        bad = await call(
+            client, server.url, headers, rpc("logging/setLevel", {"level": "loud"}, id=3)
+        )
         assert bad["error"]["code"] == -32602
 
 
@@ -137,19 +148,31 @@ async def test_resources_prompts_and_completion_answer_even_when_empty():
     async with running_server() as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
         assert (await call(client, server.url, headers, rpc("resources/list")))["result"] == {
-            "resources": []}
+            "resources": []
+        }
         templates = await call(client, server.url, headers, rpc("resources/templates/list"))
         assert templates["result"] == {"resourceTemplates": []}
-        missing = await call(client, server.url, headers,
-                             rpc("resources/read", {"uri": "chat://nothing"}))
+        missing = await call(
+            client, server.url, headers, rpc("resources/read", {"uri": "chat://nothing"})
+        )
         assert missing["error"]["code"] == -32002
         assert (await call(client, server.url, headers, rpc("prompts/list")))["result"] == {
-            "prompts": []}
+            "prompts": []
+        }
         unknown = await call(client, server.url, headers, rpc("prompts/get", {"name": "x"}))
         assert unknown["error"]["code"] == -32602
-        completion = await call(client, server.url, headers, rpc("completion/complete", {
-            "ref": {"type": "ref/prompt", "name": "x"},
-            "argument": {"name": "a", "value": ""}}))
+        completion = await call(
+            client,
+            server.url,
+            headers,
+            rpc(
+                "completion/complete",
+                {
+                    "ref": {"type": "ref/prompt", "name": "x"},
+                    "argument": {"name": "a", "value": ""},
+                },
+            ),
+        )
         assert completion["result"]["completion"]["values"] == []
 
 
@@ -173,8 +196,12 @@ async def test_a_request_before_initialize_is_refused_on_sse():
 async def test_batches_are_answered_together_on_2025_03_26():
     async with running_server() as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url, "2025-03-26")
-        batch = [rpc("ping", id=1), rpc("notifications/initialized", id=None),
-                 rpc("tools/list", id=2), {"jsonrpc": "2.0", "id": 3}]
+        batch = [
+            rpc("ping", id=1),
+            rpc("notifications/initialized", id=None),
+            rpc("tools/list", id=2),
+            {"jsonrpc": "2.0", "id": 3},
+        ]
         response = await client.post(server.url + "/mcp", json=batch, headers=headers)
         answers = {item["id"]: item for item in response.json()}
         assert set(answers) == {1, 2, 3}
@@ -193,32 +220,44 @@ async def test_batches_are_refused_on_later_versions():
 
 async def test_a_cancelled_request_stops_its_tool_and_gets_no_answer():
     gate = Gate()
-    async with running_server(Extensions(tools=[gate.tool()])) as server, \
-            httpx.AsyncClient() as client:
-        async with sse_session(client, server.url) as (endpoint, reader):
-            await client.post(endpoint, json=initialize(id=1))
-            await reader.next_message()
-            await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
-            await asyncio.wait_for(gate.entered.wait(), 5)
-            await client.post(endpoint, json=rpc("notifications/cancelled",
-                                                 {"requestId": 2, "reason": "user"}, id=None))
-            await asyncio.wait_for(gate.cancelled.wait(), 5)
-            await client.post(endpoint, json=rpc("ping", id=3))
-            assert (await reader.next_message())["id"] == 3  # nothing came for id 2
-            [info] = server.app.registry.snapshot()
-            assert info.requests_in_flight == 0
+    async with (
+        running_server(Extensions(tools=[gate.tool()])) as server,
+        httpx.AsyncClient() as client,
+        sse_session(client, server.url) as (endpoint, reader),
+    ):
+        await client.post(endpoint, json=initialize(id=1))
+        await reader.next_message()
+        await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
+        await asyncio.wait_for(gate.entered.wait(), 5)
+        await client.post(
+            endpoint,
+            json=rpc("notifications/cancelled", {"requestId": 2, "reason": "user"}, id=None),
+        )
+        await asyncio.wait_for(gate.cancelled.wait(), 5)
+        await client.post(endpoint, json=rpc("ping", id=3))
+        assert (await reader.next_message())["id"] == 3  # nothing came for id 2
+        [info] = server.app.registry.snapshot()
+        assert info.requests_in_flight == 0
 
 
 async def test_a_cancelled_streamable_request_ends_its_post_without_an_answer():
     gate = Gate()
-    async with running_server(Extensions(tools=[gate.tool()])) as server, \
-            httpx.AsyncClient() as client:
+    async with (
+        running_server(Extensions(tools=[gate.tool()])) as server,
+        httpx.AsyncClient() as client,
+    ):
         _, headers = await streamable_session(client, server.url)
-        held = asyncio.create_task(client.post(
-            server.url + "/mcp", json=rpc("tools/call", {"name": "hold"}, id=7), headers=headers))
+        held = asyncio.create_task(
+            client.post(
+                server.url + "/mcp", json=rpc("tools/call", {"name": "hold"}, id=7), headers=headers
+            )
+        )
         await asyncio.wait_for(gate.entered.wait(), 5)
-        cancel = await client.post(server.url + "/mcp", headers=headers, json=rpc(
-            "notifications/cancelled", {"requestId": 7}, id=None))
+        cancel = await client.post(
+            server.url + "/mcp",
+            headers=headers,
+            json=rpc("notifications/cancelled", {"requestId": 7}, id=None),
+        )
         assert cancel.status_code == 202
         response = await asyncio.wait_for(held, 5)
         assert response.status_code == 202 and response.content == b""
@@ -227,17 +266,19 @@ async def test_a_cancelled_streamable_request_ends_its_post_without_an_answer():
 
 async def test_a_reused_request_id_in_flight_is_an_invalid_request():
     gate = Gate()
-    async with running_server(Extensions(tools=[gate.tool()])) as server, \
-            httpx.AsyncClient() as client:
-        async with sse_session(client, server.url) as (endpoint, reader):
-            await client.post(endpoint, json=initialize(id=1))
-            await reader.next_message()
-            await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
-            await asyncio.wait_for(gate.entered.wait(), 5)
-            await client.post(endpoint, json=rpc("ping", id=2))
-            assert (await reader.next_message())["error"]["code"] == -32600
-            gate.release.set()
-            assert (await reader.next_message())["result"]["content"][0]["text"] == "released"
+    async with (
+        running_server(Extensions(tools=[gate.tool()])) as server,
+        httpx.AsyncClient() as client,
+        sse_session(client, server.url) as (endpoint, reader),
+    ):
+        await client.post(endpoint, json=initialize(id=1))
+        await reader.next_message()
+        await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
+        await asyncio.wait_for(gate.entered.wait(), 5)
+        await client.post(endpoint, json=rpc("ping", id=2))
+        assert (await reader.next_message())["error"]["code"] == -32600
+        gate.release.set()
+        assert (await reader.next_message())["result"]["content"][0]["text"] == "released"
 
 
 async def test_session_counters_follow_requests():
@@ -248,8 +289,9 @@ async def test_session_counters_follow_requests():
         info = server.app.registry.get(session_id).info()
         assert info.requests_served == 4  # initialize + 3 pings
         assert info.requests_in_flight == 0
-        listing = (await client.get(server.url + "/api/v1/mcp/sessions",
-                                    headers={"accept": ACCEPT_BOTH})).json()
+        listing = (
+            await client.get(server.url + "/api/v1/mcp/sessions", headers={"accept": ACCEPT_BOTH})
+        ).json()
         assert listing["count"] == 1
         assert listing["sessions"][0]["id"] == session_id
         assert listing["sessions"][0]["requests_served"] == 4

@@ -8,7 +8,7 @@ import pytest
 from server.app import Extensions
 from server.mcp.tools import Tool
 from server.mcp.tools.current_time import NoArguments
-from tests.support import Gate, SseReader, initialize, rpc, running_server, sse_session, wait_until
+from tests.support import Gate, initialize, rpc, running_server, sse_session, wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -59,8 +59,9 @@ async def test_a_post_to_an_unknown_session_gets_404():
 async def test_a_body_that_is_not_json_gets_400_and_the_session_lives_on():
     async with running_server() as server, httpx.AsyncClient() as client:
         async with sse_session(client, server.url) as (endpoint, reader):
-            bad = await client.post(endpoint, content=b"{",
-                                    headers={"content-type": "application/json"})
+            bad = await client.post(
+                endpoint, content=b"{", headers={"content-type": "application/json"}
+            )
             assert bad.status_code == 400
             assert bad.json()["error"]["code"] == -32700
             await client.post(endpoint, json=initialize(id=1))
@@ -77,8 +78,10 @@ async def test_pings_arrive_while_the_stream_is_idle():
 
 async def test_disconnecting_removes_the_session_and_cancels_its_work():
     gate = Gate()
-    async with running_server(Extensions(tools=[gate.tool()])) as server, \
-            httpx.AsyncClient() as client:
+    async with (
+        running_server(Extensions(tools=[gate.tool()])) as server,
+        httpx.AsyncClient() as client,
+    ):
         async with sse_session(client, server.url) as (endpoint, reader):
             await client.post(endpoint, json=initialize(id=1))
             await reader.next_message()
@@ -95,13 +98,16 @@ async def test_disconnecting_removes_the_session_and_cancels_its_work():
 
 async def test_a_full_queue_answers_429():
     gate = Gate()
-    async with running_server(Extensions(tools=[gate.tool()]), queue_capacity=1,
-                              workers=1) as server, httpx.AsyncClient() as client:
+    async with (
+        running_server(Extensions(tools=[gate.tool()]), queue_capacity=1, workers=1) as server,
+        httpx.AsyncClient() as client,
+    ):
         async with sse_session(client, server.url) as (endpoint, reader):
             await client.post(endpoint, json=initialize(id=1))
             await reader.next_message()
-            assert (await client.post(endpoint, json=rpc("tools/call", {"name": "hold"},
-                                                         id=2))).status_code == 202
+            assert (
+                await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
+            ).status_code == 202
             await asyncio.wait_for(gate.entered.wait(), 5)
             assert (await client.post(endpoint, json=rpc("ping", id=3))).status_code == 202
             refused = await client.post(endpoint, json=rpc("ping", id=4))
@@ -156,5 +162,4 @@ def _chatty_tool(message_bytes: int, count: int) -> Tool:
             await asyncio.sleep(0)
         return "done"
 
-    return Tool(name="chatty", description="Logs a lot.", arguments=NoArguments,
-                handler=chatty)
+    return Tool(name="chatty", description="Logs a lot.", arguments=NoArguments, handler=chatty)

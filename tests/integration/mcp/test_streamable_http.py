@@ -25,8 +25,9 @@ pytestmark = pytest.mark.asyncio
 
 async def test_initialize_issues_a_session_id_and_echoes_a_supported_version():
     async with running_server() as server, httpx.AsyncClient() as client:
-        response = await client.post(server.url + "/mcp", json=initialize("2025-06-18"),
-                                     headers={"accept": ACCEPT_BOTH})
+        response = await client.post(
+            server.url + "/mcp", json=initialize("2025-06-18"), headers={"accept": ACCEPT_BOTH}
+        )
         assert response.status_code == 200
         assert response.headers["content-type"] == "application/json"
         session_id = response.headers["mcp-session-id"]
@@ -34,32 +35,44 @@ async def test_initialize_issues_a_session_id_and_echoes_a_supported_version():
         result = response.json()["result"]
         assert result["protocolVersion"] == "2025-06-18"
         assert result["serverInfo"]["name"] == "chatlog-tray"
-        assert set(result["capabilities"]) >= {"tools", "resources", "prompts", "logging",
-                                               "completions"}
+        assert set(result["capabilities"]) >= {
+            "tools",
+            "resources",
+            "prompts",
+            "logging",
+            "completions",
+        }
         [info] = server.app.registry.snapshot()
         assert (info.id, info.transport, info.client_name, info.protocol_version) == (
-            session_id, "streamable-http", "pytest", "2025-06-18")
+            session_id,
+            "streamable-http",
+            "pytest",
+            "2025-06-18",
+        )
 
 
 async def test_an_unknown_protocol_version_is_answered_with_the_latest():
     async with running_server() as server, httpx.AsyncClient() as client:
-        response = await client.post(server.url + "/mcp", json=initialize("1999-01-01"),
-                                     headers={"accept": ACCEPT_BOTH})
+        response = await client.post(
+            server.url + "/mcp", json=initialize("1999-01-01"), headers={"accept": ACCEPT_BOTH}
+        )
         assert response.json()["result"]["protocolVersion"] == "2025-11-25"
 
 
 @pytest.mark.parametrize("version", ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"])
 async def test_every_handshake_version_negotiates_to_itself(version):
     async with running_server() as server, httpx.AsyncClient() as client:
-        response = await client.post(server.url + "/mcp", json=initialize(version),
-                                     headers={"accept": ACCEPT_BOTH})
+        response = await client.post(
+            server.url + "/mcp", json=initialize(version), headers={"accept": ACCEPT_BOTH}
+        )
         assert response.json()["result"]["protocolVersion"] == version
 
 
 async def test_a_request_without_a_session_header_gets_400():
     async with running_server() as server, httpx.AsyncClient() as client:
-        response = await client.post(server.url + "/mcp", json=rpc("tools/list"),
-                                     headers={"accept": ACCEPT_BOTH})
+        response = await client.post(
+            server.url + "/mcp", json=rpc("tools/list"), headers={"accept": ACCEPT_BOTH}
+        )
         assert response.status_code == 400
         assert response.json()["error"]["code"] == -32600
         assert response.json()["id"] is None
@@ -93,15 +106,17 @@ async def test_any_supported_version_header_is_accepted_on_a_session():
 
 async def test_a_client_accepting_neither_json_nor_sse_gets_406():
     async with running_server() as server, httpx.AsyncClient() as client:
-        response = await client.post(server.url + "/mcp", json=initialize(),
-                                     headers={"accept": "text/html"})
+        response = await client.post(
+            server.url + "/mcp", json=initialize(), headers={"accept": "text/html"}
+        )
         assert response.status_code == 406
 
 
 async def test_a_body_that_is_not_declared_json_gets_415():
     async with running_server() as server, httpx.AsyncClient() as client:
         response = await client.post(
-            server.url + "/mcp", content=json.dumps(initialize()),
+            server.url + "/mcp",
+            content=json.dumps(initialize()),
             headers={"accept": ACCEPT_BOTH, "content-type": "text/plain"},
         )
         assert response.status_code == 415
@@ -110,7 +125,8 @@ async def test_a_body_that_is_not_declared_json_gets_415():
 async def test_a_body_that_is_not_json_gets_400_with_a_parse_error():
     async with running_server() as server, httpx.AsyncClient() as client:
         response = await client.post(
-            server.url + "/mcp", content=b"{oops",
+            server.url + "/mcp",
+            content=b"{oops",
             headers={"accept": ACCEPT_BOTH, "content-type": "application/json"},
         )
         assert response.status_code == 400
@@ -124,7 +140,8 @@ async def test_notifications_and_responses_get_202_without_a_body():
             server.url + "/mcp", json=rpc("notifications/initialized", id=None), headers=headers
         )
         response = await client.post(
-            server.url + "/mcp", json={"jsonrpc": "2.0", "id": "srv-9", "result": {}},
+            server.url + "/mcp",
+            json={"jsonrpc": "2.0", "id": "srv-9", "result": {}},
             headers=headers,
         )
         assert (notification.status_code, notification.content) == (202, b"")
@@ -134,8 +151,9 @@ async def test_notifications_and_responses_get_202_without_a_body():
 async def test_an_invalid_message_gets_400_with_invalid_request():
     async with running_server() as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
-        response = await client.post(server.url + "/mcp", json={"jsonrpc": "2.0", "id": 5},
-                                     headers=headers)
+        response = await client.post(
+            server.url + "/mcp", json={"jsonrpc": "2.0", "id": 5}, headers=headers
+        )
         assert response.status_code == 400
         assert response.json()["error"]["code"] == -32600
         assert response.json()["id"] == 5
@@ -145,8 +163,9 @@ async def test_a_client_that_only_accepts_sse_gets_the_answer_as_an_event():
     async with running_server() as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
         headers["accept"] = "text/event-stream"
-        async with client.stream("POST", server.url + "/mcp", json=rpc("ping", id=3),
-                                 headers=headers) as response:
+        async with client.stream(
+            "POST", server.url + "/mcp", json=rpc("ping", id=3), headers=headers
+        ) as response:
             assert response.headers["content-type"] == "text/event-stream"
             reader = SseReader(response)
             assert await reader.next_message() == {"jsonrpc": "2.0", "id": 3, "result": {}}
@@ -156,13 +175,19 @@ async def test_a_client_that_only_accepts_sse_gets_the_answer_as_an_event():
 async def test_progress_before_the_result_turns_the_answer_into_a_stream():
     gate = Gate()
     progressing = progress_tool()
-    async with running_server(Extensions(tools=[gate.tool(), progressing])) as server, \
-            httpx.AsyncClient() as client:
+    async with (
+        running_server(Extensions(tools=[gate.tool(), progressing])) as server,
+        httpx.AsyncClient() as client,
+    ):
         _, headers = await streamable_session(client, server.url)
-        call = rpc("tools/call", {"name": "count", "arguments": {},
-                                  "_meta": {"progressToken": "tok"}}, id=4)
-        async with client.stream("POST", server.url + "/mcp", json=call,
-                                 headers=headers) as response:
+        call = rpc(
+            "tools/call",
+            {"name": "count", "arguments": {}, "_meta": {"progressToken": "tok"}},
+            id=4,
+        )
+        async with client.stream(
+            "POST", server.url + "/mcp", json=call, headers=headers
+        ) as response:
             assert response.headers["content-type"] == "text/event-stream"
             reader = SseReader(response)
             first = await reader.next_message()
@@ -174,8 +199,10 @@ async def test_progress_before_the_result_turns_the_answer_into_a_stream():
 
 
 async def test_the_get_stream_carries_messages_for_json_only_clients_and_a_second_gets_409():
-    async with running_server(Extensions(tools=[logging_tool()])) as server, \
-            httpx.AsyncClient() as client:
+    async with (
+        running_server(Extensions(tools=[logging_tool()])) as server,
+        httpx.AsyncClient() as client,
+    ):
         session_id, headers = await streamable_session(client, server.url)
         session = server.app.registry.get(session_id)
         async with client.stream("GET", server.url + "/mcp", headers=headers) as stream:
@@ -185,7 +212,8 @@ async def test_the_get_stream_carries_messages_for_json_only_clients_and_a_secon
             assert second.status_code == 409
             json_only = {**headers, "accept": "application/json"}
             answer = await client.post(
-                server.url + "/mcp", json=rpc("tools/call", {"name": "say"}, id=8),
+                server.url + "/mcp",
+                json=rpc("tools/call", {"name": "say"}, id=8),
                 headers=json_only,
             )
             assert answer.json()["result"]["content"][0]["text"] == "said"
@@ -197,8 +225,9 @@ async def test_the_get_stream_carries_messages_for_json_only_clients_and_a_secon
 async def test_a_get_without_sse_in_accept_gets_406():
     async with running_server() as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
-        response = await client.get(server.url + "/mcp",
-                                    headers={**headers, "accept": "application/json"})
+        response = await client.get(
+            server.url + "/mcp", headers={**headers, "accept": "application/json"}
+        )
         assert response.status_code == 406
 
 
@@ -229,8 +258,7 @@ async def test_other_methods_get_405_with_allow():
 
 
 async def test_idle_sessions_expire_and_then_get_404():
-    async with running_server(session_idle_timeout=0.1) as server, \
-            httpx.AsyncClient() as client:
+    async with running_server(session_idle_timeout=0.1) as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
         await wait_until(lambda: len(server.app.registry) == 0)
         response = await client.post(server.url + "/mcp", json=rpc("ping"), headers=headers)
@@ -238,8 +266,10 @@ async def test_idle_sessions_expire_and_then_get_404():
 
 
 async def test_a_session_with_an_open_stream_does_not_expire():
-    async with running_server(session_idle_timeout=0.05, ping_interval=0.02) as server, \
-            httpx.AsyncClient() as client:
+    async with (
+        running_server(session_idle_timeout=0.05, ping_interval=0.02) as server,
+        httpx.AsyncClient() as client,
+    ):
         session_id, headers = await streamable_session(client, server.url)
         session = server.app.registry.get(session_id)
         async with client.stream("GET", server.url + "/mcp", headers=headers) as stream:
@@ -252,8 +282,10 @@ async def test_a_session_with_an_open_stream_does_not_expire():
 
 async def test_a_full_queue_answers_429_with_a_json_rpc_error():
     gate = Gate()
-    async with running_server(Extensions(tools=[gate.tool()]), queue_capacity=1,
-                              workers=1) as server, httpx.AsyncClient() as client:
+    async with (
+        running_server(Extensions(tools=[gate.tool()]), queue_capacity=1, workers=1) as server,
+        httpx.AsyncClient() as client,
+    ):
         _, headers = await streamable_session(client, server.url)
         _, other = await streamable_session(client, server.url)
         call = rpc("tools/call", {"name": "hold"}, id=1)

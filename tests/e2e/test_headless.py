@@ -1,0 +1,88 @@
+"""`chatlog-tray --headless` as a user runs it: a real process, real signals."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+COMMAND = [sys.executable, "-m", "desktop", "--headless"]
+
+
+def start(*args: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [*COMMAND, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()  # blocks until the server is ready (or dies)
+    assert line.startswith("listening on http://127.0.0.1:"), process.stderr.read()
+    return process, line.removeprefix("listening on ").strip()
+
+
+def stop(process: subprocess.Popen[str], signum: int = signal.SIGTERM) -> tuple[int, float]:
+    started = time.monotonic()
+    process.send_signal(signum)
+    process.communicate(timeout=10)  # also closes the pipes
+    return process.returncode, time.monotonic() - started
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_headless_prints_its_address_serves_and_exits_zero_on_a_signal(signum):
+    process, url = start("--port", "0")
+    try:
+        assert httpx.get(url + "/health", timeout=5).json()["status"] == "ok"
+    finally:
+        code, elapsed = stop(process, signum)
+    assert code == 0 and elapsed < 5
+
+
+def test_a_signal_with_an_open_stream_still_exits_cleanly_within_seconds():
+    process, url = start("--port", "0")
+    with httpx.Client(timeout=10) as client, client.stream("GET", url + "/sse") as stream:
+        lines = stream.iter_lines()
+        assert next(lines) == "event: endpoint"
+        code, elapsed = stop(process)
+        rest = list(lines)  # the stream ends instead of hanging
+    assert code == 0 and elapsed < 5
+    assert all(not line or line.startswith((":", "data:")) for line in rest)
+
+
+def test_a_busy_port_is_reported_and_the_exit_code_says_so():
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        result = subprocess.run(
+            [*COMMAND, "--port", str(port)], capture_output=True, text=True, timeout=30
+        )
+    assert result.returncode == 2
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_settings_are_rejected_with_a_readable_message():
+    result = subprocess.run(
+        [*COMMAND, "--queue-capacity", "0"], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2
+    assert "queue_capacity" in result.stderr
+
+
+def test_headless_mode_never_imports_qt():
+    code = (
+        "import sys, runpy; sys.argv = ['chatlog-tray', '--headless', '--port', '0'];"
+        "import desktop.main, server.headless, server.composition;"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'qasync'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
+    )
+    assert result.stdout.strip() == "[]", result.stderr

@@ -1,0 +1,136 @@
+"""Who may reach the server: Host, Origin, token, body limits — on MCP and API routes."""
+
+import asyncio
+
+import httpx
+import pytest
+
+from tests.support import ACCEPT_BOTH, initialize, running_server, sse_session
+
+pytestmark = pytest.mark.asyncio
+
+ROUTES = [
+    ("POST", "/mcp"),
+    ("GET", "/sse"),
+    ("POST", "/message?sessionId=x"),
+    ("GET", "/api/v1/mcp/sessions"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+async def test_a_foreign_host_header_is_refused(method, path):
+    async with running_server() as server, httpx.AsyncClient() as client:
+        response = await client.request(
+            method,
+            server.url + path,
+            json=initialize(),
+            headers={"host": "evil.example.com", "accept": ACCEPT_BOTH},
+        )
+        assert response.status_code == 421
+        assert len(server.app.registry) == 0
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+async def test_a_foreign_browser_origin_is_refused_with_403(method, path):
+    async with running_server() as server, httpx.AsyncClient() as client:
+        response = await client.request(
+            method,
+            server.url + path,
+            json=initialize(),
+            headers={"origin": "http://evil.example.com", "accept": ACCEPT_BOTH},
+        )
+        assert response.status_code == 403
+        assert "access-control-allow-origin" not in response.headers
+
+
+async def test_the_servers_own_origin_and_localhost_names_are_allowed():
+    async with running_server() as server, httpx.AsyncClient() as client:
+        own = f"127.0.0.1:{server.port}"
+        response = await client.post(
+            server.url + "/mcp",
+            json=initialize(),
+            headers={"host": own, "origin": f"http://{own}", "accept": ACCEPT_BOTH},
+        )
+        assert response.status_code == 200
+        by_name = await client.get(f"http://localhost:{server.port}/health")
+        assert by_name.status_code == 200
+
+
+async def test_a_listed_origin_gets_cors_headers_and_a_preflight_but_never_a_wildcard():
+    origin = "http://localhost:6274"
+    async with running_server(allow_origins=(origin,)) as server, httpx.AsyncClient() as client:
+        preflight = await client.options(
+            server.url + "/mcp", headers={"origin": origin, "access-control-request-method": "POST"}
+        )
+        assert preflight.status_code == 204
+        assert preflight.headers["access-control-allow-origin"] == origin
+        assert "mcp-session-id" in preflight.headers["access-control-allow-headers"]
+        response = await client.post(
+            server.url + "/mcp",
+            json=initialize(),
+            headers={"origin": origin, "accept": ACCEPT_BOTH},
+        )
+        assert response.status_code == 200
+        assert response.headers["access-control-allow-origin"] == origin
+        assert "mcp-session-id" in response.headers["access-control-expose-headers"]
+
+
+async def test_with_a_token_every_route_but_health_needs_it():
+    async with running_server(token="s3cret-token") as server, httpx.AsyncClient() as client:
+        assert (await client.get(server.url + "/health")).status_code == 200
+        for method, path in ROUTES:
+            response = await client.request(method, server.url + path, json=initialize())
+            assert response.status_code == 401, path
+            assert response.headers["www-authenticate"].startswith("Bearer")
+        wrong = await client.get(
+            server.url + "/api/v1/mcp/sessions", headers={"authorization": "Bearer nope"}
+        )
+        assert wrong.status_code == 401
+        right = await client.post(
+            server.url + "/mcp",
+            json=initialize(),
+            headers={"authorization": "Bearer s3cret-token", "accept": ACCEPT_BOTH},
+        )
+        assert right.status_code == 200
+
+
+async def test_the_token_never_appears_in_the_log(caplog):
+    caplog.set_level("DEBUG")
+    async with running_server(token="s3cret-token") as server, httpx.AsyncClient() as client:
+        await client.get(server.url + "/sse", headers={"authorization": "Bearer wrong"})
+        await client.post(
+            server.url + "/mcp",
+            json=initialize(),
+            headers={"authorization": "Bearer s3cret-token", "accept": ACCEPT_BOTH},
+        )
+    assert "s3cret-token" not in caplog.text
+
+
+async def test_a_body_over_the_limit_gets_413():
+    async with running_server(max_body_bytes=2048) as server, httpx.AsyncClient() as client:
+        big = {**initialize(), "padding": "x" * 4096}
+        response = await client.post(server.url + "/mcp", json=big, headers={"accept": ACCEPT_BOTH})
+        assert response.status_code == 413
+        async with sse_session(client, server.url) as (endpoint, _reader):
+            assert (await client.post(endpoint, json=big)).status_code == 413
+
+
+async def test_a_body_that_trickles_in_too_slowly_gets_408():
+    async with running_server(body_timeout=0.2) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(
+            b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+            b'\r\nAccept: application/json\r\nContent-Length: 100\r\n\r\n{"jsonrpc"'
+        )
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), 5)
+        assert b" 408 " in status_line
+        writer.close()
+
+
+async def test_health_reports_the_queue_and_sessions():
+    async with running_server(queue_capacity=7, workers=3) as server, httpx.AsyncClient() as client:
+        health = (await client.get(server.url + "/health")).json()
+        assert health["status"] == "ok"
+        assert health["queue"] == {"capacity": 7, "waiting": 0, "running": 0, "workers": 3}
+        assert health["mcp_sessions"] == 0

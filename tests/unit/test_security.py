@@ -1,0 +1,68 @@
+import pytest
+
+from server.asgi import HttpError
+from server.config import ServerConfig
+from server.security import SecurityPolicy
+
+
+def scope(path: str = "/mcp", **headers: str) -> dict:
+    return {
+        "path": path,
+        "headers": [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()],
+    }
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:5030", "localhost:5030", "[::1]:5030", "localhost", "127.0.0.1"]
+)
+def test_loopback_host_headers_pass(host):
+    SecurityPolicy(ServerConfig()).check(scope(host=host))
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example.com", "evil.example.com:5030", "192.168.1.5:5030", "localhost.evil.com"]
+)
+def test_other_host_headers_are_misdirected(host):
+    with pytest.raises(HttpError) as denied:
+        SecurityPolicy(ServerConfig()).check(scope(host=host))
+    assert denied.value.status == 421
+
+
+def test_an_origin_must_be_the_server_itself_or_listed():
+    policy = SecurityPolicy(ServerConfig(allow_origins=("http://localhost:6274",)))
+    policy.check(scope(host="127.0.0.1:5030", origin="http://127.0.0.1:5030"))
+    policy.check(scope(host="127.0.0.1:5030", origin="http://localhost:6274"))
+    for origin in ("http://127.0.0.1:9999", "null", "https://chat.example.com"):
+        with pytest.raises(HttpError) as denied:
+            policy.check(scope(host="127.0.0.1:5030", origin=origin))
+        assert denied.value.status == 403
+
+
+def test_wildcard_origins_cannot_be_configured():
+    with pytest.raises(ValueError, match="wildcard"):
+        ServerConfig(allow_origins=("*",))
+
+
+def test_the_token_is_required_except_on_health():
+    policy = SecurityPolicy(ServerConfig(token="t0k"))
+    policy.check(scope("/health"))
+    policy.check(scope("/mcp", authorization="Bearer t0k"))
+    for supplied in ("", "Bearer t0", "Basic t0k", "bearer t0k"):
+        with pytest.raises(HttpError) as denied:
+            policy.check(scope("/mcp", authorization=supplied))
+        assert denied.value.status == 401
+
+
+def test_all_interfaces_skip_the_host_check_but_not_the_origin_check():
+    policy = SecurityPolicy(ServerConfig(host="0.0.0.0", token="t"))
+    policy.check(scope(host="192.168.1.5:5030", authorization="Bearer t"))
+    with pytest.raises(HttpError):
+        policy.check(
+            scope(
+                host="192.168.1.5:5030", origin="http://evil.example.com", authorization="Bearer t"
+            )
+        )
+
+
+def test_an_empty_token_means_no_token():
+    assert ServerConfig(token="").token is None
