@@ -1,15 +1,26 @@
-"""Builds the Application for a ServerConfig: the core plus the data layer and, on request,
-the conformance fixtures."""
+"""Builds the Application for a ServerConfig: the MCP core, the WeChat data layer (its tools,
+its HTTP API, its health) and, on request, the conformance fixtures."""
 
 from __future__ import annotations
 
 from server.app import Application, Extensions
 from server.config import ServerConfig
 from server.mcp.conformance import conformance_prompts, conformance_resources, conformance_tools
+from server.mcp.tools.chat import chat_tools
+from server.web.chat_api import create_chat_api
+from server.wechat.store import ChatStore, open_store
 
 
-async def build_application(config: ServerConfig) -> Application:
-    extensions = Extensions()
+def build_application(config: ServerConfig, store: ChatStore | None = None) -> Application:
+    """The whole server. `store` defaults to one over `config.data_dir` (demo data if unset);
+    the application closes it when it is closed."""
+    store = store or open_store(config.data_dir)
+    extensions = Extensions(
+        tools=chat_tools(store),
+        blueprints=[create_chat_api(store)],
+        health=store.status,
+        closers=[store.close],
+    )
     if config.conformance_fixtures:
         extensions.tools.extend(conformance_tools())
         extensions.resources = conformance_resources()

@@ -23,7 +23,7 @@ async def serve_until_signalled(config: ServerConfig) -> int:
             loop.add_signal_handler(signum, stop.set)
         except (NotImplementedError, RuntimeError):  # Windows' proactor loop
             signal.signal(signum, lambda *_: loop.call_soon_threadsafe(stop.set))
-    application = await build_application(config)
+    application = build_application(config)
     controller = ServerController(application)
     try:
         address = await controller.start()
@@ -45,5 +45,3 @@ def run(config: ServerConfig) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         return asyncio.run(serve_until_signalled(config))
     return 0
-
-
