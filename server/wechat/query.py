@@ -16,7 +16,7 @@ from server.wechat.directory import Directory
 from server.wechat.errors import InvalidKeywordError
 from server.wechat.model import ChatRoom, Contact, Message, Session
 from server.wechat.readers import Reader, RowQuery
-from server.wechat.render import body_text
+from server.wechat.render import RENDERED_VOCABULARY, body_text
 from server.wechat.timerange import ALL_TIME, TimeRange
 
 _REGEX_SPECIALS = frozenset(".^$*+?{}[]\\|()")
@@ -123,6 +123,7 @@ class ChatQueries:
         wants_self = bool(_SELF_WORDS.intersection(query.senders))
         filtered = pattern is not None or bool(query.senders)
         literal = query.keyword if pattern is not None and _is_literal(query.keyword) else None
+        must_contain = literal if literal is not None and _survives_rendering(literal) else None
         start, end = query.time.start_unix, query.time.end_unix
         shards = [shard for shard in self._reader.shards() if shard.overlaps(start, end)]
         known = [*directory.contacts, *directory.rooms]
@@ -131,7 +132,9 @@ class ChatQueries:
         collected: list[Message] = []
         total = 0
         for shard in shards:
-            row_query = RowQuery(start, end, talkers or None, literal, None if filtered else needed)
+            row_query = RowQuery(
+                start, end, talkers or None, literal, None if filtered else needed, must_contain
+            )
             if not filtered:
                 if needed is None or len(collected) < needed:
                     rows = self._reader.messages(shard, row_query, known)
@@ -160,6 +163,18 @@ def _named(message: Message, directory: Directory) -> Message:
         sender_name = directory.sender_name(message.talker, message.sender)
     return replace(
         message, talker_name=directory.talker_name(message.talker), sender_name=sender_name
+    )
+
+
+def _survives_rendering(literal: str) -> bool:
+    """Whether every rendered match of `literal` also shows in the stored body.
+
+    Rendering adds labels ([图片], [链接|...]), times and digits and unescapes XML; a literal
+    that is none of these can only match text the body holds verbatim, so rows without it
+    are dropped before the costly decode. Other keywords take the full path.
+    """
+    return literal not in RENDERED_VOCABULARY and not any(
+        ch.isspace() or ch.isdigit() or ch in "&<>\"'" for ch in literal
     )
 
 

@@ -23,6 +23,13 @@ YEAR_TIME_FORMAT = "%m-%d %H:%M:%S"
 DAY_TIME_FORMAT = "%H:%M:%S"
 
 _RECORD_LABELS = {19: "合并转发", 24: "笔记", 87: "群公告"}
+# Every fixed piece of text the renderer adds around stored content (see query.py).
+RENDERED_VOCABULARY = (
+    "[图片]![图片](/image/[语音]/voice/[名片|]![视频](/video/![动画表情]()[位置|[链接|]("
+    "[文件|/file/[GIF表情][红包][红包封面][合并转发|[笔记|[群公告|[小程序|][视频号|"
+    "[视频号直播|[音乐|[分享][语音通话][引用]> [转账|发送 接收 退还 Type: Content: <...>"
+    "我系统消息..."
+)
 _SIMPLE_APP_LABELS = {8: "[GIF表情]", 2001: "[红包]", 2003: "[红包封面]"}
 
 

@@ -48,6 +48,11 @@ class RowQuery:
     talkers: tuple[str, ...] | None
     literal: str | None = None
     limit: int | None = None
+    must_contain: str | None = None
+
+    def skips(self, raw_text: str) -> bool:
+        """Whether a row can be dropped before decoding: it cannot match the keyword."""
+        return self.must_contain is not None and self.must_contain not in raw_text
 
 
 class Reader(Protocol):
@@ -88,9 +93,12 @@ def body_text(raw: bytes | str | None) -> str:
         if decompressor is None:
             decompressor = _local.zstd = zstandard.ZstdDecompressor()
         try:
-            raw = decompressor.decompressobj().decompress(raw)
+            raw = decompressor.decompress(raw)
         except zstandard.ZstdError:
-            return ""
+            try:  # frames written without their content size need the streaming API
+                raw = decompressor.decompressobj().decompress(raw)
+            except zstandard.ZstdError:
+                return ""
     return raw.decode("utf-8", errors="replace")
 
 

@@ -121,14 +121,16 @@ class DarwinV3Reader:
                 f" FROM [{table}]{where} ORDER BY msgCreateTime, mesLocalID{limit}",
                 params,
             )
-            found.extend(_wrap(talker, row) for row in rows)
+            found.extend(m for m in (_wrap(talker, row, query) for row in rows) if m is not None)
         return found
 
 
-def _wrap(talker: str, row: tuple[Any, ...]) -> Message:
+def _wrap(talker: str, row: tuple[Any, ...], query: RowQuery) -> Message | None:
     local_id, created, text, msg_type, direction = row
     is_self = direction == _SENT
     text = text if isinstance(text, str) else bytes(text or b"").decode("utf-8", "replace")
+    if query.skips(text):
+        return None
     sender = "" if is_self else talker
     if talker.endswith("@chatroom") and not is_self:
         prefix, text = split_group_sender(text)

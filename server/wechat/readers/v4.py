@@ -140,15 +140,20 @@ class V4Reader:
                 f"{where} ORDER BY m.sort_seq{limit}",
                 params,
             )
-            found.extend(_wrap(talker, row) for row in rows)
+            for row in rows:
+                message = _wrap(talker, row, query)
+                if message is not None:
+                    found.append(message)
         return found
 
 
-def _wrap(talker: str, row: tuple[Any, ...]) -> Message:
+def _wrap(talker: str, row: tuple[Any, ...], query: RowQuery) -> Message | None:
     sort_seq, server_id, local_type, user_name, create_time, raw, packed, status = row
     user_name = user_name or ""
     msg_type, sub_type = content.split_type(int(local_type or 0))
     text = body_text(raw)
+    if query.skips(text):
+        return None
     is_group = talker.endswith("@chatroom")
     is_self = status == _STATUS_SENT or (not is_group and user_name not in ("", talker))
     sender = user_name

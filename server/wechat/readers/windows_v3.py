@@ -151,7 +151,7 @@ class WindowsV3Reader:
                         [*one_params, query.limit],
                     )
                 )
-        return [_wrap(row) for row in rows]
+        return [m for m in (_wrap(row, query) for row in rows) if m is not None]
 
     def _talkers(self, connection: sqlite3.Connection, query: RowQuery) -> list[str]:
         where, params = self._where(query)
@@ -159,12 +159,14 @@ class WindowsV3Reader:
                                                      params)]  # fmt: skip
 
 
-def _wrap(row: tuple[Any, ...]) -> Message:
+def _wrap(row: tuple[Any, ...], query: RowQuery) -> Message | None:
     server_id, sequence, created, talker, is_sender, msg_type, sub_type, text, packed, extra = row
     msg_type, is_self = int(msg_type), is_sender == 1
     body = text or ""
     if msg_type == content.APP and packed:
         body = decompress_lz4(bytes(packed)) or body
+    if query.skips(body):
+        return None
     items = proto.bytes_extra_items(extra)
     if talker.endswith("@chatroom"):
         sender = "" if is_self else items.get(_EXTRA_SENDER, "")
