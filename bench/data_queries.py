@@ -30,7 +30,7 @@ KEYWORD = "火锅"
 
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def raw_messages(root: Path, talkers: list[str] | None, start: int, end: int,
@@ -121,13 +121,15 @@ async def main() -> None:
         (f"one talker, one day ({DAY})", one_day,
          lambda: raw_messages(root, [TALKER], day.start_unix, day.end_unix, None), args.repeat),
         (f"one talker + keyword '{KEYWORD}', one year", talker_keyword,
-         lambda: raw_messages(root, [TALKER], year.start_unix, year.end_unix, KEYWORD), args.repeat),
+         lambda: raw_messages(root, [TALKER], year.start_unix, year.end_unix, KEYWORD),
+         args.repeat),
         (f"keyword '{KEYWORD}' across all chats, one year", everywhere,
          lambda: raw_messages(root, None, year.start_unix, year.end_unix, KEYWORD), slow),
     ]  # fmt: skip
     await one_day()  # warm the contact directory and connections, as a running app would be
     print(
-        "| query | store p50 ms | store p99 ms | rows | raw SQLite p50 ms | raw p99 ms | raw rows | ratio |"
+        "| query | store p50 ms | store p99 ms | rows | raw SQLite p50 ms | raw p99 ms"
+        " | raw rows | ratio |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, ours, raw, repeat in cases:
