@@ -1,0 +1,196 @@
+"""Every user command of the app as a QAction, shared by the tray menu and the window.
+
+The actions follow ServerHost's signals for their text and enabled state; the commands that
+need other parts of the app (show a window, quit) are signals that app.py connects.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMenu, QWidget
+
+from desktop import client_config
+from desktop.autostart import Autostart, AutostartError
+from desktop.server_host import ServerHost, ServerState
+from desktop.tasks import spawn
+from server.config import ServerConfig
+from server.logging_setup import log_dir
+
+logger = logging.getLogger(__name__)
+
+CLIENT_NAMES = {
+    "claude-desktop": "Claude Desktop",
+    "cursor": "Cursor",
+    "cherry-studio": "Cherry Studio",
+}
+STATE_LINE_MAX = 70
+
+
+class AppActions(QObject):
+    """The app's commands.
+
+    Signals:
+        sessions_requested(): show the sessions window.
+        settings_requested(): show the settings dialog.
+        quit_requested(): quit the app (stops the server first).
+        notice(str, str): a (title, message) the user should see, e.g. after a copy.
+        problem(str, str): a (title, message) about something that went wrong.
+    """
+
+    sessions_requested = Signal()
+    settings_requested = Signal()
+    quit_requested = Signal()
+    notice = Signal(str, str)
+    problem = Signal(str, str)
+
+    def __init__(self, host: ServerHost, autostart: Autostart, parent: QObject | None = None):
+        super().__init__(parent)
+        self._host = host
+        self._autostart = autostart
+        self.state_line = QAction(self)
+        self.state_line.setEnabled(False)
+        self.toggle_serving = QAction(self)
+        self.toggle_serving.triggered.connect(self._toggle_serving)
+        self.sessions = QAction(self.tr("Sessions…"), self)
+        self.sessions.triggered.connect(self.sessions_requested)
+        self.settings = QAction(self.tr("Settings…"), self)
+        self.settings.triggered.connect(self.settings_requested)
+        self.copy_sse = QAction(self)
+        self.copy_sse.triggered.connect(lambda: self._copy_address("sse"))
+        self.copy_streamable = QAction(self)
+        self.copy_streamable.triggered.connect(lambda: self._copy_address("streamable"))
+        self.copy_client: dict[str, QAction] = {}
+        for client, name in CLIENT_NAMES.items():
+            action = QAction(name, self)
+            action.triggered.connect(lambda _=False, c=client: self._copy_client_config(c))
+            self.copy_client[client] = action
+        self.open_logs = QAction(self.tr("Open log folder"), self)
+        self.open_logs.triggered.connect(self._open_logs)
+        self.launch_at_login = QAction(self.tr("Launch at login"), self)
+        self.launch_at_login.setCheckable(True)
+        self.launch_at_login.toggled.connect(self._set_launch_at_login)
+        self.quit = QAction(self.tr("Quit Chatlog Tray"), self)
+        self.quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit.triggered.connect(self.quit_requested)
+
+        host.state_changed.connect(self.refresh)
+        host.clients_changed.connect(self.refresh)
+        self.refresh()
+
+    def menu(self, parent: QWidget | None = None) -> QMenu:
+        """A new menu with every action (the tray's context menu, or the window's menu)."""
+        menu = QMenu(parent)
+        menu.setTitle(self.tr("&Server"))
+        menu.addAction(self.state_line)
+        menu.addAction(self.toggle_serving)
+        menu.addSeparator()
+        menu.addAction(self.sessions)
+        menu.addAction(self.settings)
+        menu.addSeparator()
+        address = menu.addMenu(self.tr("Copy MCP address"))
+        address.addAction(self.copy_streamable)
+        address.addAction(self.copy_sse)
+        clients = menu.addMenu(self.tr("Copy client configuration"))
+        for action in self.copy_client.values():
+            clients.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.open_logs)
+        menu.addAction(self.launch_at_login)
+        menu.addSeparator()
+        menu.addAction(self.quit)
+        return menu
+
+    # State ---------------------------------------------------------------------------------
+
+    def state_text(self) -> str:
+        """One line saying what the server is doing, for the menu and the window."""
+        host = self._host
+        state = host.state
+        if state is ServerState.SERVING and host.address is not None:
+            return self.tr("Serving at %1").replace("%1", host.address.url)
+        if state is ServerState.STARTING:
+            return self.tr("Starting…")
+        if state is ServerState.STOPPING:
+            return self.tr("Stopping…")
+        if state is ServerState.ERROR:
+            return self.tr("Error: %1").replace("%1", host.error or "")
+        return self.tr("Stopped")
+
+    def refresh(self) -> None:
+        host = self._host
+        text = self.state_text()
+        clients = host.client_count()
+        if host.state is ServerState.SERVING:
+            text += " · " + self.tr("%n client(s)", "", clients)
+        short = text if len(text) <= STATE_LINE_MAX else text[: STATE_LINE_MAX - 1] + "…"
+        self.state_line.setText(short)
+        self.state_line.setToolTip(text)
+        serving = host.state in (ServerState.SERVING, ServerState.STARTING)
+        self.toggle_serving.setText(
+            self.tr("Stop serving") if serving else self.tr("Start serving")
+        )
+        self.toggle_serving.setEnabled(
+            host.state not in (ServerState.STARTING, ServerState.STOPPING)
+        )
+        port = host.address.port if host.address is not None else None
+        config = host.config
+        self.copy_streamable.setText(
+            self.tr("Streamable HTTP: %1").replace(
+                "%1", client_config.streamable_http_url(config, port)
+            )
+        )
+        self.copy_sse.setText(self.tr("SSE: %1").replace("%1", client_config.sse_url(config, port)))
+        self.launch_at_login.blockSignals(True)
+        self.launch_at_login.setChecked(self._autostart.enabled())
+        self.launch_at_login.blockSignals(False)
+
+    # Commands -----------------------------------------------------------------------------
+
+    def _toggle_serving(self) -> None:
+        if self._host.state in (ServerState.SERVING, ServerState.STARTING):
+            spawn(self._host.stop())
+        else:
+            spawn(self._host.start())
+
+    def _client_target(self) -> tuple[ServerConfig, int | None]:
+        address = self._host.address
+        return self._host.config, address.port if address is not None else None
+
+    def _copy_address(self, transport: str) -> None:
+        config, port = self._client_target()
+        if transport == "sse":
+            text = client_config.sse_url(config, port)
+        else:
+            text = client_config.streamable_http_url(config, port)
+        QGuiApplication.clipboard().setText(text)
+        self.notice.emit(self.tr("Address copied"), text)
+
+    def _copy_client_config(self, client: str) -> None:
+        config, port = self._client_target()
+        QGuiApplication.clipboard().setText(
+            client_config.client_configuration(client, config, port)
+        )
+        self.notice.emit(
+            self.tr("Configuration copied"),
+            self.tr("Paste it into the MCP settings of %1.").replace("%1", CLIENT_NAMES[client]),
+        )
+
+    def _open_logs(self) -> None:
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.problem.emit(self.tr("Cannot open the log folder"), str(folder))
+
+    def _set_launch_at_login(self, enabled: bool) -> None:
+        try:
+            if enabled:
+                self._autostart.enable()
+            else:
+                self._autostart.disable()
+        except AutostartError as error:
+            logger.error("%s", error)
+            self.problem.emit(self.tr("Launch at login"), str(error))
+        self.refresh()

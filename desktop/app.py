@@ -1,0 +1,245 @@
+"""The desktop app's composition root: builds every part and wires them together.
+
+Start-up, in order:
+
+1. `desktop.main` parses the arguments and sets up logging (stderr when there is one, and
+   always a file in the platform's log folder, since windowed builds have no stdout), all
+   before Qt is imported.
+2. `run_desktop` creates the one QApplication (closing the last window must not quit a tray
+   app), installs the translations for the system language, and claims the single-instance
+   lock; a second launch wakes the first instance up and exits.
+3. `asyncio.run(..., loop_factory=qasync.QEventLoop)`: from here the Qt event loop *is* the
+   asyncio loop, and the server (Hypercorn) runs on it; no second thread.
+4. `_main` installs the loop's async-generator hooks (qasync does not, and without them an
+   abandoned stream never closes its connection), then builds a `DesktopApp`: the saved
+   settings (QSettings plus the keychain) with the command-line flags merged over them,
+   the `ServerHost`, the chat source, the actions, the window and the tray icon, or the
+   window as the main window when there is no tray.
+5. Serving starts unless the user turned that off; the controller logs
+   `listening on http://HOST:PORT` like headless mode.
+6. The app waits for a quit: the Quit action, SIGINT/SIGTERM, closing the main window when
+   there is no tray, or the session ending (`aboutToQuit`).
+7. Shutdown stops the server (every MCP session is closed first, so streams end cleanly),
+   closes the chat store, and hides the tray, well within 3 seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from functools import partial
+
+import qasync
+from PySide6.QtCore import QEventLoop, QSettings
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from desktop import autostart as autostart_backends
+from desktop.actions import AppActions
+from desktop.autostart import Autostart
+from desktop.chat_source import ChatSource
+from desktop.i18n import install_translators
+from desktop.icons import app_icon
+from desktop.server_host import ApplicationFactory, ServerHost
+from desktop.sessions_window import SessionsWindow
+from desktop.settings import DesktopSettings, SettingsStore, TokenStore
+from desktop.settings_dialog import SettingsDialog
+from desktop.single_instance import SingleInstance
+from desktop.tasks import drain, spawn
+from desktop.tray import TrayIcon
+from server.cli import config_from_args
+from server.composition import build_application
+from server.config import DEFAULT_HOST, ServerConfig
+from server.logging_setup import register_secret
+
+logger = logging.getLogger(__name__)
+
+ORGANIZATION = "chatlog-tray"
+APPLICATION = "chatlog-tray"
+DISPLAY_NAME = "Chatlog Tray"
+QUIT_TIMEOUT = 3.0
+
+
+class DesktopApp:
+    """Everything the user sees, wired to one ServerHost. Construct inside the running loop."""
+
+    def __init__(
+        self,
+        store: SettingsStore,
+        autostart: Autostart,
+        args: argparse.Namespace | None = None,
+        tray_available: bool | None = None,
+        build: ApplicationFactory = build_application,
+    ) -> None:
+        self.store = store
+        self.settings = store.load()
+        config = self._effective_config(self.settings.config, args)
+        if config.token is not None:
+            register_secret(config.token.get_secret_value())
+        self.host = ServerHost(config, build)
+        self.chats = ChatSource(config.data_dir)
+        self.actions = AppActions(self.host, autostart)
+        self.window = SessionsWindow(self.host, self.chats, self.actions)
+        self.dialog: SettingsDialog | None = None
+        self.quit_event = asyncio.Event()
+        if tray_available is None:
+            tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray: TrayIcon | None = None
+        if tray_available:
+            self.tray = TrayIcon(self.host, self.actions)
+        else:
+            # No tray (stock GNOME, a bare X server): the window is the app (Vorta does this).
+            self.window.menuBar().addMenu(self.actions.menu(self.window))
+            self.window.closed.connect(self.request_quit)
+        self.actions.sessions_requested.connect(self.window.bring_to_front)
+        self.actions.settings_requested.connect(self.open_settings)
+        self.actions.quit_requested.connect(self.request_quit)
+
+    @staticmethod
+    def _effective_config(saved: ServerConfig, args: argparse.Namespace | None) -> ServerConfig:
+        config = config_from_args(args, base=saved) if args is not None else saved
+        if not config.loopback_only and config.token is None:
+            # Never expose the chat history to the network without a token, whatever the
+            # settings say (the keychain may have lost the token, say).
+            logger.warning(
+                "no access token: listening on %s instead of %s", DEFAULT_HOST, config.host
+            )
+            config = config.model_copy(update={"host": DEFAULT_HOST})
+        return config
+
+    async def start(self) -> None:
+        if self.tray is not None:
+            self.tray.show()
+        else:
+            self.window.bring_to_front()
+        if self.settings.serve_at_launch:
+            await self.host.start()
+
+    def open_settings(self) -> SettingsDialog:
+        """Show the settings dialog (one at a time, non-modal)."""
+        if self.dialog is None or not self.dialog.isVisible():
+            current = DesktopSettings(self.host.config, self.settings.serve_at_launch)
+            self.dialog = SettingsDialog(current, self.apply_settings, self.store.tokens.problem)
+            self.dialog.setWindowIcon(app_icon())
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        return self.dialog
+
+    async def apply_settings(self, settings: DesktopSettings) -> str | None:
+        """The dialog's apply: reconfigure the server, then persist; the error otherwise."""
+        error = await self.host.apply(settings.config)
+        if error is not None:
+            return error
+        if settings.config.token is not None:
+            register_secret(settings.config.token.get_secret_value())
+        self.store.save(settings)
+        self.settings = settings
+        if self.chats.switch(settings.config.data_dir):
+            spawn(self.window.reload_chats())
+        self.actions.refresh()
+        return None
+
+    def request_quit(self) -> None:
+        self.quit_event.set()
+
+    async def run(self) -> int:
+        """Start, then serve until asked to quit; always shuts down cleanly."""
+        try:
+            await self.start()
+            await self.quit_event.wait()
+        finally:
+            await self.shutdown()
+        return 0
+
+    async def shutdown(self) -> None:
+        """Stop the server (sessions first), close the data store, take the UI down."""
+        try:
+            async with asyncio.timeout(QUIT_TIMEOUT):
+                await self.host.shutdown()
+        except TimeoutError:
+            logger.error("the server did not stop within %.0f s; quitting anyway", QUIT_TIMEOUT)
+        await drain(timeout=0.5)
+        await self.chats.close()
+        if self.dialog is not None:
+            self.dialog.close()
+        if self.tray is not None:
+            self.tray.hide()
+        self.window.closed.disconnect()
+        self.window.close()
+
+    def on_about_to_quit(self, qapp: QApplication) -> None:
+        """Something else ended the Qt loop (OS logout): stop the server before it is gone.
+
+        The loop can no longer run our coroutines normally, so pump Qt events until the stop
+        has finished (the qasync `asyncClose` trick, desktop-stack.md §2.4).
+        """
+        self.quit_event.set()
+        if not self.host.running:
+            return
+        stopping = asyncio.ensure_future(self.host.stop())
+        deadline = asyncio.get_event_loop().time() + QUIT_TIMEOUT
+        while not stopping.done() and asyncio.get_event_loop().time() < deadline:
+            qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:
+    """Let the loop finalise abandoned async generators (qasync never installs the hooks).
+
+    WORKAROUND: desktop-stack.md §2.3 — without them an httpx stream that is dropped keeps
+    its TCP connection open until the whole client closes.
+    """
+    if sys.get_asyncgen_hooks().finalizer is None:
+        sys.set_asyncgen_hooks(
+            firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
+            finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
+        )
+
+
+def _install_signal_handlers(loop: asyncio.AbstractEventLoop, quit_now: partial[None]) -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, quit_now)
+        except (NotImplementedError, RuntimeError):
+            # Windows' proactor loop has no add_signal_handler.
+            signal.signal(signum, lambda *_: loop.call_soon_threadsafe(quit_now))
+
+
+async def _main(qapp: QApplication, args: argparse.Namespace, instance: SingleInstance) -> int:
+    loop = asyncio.get_running_loop()
+    install_asyncgen_hooks(loop)
+    app = DesktopApp(
+        SettingsStore(QSettings(), TokenStore()), autostart_backends.for_platform(), args
+    )
+    instance.activated.connect(app.window.bring_to_front)
+    _install_signal_handlers(loop, partial(app.request_quit))
+    qapp.aboutToQuit.connect(partial(app.on_about_to_quit, qapp))
+    return await app.run()
+
+
+def create_qapplication() -> QApplication:
+    """The one QApplication, set up for a tray app; created before any qasync loop."""
+    existing = QApplication.instance()
+    qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    qapp.setOrganizationName(ORGANIZATION)
+    qapp.setApplicationName(APPLICATION)
+    qapp.setApplicationDisplayName(DISPLAY_NAME)
+    qapp.setWindowIcon(app_icon())
+    qapp.setQuitOnLastWindowClosed(False)
+    return qapp
+
+
+def run_desktop(args: argparse.Namespace, config: ServerConfig) -> int:
+    """The `chatlog-tray` GUI. `config` (flags alone) is re-derived over the saved settings."""
+    del config  # the flags in `args` are merged over the saved settings instead
+    qapp = create_qapplication()
+    install_translators(qapp)
+    instance = SingleInstance()
+    if not instance.claim():
+        return 0
+    try:
+        return asyncio.run(_main(qapp, args, instance), loop_factory=qasync.QEventLoop)
+    finally:
+        instance.release()

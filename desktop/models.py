@@ -1,0 +1,166 @@
+"""Qt table models for the sessions window: live MCP sessions and WeChat chat sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from server.mcp.sessions import SessionEvent, SessionEventKind, SessionInfo
+from server.wechat.model import Session
+
+type _Index = QModelIndex | QPersistentModelIndex
+
+
+def format_time(moment: datetime) -> str:
+    """Local wall-clock time, to the second."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Models", text)
+
+
+class McpSessionsModel(QAbstractTableModel):
+    """Connected MCP clients, kept current from the registry's events."""
+
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Models", "Client"),
+        QT_TRANSLATE_NOOP("Models", "Version"),
+        QT_TRANSLATE_NOOP("Models", "Transport"),
+        QT_TRANSLATE_NOOP("Models", "Protocol"),
+        QT_TRANSLATE_NOOP("Models", "Remote address"),
+        QT_TRANSLATE_NOOP("Models", "Connected since"),
+        QT_TRANSLATE_NOOP("Models", "Last activity"),
+        QT_TRANSLATE_NOOP("Models", "Requests"),
+        QT_TRANSLATE_NOOP("Models", "In flight"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[SessionInfo] = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _tr(str(self.HEADERS[section]))
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        info = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(info, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return info.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 7:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(info: SessionInfo, column: int) -> str:
+        unknown = "—"
+        values = (
+            info.client_name or _tr("(not initialised)"),
+            info.client_version or unknown,
+            "SSE" if info.transport == "sse" else "Streamable HTTP",
+            info.protocol_version or unknown,
+            info.remote_address or unknown,
+            format_time(info.created),
+            format_time(info.last_activity),
+            str(info.requests_served),
+            str(info.requests_in_flight),
+        )
+        return values[column]
+
+    def session_id(self, row: int) -> str:
+        return self._rows[row].id
+
+    def ids(self) -> list[str]:
+        return [info.id for info in self._rows]
+
+    def reset(self, sessions: list[SessionInfo]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(sessions, key=lambda info: info.created)
+        self.endResetModel()
+
+    def apply(self, event: SessionEvent) -> None:
+        """Follow one registry event: add, update in place, or remove a row."""
+        row = next((i for i, info in enumerate(self._rows) if info.id == event.session.id), None)
+        if event.kind is SessionEventKind.CLOSED:
+            if row is not None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+        elif row is None:
+            end = len(self._rows)
+            self.beginInsertRows(QModelIndex(), end, end)
+            self._rows.append(event.session)
+            self.endInsertRows()
+        else:
+            self._rows[row] = event.session
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+
+class ChatSessionsModel(QAbstractTableModel):
+    """One page of WeChat recent chats."""
+
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Models", "Name"),
+        QT_TRANSLATE_NOOP("Models", "ID"),
+        QT_TRANSLATE_NOOP("Models", "Last message"),
+        QT_TRANSLATE_NOOP("Models", "Preview"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[Session] = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _tr(str(self.HEADERS[section]))
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        chat = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            preview = " ".join(chat.content.split())
+            values = (chat.nick_name or chat.user_name, chat.user_name, format_time(chat.time))
+            if index.column() < 3:
+                return values[index.column()]
+            return preview if role == Qt.ItemDataRole.ToolTipRole else preview[:80]
+        return None
+
+    def chat(self, row: int) -> Session:
+        return self._rows[row]
+
+    def set_rows(self, rows: list[Session]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()

@@ -1,0 +1,395 @@
+"""The sessions window: who is connected over MCP, and the WeChat chats being served.
+
+A side window while there is a tray; the main window when there is none (then closing it
+quits, and the server menu sits in its menu bar).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import client_config
+from desktop.actions import AppActions
+from desktop.chat_source import ChatSource
+from desktop.icons import app_icon, tray_icon
+from desktop.models import ChatSessionsModel, McpSessionsModel, format_time
+from desktop.server_host import ServerHost, ServerState
+from desktop.tasks import spawn
+from server.mcp.sessions import SessionEvent
+from server.wechat.errors import DataSourceError, QueryError
+from server.wechat.render import body_text, sender_label
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+SEARCH_DELAY_MS = 250
+EMPTY_STYLE = "color: palette(placeholder-text); padding: 24px;"
+
+
+def _table(model: McpSessionsModel | ChatSessionsModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def _empty_label() -> QLabel:
+    label = QLabel()
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet(EMPTY_STYLE)
+    return label
+
+
+class SessionsWindow(QMainWindow):
+    """Two live tables: MCP sessions (with Disconnect) and WeChat chats (search, pages).
+
+    Signals:
+        closed(): the window was closed by the user.
+    """
+
+    closed = Signal()
+
+    def __init__(self, host: ServerHost, chats: ChatSource, actions: AppActions) -> None:
+        super().__init__()
+        self._host = host
+        self._chats = chats
+        self._actions = actions
+        self._offset = 0
+        self._total = 0
+        self._generation = 0
+        self._loaded = False
+        self.setWindowTitle(self.tr("Chatlog Tray"))
+        self.setWindowIcon(app_icon())
+        self.resize(980, 620)
+
+        self.mcp_model = McpSessionsModel()
+        self.chat_model = ChatSessionsModel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_mcp_tab(), self.tr("AI clients (MCP)"))
+        self.tabs.addTab(self._build_chat_tab(), self.tr("WeChat chats"))
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(self._build_header())
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(lambda: spawn(self.reload_chats()))
+
+        host.session_event.connect(self._on_session_event)
+        host.state_changed.connect(self._on_state_changed)
+        host.clients_changed.connect(self._refresh_header)
+        self._on_state_changed()
+
+    # Building -----------------------------------------------------------------------------
+
+    def _build_header(self) -> QHBoxLayout:
+        self.state_icon = QLabel()
+        self.state_label = QLabel()
+        bold = QFont(self.state_label.font())
+        bold.setBold(True)
+        self.state_label.setFont(bold)
+        self.state_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.clients_label = QLabel()
+        toggle = QToolButton()
+        toggle.setDefaultAction(self._actions.toggle_serving)
+        settings = QToolButton()
+        settings.setDefaultAction(self._actions.settings)
+        row = QHBoxLayout()
+        row.addWidget(self.state_icon)
+        row.addWidget(self.state_label)
+        row.addWidget(self.clients_label)
+        row.addStretch(1)
+        row.addWidget(toggle)
+        row.addWidget(settings)
+        return row
+
+    def _build_mcp_tab(self) -> QWidget:
+        self.mcp_table = _table(self.mcp_model)
+        self.mcp_table.selectionModel().selectionChanged.connect(self._update_disconnect)
+        self.mcp_empty = _empty_label()
+        self.mcp_stack = QStackedWidget()
+        self.mcp_stack.addWidget(self.mcp_empty)
+        self.mcp_stack.addWidget(self.mcp_table)
+        self.disconnect_button = QPushButton(self.tr("Disconnect"))
+        self.disconnect_button.setEnabled(False)
+        self.disconnect_button.clicked.connect(self.disconnect_selected)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.disconnect_button)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.mcp_stack, 1)
+        layout.addLayout(buttons)
+        return page
+
+    def _build_chat_tab(self) -> QWidget:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search chats by name or ID"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        self.chat_table = _table(self.chat_model)
+        self.chat_table.selectionModel().selectionChanged.connect(self._chat_selected)
+        self.chat_empty = _empty_label()
+        self.chat_stack = QStackedWidget()
+        self.chat_stack.addWidget(self.chat_empty)
+        self.chat_stack.addWidget(self.chat_table)
+        self.previous_page = QPushButton(self.tr("‹ Previous"))
+        self.previous_page.clicked.connect(lambda: spawn(self.show_page(self._offset - PAGE_SIZE)))
+        self.next_page = QPushButton(self.tr("Next ›"))
+        self.next_page.clicked.connect(lambda: spawn(self.show_page(self._offset + PAGE_SIZE)))
+        self.page_label = QLabel()
+        paging = QHBoxLayout()
+        paging.addWidget(self.source_label, 1)
+        paging.addWidget(self.page_label)
+        paging.addWidget(self.previous_page)
+        paging.addWidget(self.next_page)
+        self.messages_title = QLabel()
+        self.messages = QTextBrowser()
+        self.messages.setOpenLinks(False)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.messages_title)
+        lower_layout.addWidget(self.messages)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.search)
+        upper_layout.addWidget(self.chat_stack, 1)
+        upper_layout.addLayout(paging)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(upper)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        lower.hide()
+        self._messages_pane = lower
+        page = QWidget()
+        QVBoxLayout(page).addWidget(splitter)
+        return page
+
+    # Window --------------------------------------------------------------------------------
+
+    def bring_to_front(self) -> None:
+        """Show, un-minimise and raise; loads the chats on first show."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        if not self._loaded:
+            self._loaded = True
+            spawn(self.reload_chats())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        event.accept()
+        self.closed.emit()
+
+    # MCP sessions -------------------------------------------------------------------------
+
+    def _on_session_event(self, event: SessionEvent) -> None:
+        self.mcp_model.apply(event)
+        self._refresh_mcp()
+
+    def _on_state_changed(self) -> None:
+        # A restart builds a new server: take its (empty) session list as the truth.
+        self.mcp_model.reset(self._host.sessions())
+        self._refresh_mcp()
+        self._refresh_header()
+
+    def _refresh_header(self) -> None:
+        host = self._host
+        self.state_icon.setPixmap(tray_icon(host.state.value).pixmap(24, 24))
+        self.state_label.setText(self._actions.state_text())
+        self.state_label.setToolTip(self._actions.state_text())
+        if host.state is ServerState.SERVING:
+            self.clients_label.setText(
+                "· " + self.tr("%n client(s) connected", "", host.client_count())
+            )
+        else:
+            self.clients_label.setText("")
+
+    def _refresh_mcp(self) -> None:
+        has_rows = self.mcp_model.rowCount() > 0
+        self.mcp_stack.setCurrentIndex(1 if has_rows else 0)
+        if not has_rows:
+            self.mcp_empty.setText(self._mcp_empty_text())
+        self._update_disconnect()
+
+    def _mcp_empty_text(self) -> str:
+        host = self._host
+        if host.state is ServerState.ERROR:
+            return self.tr(
+                "<p><b>The server could not start.</b></p><p>%1</p>"
+                "<p>Fix it in <i>Settings…</i>, then choose <i>Start serving</i>.</p>"
+            ).replace("%1", html.escape(host.error or ""))
+        if host.state is not ServerState.SERVING:
+            return self.tr(
+                "<p><b>The server is stopped.</b></p>"
+                "<p>Choose <i>Start serving</i> so that AI clients can connect.</p>"
+            )
+        port = host.address.port if host.address else None
+        mcp_url = client_config.streamable_http_url(host.config, port)
+        sse = client_config.sse_url(host.config, port)
+        return (
+            self.tr(
+                "<p><b>No AI client is connected yet.</b></p>"
+                "<p>Connect an AI client to <b>%1</b> (Streamable HTTP) or <b>%2</b> (SSE).</p>"
+                "<p>The tray menu's <i>Copy client configuration</i> has ready-made settings "
+                "for Claude Desktop, Cursor and Cherry Studio.</p>"
+            )
+            .replace("%1", mcp_url)
+            .replace("%2", sse)
+        )
+
+    def _selected_rows(self, table: QTableView) -> list[int]:
+        return sorted({index.row() for index in table.selectionModel().selectedRows()})
+
+    def _update_disconnect(self, *_: object) -> None:
+        self.disconnect_button.setEnabled(bool(self._selected_rows(self.mcp_table)))
+
+    def disconnect_selected(self) -> int:
+        """Disconnect the selected MCP clients; returns how many were still connected."""
+        ids = [self.mcp_model.session_id(row) for row in self._selected_rows(self.mcp_table)]
+        return sum(self._host.close_session(session_id) for session_id in ids)
+
+    # WeChat chats -------------------------------------------------------------------------
+
+    async def reload_chats(self) -> None:
+        """Back to the first page of the current search."""
+        await self.show_page(0)
+
+    async def show_page(self, offset: int) -> None:
+        self._generation += 1
+        generation = self._generation
+        keyword = self.search.text().strip()
+        self._update_source_label()
+        try:
+            page = await self._chats.sessions(keyword, PAGE_SIZE, max(0, offset))
+        except (DataSourceError, QueryError) as error:
+            if generation == self._generation:
+                self._show_chat_problem(str(error))
+            return
+        if generation != self._generation:
+            return  # a newer search or page request has already been made
+        self._offset, self._total = page.offset, page.total
+        self.chat_model.set_rows(page.items)
+        self._messages_pane.hide()
+        if page.items:
+            self.chat_stack.setCurrentIndex(1)
+        else:
+            self.chat_stack.setCurrentIndex(0)
+            self.chat_empty.setText(
+                self.tr(
+                    "<p><b>No chat matches “%1”.</b></p><p>Try part of a name or an ID.</p>"
+                ).replace("%1", html.escape(keyword))
+                if keyword
+                else self.tr(
+                    "<p><b>No chats found.</b></p>"
+                    "<p>Choose the decrypted WeChat data folder in <i>Settings…</i>.</p>"
+                )
+            )
+        self._update_paging()
+
+    def _show_chat_problem(self, message: str) -> None:
+        self.chat_model.set_rows([])
+        self._total = self._offset = 0
+        self.chat_stack.setCurrentIndex(0)
+        self.chat_empty.setText(
+            self.tr(
+                "<p><b>The WeChat data cannot be read.</b></p><p>%1</p>"
+                "<p>Choose the decrypted WeChat data folder in <i>Settings…</i>.</p>"
+            ).replace("%1", html.escape(message))
+        )
+        self._update_paging()
+
+    def _update_source_label(self) -> None:
+        if self._chats.is_demo:
+            self.source_label.setText(
+                self.tr("Showing the built-in demo data. Choose your WeChat data in Settings…")
+            )
+        else:
+            self.source_label.setText(self.tr("Data: %1").replace("%1", str(self._chats.path)))
+
+    def _update_paging(self) -> None:
+        shown = self.chat_model.rowCount()
+        if shown:
+            self.page_label.setText(
+                self.tr("%1–%2 of %3")
+                .replace("%1", str(self._offset + 1))
+                .replace("%2", str(self._offset + shown))
+                .replace("%3", str(self._total))
+            )
+        else:
+            self.page_label.setText("")
+        self.previous_page.setEnabled(self._offset > 0)
+        self.next_page.setEnabled(self._offset + shown < self._total)
+
+    def _chat_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            spawn(self.open_chat(indexes[0].row()))
+
+    def select_chat(self, row: int) -> None:
+        self.chat_table.selectRow(row)
+
+    async def open_chat(self, row: int) -> None:
+        """Show the recent messages of the chat on `row`."""
+        chat = self.chat_model.chat(row)
+        name = chat.nick_name or chat.user_name
+        self._messages_pane.show()
+        self.messages_title.setText(self.tr("Recent messages in %1").replace("%1", name))
+        try:
+            messages = await self._chats.recent_messages(chat.user_name)
+        except (DataSourceError, QueryError) as error:
+            self.messages.setPlainText(str(error))
+            return
+        if self.chat_model.rowCount() <= row or self.chat_model.chat(row) != chat:
+            return  # the page changed meanwhile
+        if not messages:
+            self.messages.setHtml(self.tr("<p><i>No messages in this chat.</i></p>"))
+            return
+        parts = []
+        for message in messages:
+            body = html.escape(body_text(message)).replace("\n", "<br>")
+            parts.append(
+                f"<p><span style='color:gray'>{format_time(message.time)}</span> "
+                f"<b>{html.escape(sender_label(message))}</b><br>{body}</p>"
+            )
+        self.messages.setHtml("".join(parts))
+        self.messages.verticalScrollBar().setValue(self.messages.verticalScrollBar().maximum())

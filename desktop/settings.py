@@ -1,0 +1,171 @@
+"""Persisted desktop settings: QSettings for plain values, the OS keychain for the token.
+
+The token never goes into QSettings (an INI file or the registry, readable by anything
+running as the user). It goes to `keyring`; when no keychain backend works (a headless
+Linux box without Secret Service, say) the token is kept for this session only and
+`TokenStore.problem` says so, so the settings dialog can tell the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.errors
+from pydantic import ValidationError
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings
+
+from server.config import ServerConfig
+
+logger = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "chatlog-tray"
+KEYRING_USER = "mcp-token"
+
+# QSettings key -> ServerConfig field, for the fields persisted as plain values.
+_FIELDS = {
+    "server/host": "host",
+    "server/port": "port",
+    "server/queue_capacity": "queue_capacity",
+    "server/workers": "workers",
+    "server/ping_interval": "ping_interval",
+    "server/session_idle_timeout": "session_idle_timeout",
+    "server/data_dir": "data_dir",
+    "server/allow_origins": "allow_origins",
+}
+SERVE_AT_LAUNCH_KEY = "app/serve_at_launch"
+# Translated where it is shown (context "Settings").
+KEYCHAIN_PROBLEM = str(
+    QT_TRANSLATE_NOOP(
+        "Settings",
+        "No system keychain is available, so the token is kept only until the app quits.",
+    )
+)
+
+
+@dataclass(frozen=True)
+class DesktopSettings:
+    """What the settings dialog edits: the server's config plus app-only preferences."""
+
+    config: ServerConfig
+    serve_at_launch: bool = True
+
+
+class TokenStore:
+    """The bearer token in the OS keychain, or in memory when there is no usable keychain."""
+
+    def __init__(self, service: str = KEYRING_SERVICE, user: str = KEYRING_USER) -> None:
+        self._service = service
+        self._user = user
+        self._session_token: str | None = None
+        self.problem: str | None = None
+
+    @property
+    def persistent(self) -> bool:
+        return self.problem is None
+
+    def load(self) -> str | None:
+        if self.problem is not None:
+            return self._session_token
+        try:
+            return keyring.get_password(self._service, self._user)
+        # Boundary with whatever backend the OS offers: any failure means "no keychain".
+        except Exception as error:
+            self._fall_back(error)
+            return self._session_token
+
+    def save(self, token: str | None) -> None:
+        self._session_token = token
+        if self.problem is not None:
+            return
+        try:
+            if token:
+                keyring.set_password(self._service, self._user, token)
+            else:
+                # Nothing stored is already the wanted state.
+                with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                    keyring.delete_password(self._service, self._user)
+        except Exception as error:
+            self._fall_back(error)
+
+    def _fall_back(self, error: Exception) -> None:
+        logger.warning("no usable keychain (%s); the token is kept for this session only", error)
+        self.problem = KEYCHAIN_PROBLEM
+
+
+class SettingsStore:
+    """Reads and writes DesktopSettings; bad stored values fall back to their defaults."""
+
+    def __init__(self, qsettings: QSettings, tokens: TokenStore) -> None:
+        self._qsettings = qsettings
+        self.tokens = tokens
+
+    def load(self) -> DesktopSettings:
+        values: dict[str, Any] = {}
+        for key, name in _FIELDS.items():
+            raw = self._qsettings.value(key)
+            if raw is None or raw == "":
+                continue
+            value = _from_stored(name, raw)
+            if _valid(name, value):
+                values[name] = value
+            else:
+                logger.warning("ignoring invalid stored setting %s=%r", key, raw)
+        token = self.tokens.load()
+        if token:
+            values["token"] = token
+        config = ServerConfig.model_validate(values)
+        serve = _as_bool(self._qsettings.value(SERVE_AT_LAUNCH_KEY, True))
+        return DesktopSettings(config, serve)
+
+    def save(self, settings: DesktopSettings) -> None:
+        config = settings.config
+        for key, name in _FIELDS.items():
+            value = getattr(config, name)
+            if name == "allow_origins":
+                value = "\n".join(value)
+            elif name == "data_dir":
+                value = "" if value is None else str(value)
+            self._qsettings.setValue(key, value)
+        self._qsettings.setValue(SERVE_AT_LAUNCH_KEY, settings.serve_at_launch)
+        self._qsettings.sync()
+        self.tokens.save(config.token.get_secret_value() if config.token else None)
+
+
+def _from_stored(name: str, raw: object) -> object:
+    # INI files give back strings; the registry and plists give back typed values.
+    if name == "allow_origins":
+        if isinstance(raw, list):
+            return tuple(str(item) for item in raw)
+        return tuple(line for line in str(raw).splitlines() if line.strip())
+    if name == "data_dir":
+        return Path(str(raw))
+    if name in ("port", "queue_capacity", "workers"):
+        try:
+            return int(str(raw))
+        except ValueError:
+            return raw
+    if name in ("ping_interval", "session_idle_timeout"):
+        try:
+            return float(str(raw))
+        except ValueError:
+            return raw
+    return str(raw)
+
+
+def _valid(name: str, value: object) -> bool:
+    try:
+        ServerConfig.model_validate({name: value})
+    except ValidationError:
+        return False
+    return True
+
+
+def _as_bool(raw: object) -> bool:
+    if isinstance(raw, str):
+        return raw.strip().lower() in ("true", "1", "yes")
+    return bool(raw)

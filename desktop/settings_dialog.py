@@ -1,0 +1,358 @@
+"""The Settings dialog: edits DesktopSettings, validates as the user types, applies live.
+
+The dialog knows nothing about the server: it is given an `apply` coroutine that returns
+None on success or the error to show (a busy port, say). While the dialog stays open on an
+error, the previous configuration keeps serving, restored by ServerHost.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.settings import DesktopSettings
+from desktop.tasks import spawn
+from server.config import ServerConfig, is_loopback_host
+from server.wechat.errors import DataSourceError
+from server.wechat.layout import detect
+
+logger = logging.getLogger(__name__)
+
+ApplySettings = Callable[[DesktopSettings], Awaitable[str | None]]
+
+LOOPBACK = "127.0.0.1"
+ALL_INTERFACES = "0.0.0.0"
+LAYOUT_NAMES = {
+    "v4": "WeChat 4.x",
+    "windows-v3": "WeChat 3.x (Windows)",
+    "darwin-v3": "Mac WeChat 3.x",
+}
+ERROR_STYLE = "color: #c62828;"
+WARNING_STYLE = "color: #a15c00;"
+OK_STYLE = "color: #2e7d32;"
+
+
+class SettingsDialog(QDialog):
+    """Server and app settings; OK and Apply go through the `apply` coroutine."""
+
+    def __init__(
+        self,
+        settings: DesktopSettings,
+        apply: ApplySettings,
+        keychain_problem: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Chatlog Tray Settings"))
+        self._apply = apply
+        self._applied = settings
+        self._busy = False
+        self._build(keychain_problem)
+        self.load(settings)
+
+    # Building -----------------------------------------------------------------------------
+
+    def _build(self, keychain_problem: str | None) -> None:
+        self.host = QComboBox()
+        self.host.addItem(self.tr("This computer only (127.0.0.1)"), LOOPBACK)
+        self.host.addItem(self.tr("All network interfaces (0.0.0.0)"), ALL_INTERFACES)
+        self.network_warning = QLabel(
+            self.tr(
+                "Other devices on your network can reach this server. A token is required; "
+                "anyone who has it can read your chat history."
+            )
+        )
+        self.network_warning.setWordWrap(True)
+        self.network_warning.setStyleSheet(WARNING_STYLE)
+        self.port = QSpinBox()
+        self.port.setRange(0, 65535)
+        self.port.setSpecialValueText(self.tr("any free port"))
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText(self.tr("none: any local program may connect"))
+        reveal = QAction(self.tr("Show"), self.token)
+        reveal.setCheckable(True)
+        reveal.toggled.connect(
+            lambda shown: self.token.setEchoMode(
+                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+            )
+        )
+        self.token.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
+        self.generate_token = QPushButton(self.tr("Generate"))
+        self.copy_token = QPushButton(self.tr("Copy"))
+        self.origins = QPlainTextEdit()
+        self.origins.setPlaceholderText("http://localhost:6274")
+        self.origins.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+
+        self.queue_capacity = QSpinBox()
+        self.queue_capacity.setRange(1, 1_000_000)
+        self.workers = QSpinBox()
+        self.workers.setRange(1, 256)
+        self.ping_interval = QDoubleSpinBox()
+        self.ping_interval.setRange(1, 3600)
+        self.ping_interval.setDecimals(0)
+        self.ping_interval.setSuffix(self.tr(" s"))
+        self.idle_timeout = QDoubleSpinBox()
+        self.idle_timeout.setRange(10, 7 * 24 * 3600)
+        self.idle_timeout.setDecimals(0)
+        self.idle_timeout.setSuffix(self.tr(" s"))
+
+        self.data_dir = QLineEdit()
+        self.data_dir.setPlaceholderText(self.tr("empty: use the built-in demo data"))
+        self.browse = QPushButton(self.tr("Browse…"))
+        self.layout_label = QLabel()
+        self.layout_label.setWordWrap(True)
+        self.serve_at_launch = QCheckBox(self.tr("Start serving when the app starts"))
+
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet(ERROR_STYLE)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Apply
+        )
+
+        network = QGroupBox(self.tr("Network"))
+        form = QFormLayout(network)
+        form.addRow(self.tr("Listen on:"), self.host)
+        form.addRow("", self.network_warning)
+        form.addRow(self.tr("Port:"), self.port)
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token, 1)
+        token_row.addWidget(self.generate_token)
+        token_row.addWidget(self.copy_token)
+        form.addRow(self.tr("Access token:"), token_row)
+        if keychain_problem:
+            keychain = QLabel(QCoreApplication.translate("Settings", keychain_problem))
+            keychain.setWordWrap(True)
+            keychain.setStyleSheet(WARNING_STYLE)
+            form.addRow("", keychain)
+        form.addRow(self.tr("Allowed browser origins:"), self.origins)
+
+        performance = QGroupBox(self.tr("Performance"))
+        form = QFormLayout(performance)
+        form.addRow(self.tr("Queue capacity:"), self.queue_capacity)
+        form.addRow(self.tr("Workers:"), self.workers)
+        form.addRow(self.tr("SSE ping interval:"), self.ping_interval)
+        form.addRow(self.tr("Session idle timeout:"), self.idle_timeout)
+
+        data = QGroupBox(self.tr("WeChat data"))
+        form = QFormLayout(data)
+        dir_row = QHBoxLayout()
+        dir_row.addWidget(self.data_dir, 1)
+        dir_row.addWidget(self.browse)
+        form.addRow(self.tr("Data directory:"), dir_row)
+        form.addRow("", self.layout_label)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(network)
+        layout.addWidget(performance)
+        layout.addWidget(data)
+        layout.addWidget(self.serve_at_launch)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+        for signal in (
+            self.host.currentIndexChanged,
+            self.port.valueChanged,
+            self.token.textChanged,
+            self.origins.textChanged,
+            self.queue_capacity.valueChanged,
+            self.workers.valueChanged,
+            self.ping_interval.valueChanged,
+            self.idle_timeout.valueChanged,
+            self.data_dir.textChanged,
+            self.serve_at_launch.toggled,
+        ):
+            signal.connect(self.validate)
+        self.generate_token.clicked.connect(self._generate_token)
+        self.copy_token.clicked.connect(self._copy_token)
+        self.browse.clicked.connect(self._browse)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(lambda: spawn(self.accept_changes()))
+        self.apply_button.clicked.connect(lambda: spawn(self.apply_changes()))
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    @property
+    def apply_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+
+    # Values -------------------------------------------------------------------------------
+
+    def load(self, settings: DesktopSettings) -> None:
+        """Show `settings` in the widgets."""
+        config = settings.config
+        index = self.host.findData(config.host)
+        if index < 0:
+            # A host given on the command line (say "::1") stays choosable.
+            self.host.addItem(config.host, config.host)
+            index = self.host.count() - 1
+        self.host.setCurrentIndex(index)
+        self.port.setValue(config.port)
+        self.token.setText(config.token.get_secret_value() if config.token else "")
+        self.origins.setPlainText("\n".join(config.allow_origins))
+        self.queue_capacity.setValue(config.queue_capacity)
+        self.workers.setValue(config.workers)
+        self.ping_interval.setValue(config.ping_interval)
+        self.idle_timeout.setValue(config.session_idle_timeout)
+        self.data_dir.setText(str(config.data_dir) if config.data_dir else "")
+        self.serve_at_launch.setChecked(settings.serve_at_launch)
+        self.validate()
+
+    def _values(self) -> dict[str, Any]:
+        origins = [line.strip() for line in self.origins.toPlainText().splitlines()]
+        data_dir = self.data_dir.text().strip()
+        return {
+            **self._applied.config.model_dump(),
+            "host": self.host.currentData(),
+            "port": self.port.value(),
+            "token": self.token.text().strip() or None,
+            "allow_origins": tuple(origin for origin in origins if origin),
+            "queue_capacity": self.queue_capacity.value(),
+            "workers": self.workers.value(),
+            "ping_interval": self.ping_interval.value(),
+            "session_idle_timeout": self.idle_timeout.value(),
+            "data_dir": Path(data_dir).expanduser() if data_dir else None,
+        }
+
+    def current_settings(self) -> DesktopSettings | None:
+        """The settings as typed, or None while they are invalid (see `problems`)."""
+        return self._check()[0]
+
+    def _check(self) -> tuple[DesktopSettings | None, list[str]]:
+        problems: list[str] = []
+        values = self._values()
+        try:
+            config = ServerConfig.model_validate(values)
+        except ValidationError as error:
+            for detail in error.errors():
+                field = ".".join(str(part) for part in detail["loc"][:1])
+                message = str(detail["msg"]).removeprefix("Value error, ")
+                problems.append(f"{self._field_label(field)}: {message}")
+            return None, problems
+        if not is_loopback_host(config.host) and config.token is None:
+            problems.append(self.tr("Listening on all network interfaces needs an access token."))
+            return None, problems
+        return DesktopSettings(config, self.serve_at_launch.isChecked()), problems
+
+    def _field_label(self, field: str) -> str:
+        labels = {
+            "allow_origins": self.tr("Allowed browser origins"),
+            "host": self.tr("Listen on"),
+            "token": self.tr("Access token"),
+            "data_dir": self.tr("Data directory"),
+        }
+        return labels.get(field, field)
+
+    # Reactions ----------------------------------------------------------------------------
+
+    def validate(self) -> bool:
+        """Re-check the form; enables OK/Apply only for valid, (for Apply) changed settings."""
+        settings, problems = self._check()
+        self.network_warning.setVisible(not is_loopback_host(str(self.host.currentData())))
+        self._show_layout()
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
+        valid = settings is not None
+        self.ok_button.setEnabled(valid and not self._busy)
+        self.apply_button.setEnabled(valid and not self._busy and settings != self._applied)
+        return valid
+
+    def _show_layout(self) -> None:
+        text = self.data_dir.text().strip()
+        if not text:
+            self.layout_label.setText(self.tr("The built-in demo data set will be served."))
+            self.layout_label.setStyleSheet("")
+            return
+        try:
+            found = detect(Path(text).expanduser())
+        except DataSourceError as error:
+            self.layout_label.setText(str(error))
+            self.layout_label.setStyleSheet(WARNING_STYLE)
+            return
+        name = LAYOUT_NAMES.get(str(found.layout), str(found.layout))
+        self.layout_label.setText(
+            self.tr("Detected: %1 data in %2").replace("%1", name).replace("%2", str(found.root))
+        )
+        self.layout_label.setStyleSheet(OK_STYLE)
+
+    def _generate_token(self) -> None:
+        self.token.setText(secrets.token_urlsafe(32))
+
+    def _copy_token(self) -> None:
+        QGuiApplication.clipboard().setText(self.token.text())
+
+    def _browse(self) -> None:
+        # open() rather than a static getExistingDirectory(): no nested event loop (§2.5).
+        picker = QFileDialog(self, self.tr("Choose the WeChat data directory"))
+        picker.setFileMode(QFileDialog.FileMode.Directory)
+        picker.setOption(QFileDialog.Option.ShowDirsOnly)
+        if self.data_dir.text().strip():
+            picker.setDirectory(self.data_dir.text().strip())
+        picker.fileSelected.connect(self.data_dir.setText)
+        picker.finished.connect(picker.deleteLater)
+        picker.open()
+
+    async def apply_changes(self) -> bool:
+        """Apply the typed settings; True on success, else the error is shown in the dialog."""
+        settings = self.current_settings()
+        if settings is None:
+            return False
+        if settings == self._applied:
+            return True
+        self._busy = True
+        self.validate()
+        self.problems.setText(self.tr("Applying…"))
+        self.problems.setStyleSheet("")
+        self.problems.setVisible(True)
+        try:
+            error = await self._apply(settings)
+        finally:
+            # Cleared before refreshing the buttons, or they would stay disabled.
+            self._busy = False
+        if error is None:
+            self._applied = settings
+            self.validate()
+            return True
+        self.validate()
+        self.problems.setStyleSheet(ERROR_STYLE)
+        self.problems.setText(error + "\n" + self.tr("The previous settings are still in effect."))
+        self.problems.setVisible(True)
+        return False
+
+    async def accept_changes(self) -> bool:
+        if await self.apply_changes():
+            self.accept()
+            return True
+        return False
