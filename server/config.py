@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5030
@@ -67,6 +67,15 @@ class ServerConfig(BaseModel):
         if token is not None and not token.get_secret_value():
             return None
         return token
+
+    @model_validator(mode="after")
+    def _other_interfaces_need_a_token(self) -> ServerConfig:
+        # Anyone on the network could otherwise read the user's chat history.
+        if not is_loopback_host(self.host) and self.token is None:
+            raise ValueError(
+                f"listening on {self.host} exposes your chats to the network; set a token"
+            )
+        return self
 
     @property
     def loopback_only(self) -> bool:

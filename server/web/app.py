@@ -34,6 +34,12 @@ def create_web_app(
         sessions = [info.to_json() for info in registry.snapshot()]
         return jsonify({"count": len(sessions), "sessions": sessions})
 
+    @app.delete("/api/v1/mcp/sessions/<session_id>")
+    async def disconnect_mcp_session(session_id: str) -> Any:
+        if registry.close(session_id, "disconnected through the API"):
+            return "", 204
+        return jsonify({"error": {"code": 404, "message": "no such session"}}), 404
+
     @app.errorhandler(404)
     async def not_found(_error: Exception) -> Any:
         return jsonify({"error": {"code": 404, "message": "no such route"}}), 404

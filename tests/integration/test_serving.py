@@ -33,7 +33,8 @@ async def test_a_busy_port_is_a_clean_error_and_nothing_is_left_running():
 
 
 async def test_an_unknown_host_is_a_clean_error():
-    controller = ServerController(Application(ServerConfig(host="no-such-host.invalid", port=0)))
+    config = ServerConfig(host="no-such-host.invalid", port=0, token="t")
+    controller = ServerController(Application(config))
     with pytest.raises(ServerError, match="Cannot listen"):
         await controller.start()
 

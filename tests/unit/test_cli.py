@@ -64,3 +64,14 @@ def test_out_of_range_values_are_explained():
 
 def test_the_token_is_not_shown_in_the_config_repr():
     assert "abc" not in repr(ServerConfig(token="abc"))
+
+
+def test_listening_beyond_loopback_requires_a_token():
+    with pytest.raises(ValueError, match="set a token"):
+        parse_args_or_error(["--host", "0.0.0.0"])
+    _, config = parse_args(["--host", "0.0.0.0", "--token", "long-random-token"])
+    assert not config.loopback_only
+
+
+def parse_args_or_error(argv: list[str]) -> None:
+    config_from_args(build_parser().parse_args(argv))

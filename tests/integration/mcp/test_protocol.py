@@ -295,3 +295,13 @@ async def test_session_counters_follow_requests():
         assert listing["count"] == 1
         assert listing["sessions"][0]["id"] == session_id
         assert listing["sessions"][0]["requests_served"] == 4
+
+
+async def test_a_session_can_be_disconnected_through_the_api():
+    async with running_server() as server, httpx.AsyncClient() as client:
+        session_id, headers = await streamable_session(client, server.url)
+        url = f"{server.url}/api/v1/mcp/sessions/{session_id}"
+        assert (await client.delete(url)).status_code == 204
+        assert (await client.delete(url)).status_code == 404
+        after = await client.post(server.url + "/mcp", json=rpc("ping"), headers=headers)
+        assert after.status_code == 404
