@@ -51,7 +51,7 @@ from desktop.tasks import drain, spawn
 from desktop.tray import TrayIcon
 from server.cli import config_from_args
 from server.composition import build_application
-from server.config import DEFAULT_HOST, ServerConfig
+from server.config import ServerConfig
 from server.logging_setup import register_secret
 
 logger = logging.getLogger(__name__)
@@ -93,21 +93,22 @@ class DesktopApp:
             # No tray (stock GNOME, a bare X server): the window is the app (Vorta does this).
             self.window.menuBar().addMenu(self.actions.menu(self.window))
             self.window.closed.connect(self.request_quit)
+        self._shut_down = False
         self.actions.sessions_requested.connect(self.window.bring_to_front)
         self.actions.settings_requested.connect(self.open_settings)
         self.actions.quit_requested.connect(self.request_quit)
 
     @staticmethod
     def _effective_config(saved: ServerConfig, args: argparse.Namespace | None) -> ServerConfig:
-        config = config_from_args(args, base=saved) if args is not None else saved
-        if not config.loopback_only and config.token is None:
-            # Never expose the chat history to the network without a token, whatever the
-            # settings say (the keychain may have lost the token, say).
-            logger.warning(
-                "no access token: listening on %s instead of %s", DEFAULT_HOST, config.host
-            )
-            config = config.model_copy(update={"host": DEFAULT_HOST})
-        return config
+        if args is None:
+            return saved
+        try:
+            return config_from_args(args, base=saved)
+        except ValueError as error:
+            # The flags were valid alone (main checked them) but clash with the saved
+            # settings, e.g. --host 0.0.0.0 with no token: the saved settings win.
+            logger.error("%s; using the saved settings", error)
+            return saved
 
     async def start(self) -> None:
         if self.tray is not None:
@@ -143,7 +144,8 @@ class DesktopApp:
         return None
 
     def request_quit(self) -> None:
-        self.quit_event.set()
+        if not self._shut_down:
+            self.quit_event.set()
 
     async def run(self) -> int:
         """Start, then serve until asked to quit; always shuts down cleanly."""
@@ -156,6 +158,9 @@ class DesktopApp:
 
     async def shutdown(self) -> None:
         """Stop the server (sessions first), close the data store, take the UI down."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         try:
             async with asyncio.timeout(QUIT_TIMEOUT):
                 await self.host.shutdown()
@@ -167,7 +172,6 @@ class DesktopApp:
             self.dialog.close()
         if self.tray is not None:
             self.tray.hide()
-        self.window.closed.disconnect()
         self.window.close()
 
     def on_about_to_quit(self, qapp: QApplication) -> None:

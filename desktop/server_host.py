@@ -67,6 +67,9 @@ class ServerHost(QObject):
         self._application: Application | None = None
         self._controller: ServerController | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        # Set while restoring a config that asked for "any free port": clients keep the
+        # address they were using.
+        self._pinned_port: int | None = None
         # start/stop/apply each take several awaits; running two at once would interleave them.
         self._lock = asyncio.Lock()
 
@@ -130,6 +133,7 @@ class ServerHost(QObject):
             if config == self._config:
                 return None
             previous, was_running = self._config, self.running
+            old_port = self.address.port if self.address is not None else None
             # A failed start still means the user wants to serve: try the new settings.
             wants_serving = was_running or self._state is ServerState.ERROR
             await self._stop_locked()
@@ -139,6 +143,8 @@ class ServerHost(QObject):
             error = self._error or "the server could not start"
             logger.warning("new settings failed (%s); restoring the previous ones", error)
             await self._replace_application(previous)
+            if previous.port == 0:
+                self._pinned_port = old_port
             if was_running and await self._start_locked():
                 # Serving again on the old settings: the failure belongs to the dialog now.
                 self._error = None
@@ -189,7 +195,10 @@ class ServerHost(QObject):
 
     async def _controller_for_config(self) -> ServerController:
         if self._controller is None:
-            application = self._build(self._config)
+            config = self._config
+            if self._pinned_port is not None:
+                config = config.model_copy(update={"port": self._pinned_port})
+            application = self._build(config)
             self._application = application
             self._controller = ServerController(application)
             self._unsubscribe = application.registry.subscribe(self._on_session_event)
@@ -202,6 +211,7 @@ class ServerHost(QObject):
             self._unsubscribe = None
         if application is not None:
             await application.close()
+        self._pinned_port = None
         if config is not None:
             self._config = config
 

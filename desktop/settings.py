@@ -118,7 +118,14 @@ class SettingsStore:
         token = self.tokens.load()
         if token:
             values["token"] = token
-        config = ServerConfig.model_validate(values)
+        try:
+            config = ServerConfig.model_validate(values)
+        except ValidationError:
+            # Each value was fine alone, so it is the one cross-field rule: a network-wide
+            # host without a token (the keychain may have lost it). Back to loopback.
+            logger.warning("no access token for host %s; using the default host", values["host"])
+            values.pop("host", None)
+            config = ServerConfig.model_validate(values)
         serve = _as_bool(self._qsettings.value(SERVE_AT_LAUNCH_KEY, True))
         return DesktopSettings(config, serve)
 
@@ -158,8 +165,9 @@ def _from_stored(name: str, raw: object) -> object:
 
 
 def _valid(name: str, value: object) -> bool:
+    # With a placeholder token, so that a non-loopback host is judged on its own here.
     try:
-        ServerConfig.model_validate({name: value})
+        ServerConfig.model_validate({name: value, "token": "placeholder"})
     except ValidationError:
         return False
     return True

@@ -253,16 +253,16 @@ class SettingsDialog(QDialog):
     def _check(self) -> tuple[DesktopSettings | None, list[str]]:
         problems: list[str] = []
         values = self._values()
+        if not is_loopback_host(str(values["host"])) and values["token"] is None:
+            problems.append(self.tr("Listening on all network interfaces needs an access token."))
+            return None, problems
         try:
             config = ServerConfig.model_validate(values)
         except ValidationError as error:
             for detail in error.errors():
                 field = ".".join(str(part) for part in detail["loc"][:1])
                 message = str(detail["msg"]).removeprefix("Value error, ")
-                problems.append(f"{self._field_label(field)}: {message}")
-            return None, problems
-        if not is_loopback_host(config.host) and config.token is None:
-            problems.append(self.tr("Listening on all network interfaces needs an access token."))
+                problems.append(f"{self._field_label(field)}: {message}" if field else message)
             return None, problems
         return DesktopSettings(config, self.serve_at_launch.isChecked()), problems
 

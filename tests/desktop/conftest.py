@@ -1,0 +1,133 @@
+"""Desktop tests: real widgets, offscreen, every async test on a qasync loop.
+
+Only the tests in this folder get the qasync loop: pytest-asyncio asks the
+`pytest_asyncio_loop_factories` hook through the item's own hook relay, which includes this
+conftest only for items below this directory, so the server tests keep the stock loop.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports Qt: no display is needed, and none is available in CI.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.errors
+import pytest
+import pytest_asyncio
+import qasync
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from desktop.app import DesktopApp, create_qapplication
+from desktop.autostart import XdgAutostart
+from desktop.settings import DesktopSettings, SettingsStore, TokenStore
+from server.config import ServerConfig
+
+AppFactory = Callable[..., DesktopApp]
+
+
+class _TestLoop(qasync.QEventLoop):  # type: ignore[misc]
+    """A qasync loop that installs the async-generator hooks while it lives (§2.3)."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._previous_hooks = sys.get_asyncgen_hooks()
+        sys.set_asyncgen_hooks(
+            firstiter=self._asyncgen_firstiter_hook, finalizer=self._asyncgen_finalizer_hook
+        )
+
+    def close(self) -> None:
+        super().close()
+        # Later tests on other loops must not call into this closed one.
+        sys.set_asyncgen_hooks(*self._previous_hooks)
+
+
+def _qasync_loop() -> _TestLoop:
+    return _TestLoop(create_qapplication())
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], Any]]:
+    return {"qasync": _qasync_loop}
+
+
+class MemoryKeyring(KeyringBackend):
+    """A real keyring backend that keeps passwords in a dict.
+
+    The OS keychain (Secret Service, Keychain, Credential Manager) cannot run on a headless
+    CI box, so the tests plug this backend in through keyring's own `set_keyring`.
+    """
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.passwords.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not found")
+
+
+@pytest.fixture(autouse=True)
+def keychain() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Logs, autostart entries and the like go to the test's own folder, never $HOME."""
+    for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+
+
+@pytest.fixture
+def ini_path(tmp_path: Path) -> Path:
+    return tmp_path / "settings.ini"
+
+
+@pytest.fixture
+def store(ini_path: Path) -> SettingsStore:
+    return SettingsStore(QSettings(str(ini_path), QSettings.Format.IniFormat), TokenStore())
+
+
+@pytest.fixture
+def autostart(tmp_path: Path) -> XdgAutostart:
+    return XdgAutostart(["chatlog-tray"], config_home=tmp_path / "autostart-config")
+
+
+@pytest_asyncio.fixture
+async def make_app(store: SettingsStore, autostart: XdgAutostart) -> AsyncIterator[AppFactory]:
+    """Builds DesktopApps on saved settings (port 0 unless given); shuts each one down after."""
+    apps: list[DesktopApp] = []
+
+    def make(
+        config: ServerConfig | None = None, *, serve: bool = True, tray: bool = True
+    ) -> DesktopApp:
+        store.save(DesktopSettings(config or ServerConfig(port=0), serve_at_launch=serve))
+        app = DesktopApp(store, autostart, tray_available=tray)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        await app.shutdown()

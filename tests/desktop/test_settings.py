@@ -1,0 +1,79 @@
+"""Persisted settings: plain values in QSettings, the token in the keychain only."""
+
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends.fail import Keyring as NoKeyring
+from PySide6.QtCore import QSettings
+
+from desktop.settings import (
+    KEYRING_SERVICE,
+    KEYRING_USER,
+    DesktopSettings,
+    SettingsStore,
+    TokenStore,
+)
+from server.config import ServerConfig
+
+pytestmark = pytest.mark.desktop
+
+
+def test_settings_round_trip_and_the_token_stays_out_of_the_settings_file(
+    store, ini_path, keychain
+):
+    config = ServerConfig(
+        host="0.0.0.0",
+        port=5999,
+        queue_capacity=42,
+        workers=3,
+        ping_interval=12,
+        session_idle_timeout=600,
+        data_dir=Path("/data/wechat"),
+        token="s3cret-token-value",
+        allow_origins=("http://localhost:6274", "https://example.org"),
+    )
+    store.save(DesktopSettings(config, serve_at_launch=False))
+
+    reloaded = SettingsStore(
+        QSettings(str(ini_path), QSettings.Format.IniFormat), TokenStore()
+    ).load()
+    assert reloaded == DesktopSettings(config, serve_at_launch=False)
+    assert "s3cret-token-value" not in ini_path.read_text()
+    assert keychain.passwords[(KEYRING_SERVICE, KEYRING_USER)] == "s3cret-token-value"
+
+
+def test_clearing_the_token_removes_it_from_the_keychain(store, keychain):
+    store.save(DesktopSettings(ServerConfig(token="abc")))
+    store.save(DesktopSettings(ServerConfig()))
+    assert keychain.passwords == {}
+    assert store.load().config.token is None
+
+
+def test_defaults_when_nothing_was_saved(store):
+    assert store.load() == DesktopSettings(ServerConfig(), serve_at_launch=True)
+
+
+def test_an_invalid_stored_value_falls_back_to_its_default_and_keeps_the_rest(ini_path):
+    raw = QSettings(str(ini_path), QSettings.Format.IniFormat)
+    raw.setValue("server/port", "99999")
+    raw.setValue("server/workers", "not a number")
+    raw.setValue("server/queue_capacity", "77")
+    raw.sync()
+    loaded = SettingsStore(
+        QSettings(str(ini_path), QSettings.Format.IniFormat), TokenStore()
+    ).load()
+    assert loaded.config.port == ServerConfig().port
+    assert loaded.config.workers == ServerConfig().workers
+    assert loaded.config.queue_capacity == 77
+
+
+def test_without_a_keychain_the_token_lives_for_the_session_only(store, ini_path):
+    keyring.set_keyring(NoKeyring())  # what keyring picks when no backend is usable
+    store.save(DesktopSettings(ServerConfig(token="session-only")))
+    assert store.tokens.problem is not None and not store.tokens.persistent
+    assert store.load().config.token is not None
+    assert store.load().config.token.get_secret_value() == "session-only"
+    assert "session-only" not in ini_path.read_text()
+    fresh = SettingsStore(QSettings(str(ini_path), QSettings.Format.IniFormat), TokenStore())
+    assert fresh.load().config.token is None
