@@ -13,19 +13,17 @@ Schemas (reference §2.4, §2.5.2, §2.5.3):
     BytesExtraItem { int32 type = 1; string value = 2; }
     PackedInfo { uint32 type = 1; uint32 version = 2; ImageHash image = 3; VideoHash video = 4; }
     ImageHash { string md5 = 4; }    VideoHash { string md5 = 8; }
+
+The classes are built at run time, so type checkers only know them as `message.Message`; fields
+are read and written through the small typed helpers below (`_text`, `_child`, `_children`),
+never as bare attributes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
 
-# No stubs ship with protobuf; `types-protobuf` would remove the need for this ignore.
-from google.protobuf import (  # type: ignore[import-untyped]
-    descriptor_pb2,
-    descriptor_pool,
-    message,
-    message_factory,
-)
+from google.protobuf import descriptor_pb2, descriptor_pool, message, message_factory
 
 _FieldSpec = tuple[str, int, int, int, str | None]  # name, number, type, label, message type
 
@@ -90,11 +88,40 @@ def _build_classes() -> dict[str, type[message.Message]]:
 
 _CLASSES = _build_classes()
 RoomData = _CLASSES["RoomData"]
+RoomDataUser = _CLASSES["RoomDataUser"]
 BytesExtra = _CLASSES["BytesExtra"]
+BytesExtraHeader = _CLASSES["BytesExtraHeader"]
+BytesExtraItem = _CLASSES["BytesExtraItem"]
 PackedInfo = _CLASSES["PackedInfo"]
+ImageHash = _CLASSES["ImageHash"]
+VideoHash = _CLASSES["VideoHash"]
 
 
-def _parse(cls: type[message.Message], blob: bytes | None) -> Any | None:
+def _text(parsed: message.Message, name: str) -> str:
+    value = getattr(parsed, name)
+    return value if isinstance(value, str) else ""
+
+
+def _int(parsed: message.Message, name: str) -> int:
+    value = getattr(parsed, name)
+    return value if isinstance(value, int) else 0
+
+
+def _child(parsed: message.Message, name: str) -> message.Message | None:
+    """A singular sub-message, or None when the blob did not set it."""
+    if not parsed.HasField(name):
+        return None
+    child: message.Message = getattr(parsed, name)
+    return child
+
+
+def _children(parsed: message.Message, name: str) -> Iterator[message.Message]:
+    for child in getattr(parsed, name):
+        if isinstance(child, message.Message):
+            yield child
+
+
+def _parse(cls: type[message.Message], blob: bytes | None) -> message.Message | None:
     # Like chatlog, a blob that fails to decode counts as absent (it is never fatal).
     if not blob:
         return None
@@ -111,7 +138,9 @@ def room_members(blob: bytes | None) -> list[tuple[str, str]]:
     room = _parse(RoomData, blob)
     if room is None:
         return []
-    return [(user.userName, user.displayName) for user in room.users]
+    return [
+        (_text(user, "userName"), _text(user, "displayName")) for user in _children(room, "users")
+    ]
 
 
 def bytes_extra_items(blob: bytes | None) -> dict[int, str]:
@@ -119,7 +148,7 @@ def bytes_extra_items(blob: bytes | None) -> dict[int, str]:
     extra = _parse(BytesExtra, blob)
     if extra is None:
         return {}
-    return {item.type: item.value for item in extra.items}
+    return {_int(item, "type"): _text(item, "value") for item in _children(extra, "items")}
 
 
 def packed_media_md5(blob: bytes | None) -> tuple[str, str]:
@@ -127,32 +156,32 @@ def packed_media_md5(blob: bytes | None) -> tuple[str, str]:
     info = _parse(PackedInfo, blob)
     if info is None:
         return "", ""
-    return info.image.md5, info.video.md5
+    image, video = _child(info, "image"), _child(info, "video")
+    return (
+        _text(image, "md5") if image is not None else "",
+        _text(video, "md5") if video is not None else "",
+    )
 
 
 def encode_room_data(members: list[tuple[str, str]]) -> bytes:
-    room = RoomData()
-    for user_name, display_name in members:
-        user = room.users.add(userName=user_name)
-        if display_name:
-            user.displayName = display_name
-    room.roomCap = 500
-    return bytes(room.SerializeToString())
+    users = [
+        RoomDataUser(userName=user_name, **({"displayName": display_name} if display_name else {}))
+        for user_name, display_name in members
+    ]
+    return RoomData(users=users, roomCap=500).SerializeToString()
 
 
 def encode_bytes_extra(items: dict[int, str]) -> bytes:
-    extra = BytesExtra()
-    extra.header.field1 = 1
-    extra.header.field2 = 1
-    for item_type, value in items.items():
-        extra.items.add(type=item_type, value=value)
-    return bytes(extra.SerializeToString())
+    return BytesExtra(
+        header=BytesExtraHeader(field1=1, field2=1),
+        items=[BytesExtraItem(type=item_type, value=value) for item_type, value in items.items()],
+    ).SerializeToString()
 
 
 def encode_packed_info(image_md5: str = "", video_md5: str = "") -> bytes:
-    info = PackedInfo(type=106, version=14)
+    parts: dict[str, message.Message] = {}
     if image_md5:
-        info.image.md5 = image_md5
+        parts["image"] = ImageHash(md5=image_md5)
     if video_md5:
-        info.video.md5 = video_md5
-    return bytes(info.SerializeToString())
+        parts["video"] = VideoHash(md5=video_md5)
+    return PackedInfo(type=106, version=14, **parts).SerializeToString()
