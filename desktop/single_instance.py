@@ -40,16 +40,17 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.key = key or default_key()
         self._server: QLocalServer | None = None
-        self._clients: list[QLocalSocket] = []
 
     def claim(self) -> bool:
         """True if this is now the only instance; False after waking up the running one."""
+        # Ask first: on Unix, listening with socket options replaces an existing socket file,
+        # so a successful listen() does not prove that nobody else is running.
+        if self._notify_running():
+            return False
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.key):
-            if self._notify_running():
-                return False
-            # Nobody answered: a crashed instance left its socket file behind.
+            # Nobody answered, so the name is left over from a crashed instance.
             QLocalServer.removeServer(self.key)
             if not server.listen(self.key):
                 logger.warning("single-instance lock unavailable: %s", server.errorString())
@@ -64,9 +65,12 @@ class SingleInstance(QObject):
             self._server = None
 
     def _notify_running(self) -> bool:
-        socket = QLocalSocket()
+        # Parented and deleted later: destroying a local socket from Python mid-way through
+        # its own signal handling crashes Qt.
+        socket = QLocalSocket(self)
         socket.connectToServer(self.key)
         if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+            socket.deleteLater()
             return False
         socket.write(ACTIVATE)
         socket.flush()
@@ -74,29 +78,17 @@ class SingleInstance(QObject):
         socket.disconnectFromServer()
         if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
             socket.waitForDisconnected(CONNECT_TIMEOUT_MS)
+        socket.deleteLater()
         logger.info("already running; asked the running instance to come to the front")
         return True
 
     def _accept(self) -> None:
         assert self._server is not None
         while (socket := self._server.nextPendingConnection()) is not None:
-            self._clients.append(socket)
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(lambda s=socket: self._forget(s))
-            if socket.bytesAvailable():
-                self._read(socket)
-
-    def _read(self, socket: QLocalSocket) -> None:
-        while socket.canReadLine():
-            if bytes(socket.readLine().data()) == ACTIVATE:
+            # The other launch writes its one line right after connecting, so waiting for it
+            # here is brief; it avoids per-socket slots, whose lifetimes crashed Qt on close.
+            arrived = socket.bytesAvailable() or socket.waitForReadyRead(CONNECT_TIMEOUT_MS)
+            if arrived and bytes(socket.readLine().data()) == ACTIVATE:
                 self.activated.emit()
-
-    def _forget(self, socket: QLocalSocket) -> None:
-        # A last line may arrive together with the disconnect.
-        self._read(socket)
-        if socket in self._clients:
-            self._clients.remove(socket)
-        socket.deleteLater()
-
-
-__all__ = ["SingleInstance", "default_key"]
+            socket.disconnectFromServer()
+            socket.deleteLater()

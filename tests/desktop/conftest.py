@@ -12,6 +12,7 @@ import os
 # Before anything imports Qt: no display is needed, and none is available in CI.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+import socket
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
@@ -131,3 +132,12 @@ async def make_app(store: SettingsStore, autostart: XdgAutostart) -> AsyncIterat
     yield make
     for app in apps:
         await app.shutdown()
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A loopback port held by a listening socket for the whole test."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        yield holder.getsockname()[1]

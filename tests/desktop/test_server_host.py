@@ -1,8 +1,5 @@
 """ServerHost: the real server on the qasync loop, started, stopped, reconfigured."""
 
-import socket
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -10,15 +7,6 @@ from desktop.server_host import ServerHost, ServerState
 from server.config import ServerConfig
 
 pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
-
-
-@pytest.fixture
-def busy_port() -> Iterator[int]:
-    """A loopback port held by a listening socket for the whole test."""
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        holder.listen()
-        yield holder.getsockname()[1]
 
 
 async def test_start_serves_health_and_stop_ends_serving():

@@ -77,3 +77,10 @@ def test_without_a_keychain_the_token_lives_for_the_session_only(store, ini_path
     assert "session-only" not in ini_path.read_text()
     fresh = SettingsStore(QSettings(str(ini_path), QSettings.Format.IniFormat), TokenStore())
     assert fresh.load().config.token is None
+
+
+def test_a_network_host_whose_token_was_lost_falls_back_to_loopback(store, keychain):
+    store.save(DesktopSettings(ServerConfig(host="0.0.0.0", token="gone-soon")))
+    keychain.passwords.clear()  # e.g. the keychain was reset
+    loaded = store.load().config
+    assert loaded.host == "127.0.0.1" and loaded.token is None

@@ -1,7 +1,5 @@
 """The settings dialog: validation as typed, live apply, a busy port shown in the dialog."""
 
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,14 +9,6 @@ from desktop.settings_dialog import ALL_INTERFACES, SettingsDialog
 from server.config import ServerConfig
 
 pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
-
-
-@pytest.fixture
-def busy_port() -> Iterator[int]:
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        holder.listen()
-        yield holder.getsockname()[1]
 
 
 async def _never_called(settings: DesktopSettings) -> str | None:

@@ -1,0 +1,128 @@
+"""The sessions window follows real MCP clients and browses the (demo) WeChat chats."""
+
+import pytest
+from mcp import ClientSession
+from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
+
+from desktop.sessions_window import PAGE_SIZE
+from server.config import ServerConfig
+from tests.support import wait_until
+
+pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
+
+
+def _cell(model, row: int, column: int) -> str:
+    return model.data(model.index(row, column))
+
+
+async def test_the_mcp_table_follows_a_streamable_http_client_in_and_out(make_app):
+    app = make_app()
+    await app.start()
+    window = app.window
+    assert app.host.address is not None
+    assert window.mcp_stack.currentWidget() is window.mcp_empty
+    assert app.host.address.url + "/mcp" in window.mcp_empty.text()
+
+    async with (
+        streamable_http_client(app.host.address.url + "/mcp") as (read, write),
+        ClientSession(read, write) as client,
+    ):
+        await client.initialize()
+        await wait_until(lambda: window.mcp_model.rowCount() == 1)
+        await wait_until(lambda: _cell(window.mcp_model, 0, 0) != "(not initialised)")
+        assert window.mcp_stack.currentWidget() is window.mcp_table
+        assert _cell(window.mcp_model, 0, 2) == "Streamable HTTP"
+        assert _cell(window.mcp_model, 0, 3) == "2025-11-25"
+        assert _cell(window.mcp_model, 0, 4).startswith("127.0.0.1")
+        await client.list_tools()
+        await wait_until(lambda: int(_cell(window.mcp_model, 0, 7)) >= 1)
+        assert "1 client(s) connected" in window.clients_label.text()
+        assert app.tray is not None and "1 client(s) connected" in app.tray.icon.toolTip()
+    # Leaving the SDK context sends DELETE: the row goes away by itself.
+    await wait_until(lambda: window.mcp_model.rowCount() == 0)
+    assert window.mcp_stack.currentWidget() is window.mcp_empty
+
+
+async def test_disconnect_closes_the_selected_sse_session(make_app):
+    app = make_app()
+    await app.start()
+    window = app.window
+    assert app.host.address is not None
+    async with (
+        sse_client(app.host.address.url + "/sse") as (read, write),
+        ClientSession(read, write) as client,
+    ):
+        await client.initialize()
+        await wait_until(lambda: window.mcp_model.rowCount() == 1)
+        assert _cell(window.mcp_model, 0, 2) == "SSE"
+        assert not window.disconnect_button.isEnabled()
+        window.mcp_table.selectRow(0)
+        assert window.disconnect_button.isEnabled()
+        window.disconnect_button.click()
+        await wait_until(lambda: window.mcp_model.rowCount() == 0)
+        assert len(app.host.application.registry) == 0
+        assert not window.disconnect_button.isEnabled()
+
+
+async def test_stopping_the_server_empties_the_table_and_says_so(make_app):
+    app = make_app()
+    await app.start()
+    assert app.host.address is not None
+    async with (
+        streamable_http_client(app.host.address.url + "/mcp") as (read, write),
+        ClientSession(read, write) as client,
+    ):
+        await client.initialize()
+        await wait_until(lambda: app.window.mcp_model.rowCount() == 1)
+        await app.host.stop()
+        assert app.window.mcp_model.rowCount() == 0
+        assert "stopped" in app.window.mcp_empty.text()
+
+
+async def test_the_chat_table_shows_the_demo_chats_with_paging_and_search(make_app):
+    app = make_app(serve=False)
+    window = app.window
+    await window.reload_chats()
+    model = window.chat_model
+    assert window.chat_stack.currentWidget() is window.chat_table
+    assert "demo" in window.source_label.text()
+    assert model.rowCount() > 0
+    total = window._total
+    assert window.page_label.text() == f"1–{model.rowCount()} of {total}"
+    assert not window.previous_page.isEnabled()
+    if total > PAGE_SIZE:
+        await window.show_page(PAGE_SIZE)
+        assert window.previous_page.isEnabled()
+
+    first = model.chat(0)
+    window.search.setText(first.user_name)
+    await window.reload_chats()
+    assert model.rowCount() >= 1
+    assert any(model.chat(row).user_name == first.user_name for row in range(model.rowCount()))
+
+    window.search.setText("no chat is called like this 0xdeadbeef")
+    await window.reload_chats()
+    assert model.rowCount() == 0
+    assert window.chat_stack.currentWidget() is window.chat_empty
+    assert "No chat matches" in window.chat_empty.text()
+
+
+async def test_opening_a_chat_shows_its_recent_messages(make_app):
+    app = make_app(serve=False)
+    window = app.window
+    await window.reload_chats()
+    chat = window.chat_model.chat(0)
+    await window.open_chat(0)
+    assert not window._messages_pane.isHidden()
+    assert (chat.nick_name or chat.user_name) in window.messages_title.text()
+    assert window.messages.toPlainText().strip()
+
+
+async def test_an_unreadable_data_directory_says_what_to_do(make_app, tmp_path):
+    app = make_app(ServerConfig(port=0, data_dir=tmp_path / "nothing-here"), serve=False)
+    window = app.window
+    await window.reload_chats()
+    assert window.chat_stack.currentWidget() is window.chat_empty
+    assert "cannot be read" in window.chat_empty.text()
+    assert "Settings" in window.chat_empty.text()

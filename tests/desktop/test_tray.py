@@ -1,0 +1,167 @@
+"""The tray icon and its menu, driven through the real actions of a real DesktopApp."""
+
+import asyncio
+import json
+
+import httpx
+import pytest
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+from desktop.server_host import ServerState
+from server.config import ServerConfig
+from server.logging_setup import log_dir
+from tests.support import wait_until
+
+pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
+
+
+def _menu_texts(menu) -> list[str]:
+    return [action.text() for action in menu.actions() if not action.isSeparator()]
+
+
+class UrlRecorder(QObject):
+    """Takes the place of the desktop's file manager through Qt's own URL handler hook."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+async def test_the_menu_lists_every_command_and_the_state_line_follows_the_server(make_app):
+    app = make_app(serve=False)
+    await app.start()
+    assert app.tray is not None
+    texts = _menu_texts(app.tray.menu)
+    assert texts == [
+        "Stopped",
+        "Start serving",
+        "Sessions…",
+        "Settings…",
+        "Copy MCP address",
+        "Copy client configuration",
+        "Open log folder",
+        "Launch at login",
+        "Quit Chatlog Tray",
+    ]
+    assert not app.actions.state_line.isEnabled()
+
+    app.actions.toggle_serving.trigger()
+    await wait_until(lambda: app.host.state is ServerState.SERVING)
+    assert app.host.address is not None
+    url = app.host.address.url
+    assert app.actions.state_line.text() == f"Serving at {url} · 0 client(s)"
+    assert app.actions.toggle_serving.text() == "Stop serving"
+    assert app.tray.icon.toolTip() == f"Chatlog Tray\nServing at {url}\n0 client(s) connected"
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(url + "/health")).status_code == 200
+
+    app.actions.toggle_serving.trigger()
+    await wait_until(lambda: app.host.state is ServerState.STOPPED)
+    assert app.actions.toggle_serving.text() == "Start serving"
+    assert app.tray.icon.toolTip() == "Chatlog Tray\nStopped"
+
+
+async def test_the_icon_shows_the_state(make_app, busy_port):
+    app = make_app(ServerConfig(port=busy_port))
+    assert app.tray is not None
+    stopped = app.tray.icon.icon().pixmap(16, 16).toImage()
+    await app.start()
+    assert app.host.state is ServerState.ERROR
+    failed = app.tray.icon.icon().pixmap(16, 16).toImage()
+    assert failed != stopped
+    assert app.actions.state_line.text().startswith("Error: Port ")
+    assert "already in use" in app.tray.icon.toolTip()
+
+
+async def test_copy_addresses_and_client_configurations(make_app):
+    app = make_app()
+    await app.start()
+    assert app.host.address is not None
+    base = app.host.address.url
+    clipboard = QGuiApplication.clipboard()
+
+    app.actions.copy_streamable.trigger()
+    assert clipboard.text() == base + "/mcp"
+    app.actions.copy_sse.trigger()
+    assert clipboard.text() == base + "/sse"
+
+    app.actions.copy_client["cursor"].trigger()
+    assert json.loads(clipboard.text()) == {"mcpServers": {"chatlog": {"url": base + "/mcp"}}}
+    app.actions.copy_client["cherry-studio"].trigger()
+    cherry = json.loads(clipboard.text())["mcpServers"]["chatlog"]
+    assert cherry["type"] == "streamableHttp" and cherry["baseUrl"] == base + "/mcp"
+    app.actions.copy_client["claude-desktop"].trigger()
+    claude = json.loads(clipboard.text())["mcpServers"]["chatlog"]
+    assert claude["command"] == "npx" and claude["args"][-1] == base + "/mcp"
+
+
+async def test_the_client_configuration_carries_the_token(make_app):
+    app = make_app(ServerConfig(port=0, token="tok-123"))
+    await app.start()
+    app.actions.copy_client["cursor"].trigger()
+    entry = json.loads(QGuiApplication.clipboard().text())["mcpServers"]["chatlog"]
+    assert entry["headers"] == {"Authorization": "Bearer tok-123"}
+
+
+async def test_open_log_folder_asks_the_desktop_to_open_the_log_directory(make_app):
+    app = make_app(serve=False)
+    recorder = UrlRecorder()
+    QDesktopServices.setUrlHandler("file", recorder, "open")
+    try:
+        app.actions.open_logs.trigger()
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert [url.toLocalFile() for url in recorder.urls] == [str(log_dir())]
+    assert log_dir().is_dir()
+
+
+async def test_launch_at_login_writes_and_removes_the_autostart_entry(make_app, autostart):
+    app = make_app(serve=False)
+    assert not app.actions.launch_at_login.isChecked()
+    app.actions.launch_at_login.trigger()
+    assert autostart.path.is_file()
+    assert "Exec=" in autostart.path.read_text()
+    assert app.actions.launch_at_login.isChecked()
+    app.actions.launch_at_login.trigger()
+    assert not autostart.path.exists()
+    assert not app.actions.launch_at_login.isChecked()
+
+
+async def test_sessions_and_settings_open_their_windows(make_app):
+    app = make_app(serve=False)
+    await app.start()
+    assert not app.window.isVisible()
+    app.actions.sessions.trigger()
+    assert app.window.isVisible()
+    app.actions.settings.trigger()
+    assert app.dialog is not None and app.dialog.isVisible()
+    app.actions.settings.trigger()  # a second time: the same dialog, not another one
+    assert app.dialog is app.open_settings()
+
+
+async def test_quit_stops_the_server_within_three_seconds(make_app):
+    app = make_app()
+    runner = asyncio.ensure_future(app.run())
+    await wait_until(lambda: app.host.running)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    app.actions.quit.trigger()
+    assert await runner == 0
+    assert loop.time() - started < 3
+    assert not app.host.running
+
+
+async def test_without_a_tray_the_window_is_the_main_window_and_closing_it_quits(make_app):
+    app = make_app(serve=False, tray=False)
+    await app.start()
+    assert app.tray is None
+    assert app.window.isVisible()
+    [menu] = [action.menu() for action in app.window.menuBar().actions()]
+    assert "Start serving" in _menu_texts(menu)
+    app.window.close()
+    assert app.quit_event.is_set()
