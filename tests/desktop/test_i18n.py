@@ -1,0 +1,46 @@
+"""English and Simplified Chinese, chosen from the locale."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtWidgets import QApplication
+
+from desktop.i18n import install_translators, language_for
+from server.resources import resource_path
+
+pytestmark = pytest.mark.desktop
+
+
+@pytest.fixture
+def chinese(qapp):
+    app = QApplication.instance()
+    assert install_translators(app, QLocale(QLocale.Language.Chinese, QLocale.Country.China)) == (
+        "zh_CN"
+    )
+    yield
+    install_translators(app, QLocale(QLocale.Language.English))
+
+
+def test_any_chinese_locale_gets_simplified_chinese_and_others_english():
+    assert language_for(QLocale(QLocale.Language.Chinese, QLocale.Country.Taiwan)) == "zh_CN"
+    assert language_for(QLocale(QLocale.Language.German)) == "en"
+
+
+def test_every_string_in_the_catalogue_is_translated():
+    tree = ET.parse(resource_path("translations", "chatlog_tray_zh_CN.ts"))
+    unfinished = [
+        message.findtext("source")
+        for message in tree.iter("message")
+        if message.find("translation").get("type") in ("unfinished", "obsolete")
+    ]
+    assert unfinished == []
+
+
+@pytest.mark.asyncio
+async def test_the_menu_speaks_chinese_under_a_chinese_locale(chinese, make_app):
+    app = make_app(serve=False)
+    assert app.actions.toggle_serving.text() == "开始服务"
+    assert app.actions.state_line.text() == "已停止"
+    assert QCoreApplication.translate("Models", "Client") == "客户端"
+    assert app.window.tabs.tabText(1) == "微信会话"
