@@ -120,10 +120,14 @@ class DesktopApp:
 
     def open_settings(self) -> SettingsDialog:
         """Show the settings dialog (one at a time, non-modal)."""
-        if self.dialog is None or not self.dialog.isVisible():
-            current = DesktopSettings(self.host.config, self.settings.serve_at_launch)
+        current = DesktopSettings(self.host.config, self.settings.serve_at_launch)
+        if self.dialog is None:
+            # One dialog for the app's lifetime: dropping old ones would leave their
+            # deletion to Python's garbage collector, at whatever moment it runs.
             self.dialog = SettingsDialog(current, self.apply_settings, self.store.tokens.problem)
             self.dialog.setWindowIcon(app_icon())
+        elif not self.dialog.isVisible():
+            self.dialog.reset(current)
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()

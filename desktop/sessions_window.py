@@ -217,6 +217,7 @@ class SessionsWindow(QMainWindow):
             spawn(self.reload_chats())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self._search_timer.stop()
         event.accept()
         self.closed.emit()
 

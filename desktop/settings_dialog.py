@@ -210,6 +210,11 @@ class SettingsDialog(QDialog):
 
     # Values -------------------------------------------------------------------------------
 
+    def reset(self, settings: DesktopSettings) -> None:
+        """Start over from `settings` (the dialog is reused each time it opens)."""
+        self._applied = settings
+        self.load(settings)
+
     def load(self, settings: DesktopSettings) -> None:
         """Show `settings` in the widgets."""
         config = settings.config

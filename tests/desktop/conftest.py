@@ -7,6 +7,7 @@ conftest only for items below this directory, so the server tests keep the stock
 
 from __future__ import annotations
 
+import gc
 import os
 
 # Before anything imports Qt: no display is needed, and none is available in CI.
@@ -132,6 +133,11 @@ async def make_app(store: SettingsStore, autostart: XdgAutostart) -> AsyncIterat
     yield make
     for app in apps:
         await app.shutdown()
+    # Widgets sit in reference cycles (slots referring to their owners). Collect them here,
+    # between events, rather than letting a later collection delete a QObject in the middle
+    # of Qt's dispatching to it.
+    apps.clear()
+    gc.collect()
 
 
 @pytest.fixture

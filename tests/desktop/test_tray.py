@@ -165,3 +165,12 @@ async def test_without_a_tray_the_window_is_the_main_window_and_closing_it_quits
     assert "Start serving" in _menu_texts(menu)
     app.window.close()
     assert app.quit_event.is_set()
+
+
+async def test_reopening_settings_shows_the_current_settings_not_the_abandoned_edits(make_app):
+    app = make_app(serve=False)
+    dialog = app.open_settings()
+    dialog.workers.setValue(5)
+    dialog.reject()
+    assert app.open_settings() is dialog
+    assert dialog.workers.value() == app.host.config.workers
