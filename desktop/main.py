@@ -13,9 +13,15 @@ from server.logging_setup import register_secret, setup_logging
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args, config = parse_args(argv)
-    if config.token is not None:
-        register_secret(config.token.get_secret_value())
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["decrypt"]:
+        from server.wechat.crypto.command import run as decrypt
+
+        return decrypt(arguments[1:])
+    args, config = parse_args(arguments)
+    for secret in (config.token, config.key):
+        if secret is not None:
+            register_secret(secret.get_secret_value())
     setup_logging(args.log_level)
     if args.headless:
         from server.headless import run

@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chatlog-tray",
         description="Serve your own WeChat chat history to AI assistants over MCP, locally.",
+        epilog="'chatlog-tray decrypt --help' shows how to write plain copies of encrypted data.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
     parser.add_argument("--headless", action="store_true", help="serve without the tray (no Qt)")
@@ -39,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds before an idle Streamable HTTP session expires (default 1800)",
     )
     parser.add_argument("--data-dir", type=Path, help="WeChat data directory (default: demo data)")
+    parser.add_argument(
+        "--key", help="WeChat database key (64 hex characters): read encrypted data in place"
+    )
     parser.add_argument(
         "--token", help="require 'Authorization: Bearer TOKEN' on every route but /health"
     )
@@ -72,6 +76,7 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
         "session_idle_timeout": args.session_idle_timeout,
         "data_dir": args.data_dir,
         "token": args.token,
+        "key": args.key,
         "allow_origins": tuple(args.allow_origin) or None,
         "conformance_fixtures": args.conformance_fixtures or None,
     }

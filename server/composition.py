@@ -8,13 +8,15 @@ from server.config import ServerConfig
 from server.mcp.conformance import conformance_prompts, conformance_resources, conformance_tools
 from server.mcp.tools.chat import chat_tools
 from server.web.chat_api import create_chat_api
+from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.store import ChatStore, open_store
 
 
 def build_application(config: ServerConfig, store: ChatStore | None = None) -> Application:
     """The whole server. `store` defaults to one over `config.data_dir` (demo data if unset);
     the application closes it when it is closed."""
-    store = store or open_store(config.data_dir)
+    key = DatabaseKey(config.key.get_secret_value()) if config.key else None
+    store = store or open_store(config.data_dir, key)
     extensions = Extensions(
         tools=chat_tools(store),
         blueprints=[create_chat_api(store)],

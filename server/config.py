@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from server.wechat.crypto.keys import check_key_text
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5030
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
@@ -38,6 +40,9 @@ class ServerConfig(BaseModel):
     )
     data_dir: Path | None = Field(None, description="WeChat data directory; demo data if unset.")
     token: SecretStr | None = Field(None, description="Bearer token required on every route.")
+    key: SecretStr | None = Field(
+        None, description="WeChat database key (64 hex characters): read encrypted data in place."
+    )
     allow_origins: tuple[str, ...] = Field((), description="Extra browser origins allowed.")
     conformance_fixtures: bool = False
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
@@ -67,6 +72,13 @@ class ServerConfig(BaseModel):
         if token is not None and not token.get_secret_value():
             return None
         return token
+
+    @field_validator("key")
+    @classmethod
+    def _valid_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is None or not key.get_secret_value().strip():
+            return None
+        return SecretStr(check_key_text(key.get_secret_value()))
 
     @model_validator(mode="after")
     def _other_interfaces_need_a_token(self) -> ServerConfig:

@@ -22,6 +22,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from server.wechat.crypto.database import is_encrypted
+from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.memory import EncryptedDatabases
 from server.wechat.errors import DatabaseLockedError, DatabaseUnreadableError, DataSourceError
 
 logger = logging.getLogger(__name__)
@@ -74,8 +77,10 @@ class _Entry:
 class ConnectionPool:
     """Read-only connections per (thread, database path); private copies for WAL databases."""
 
-    def __init__(self) -> None:
+    def __init__(self, key: DatabaseKey | None = None) -> None:
         self._local = threading.local()
+        # Encrypted files are decrypted into memory only (never into _copy_root).
+        self._encrypted = EncryptedDatabases(key)
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
         self._copy_root = Path(tempfile.mkdtemp(prefix="chatlog-tray-wal-"))
@@ -106,7 +111,9 @@ class ConnectionPool:
     def _open(self, path: Path) -> sqlite3.Connection:
         if self._closed:
             raise DatabaseUnreadableError(path, "the store is closed")
-        if _needs_private_copy(path):
+        if is_encrypted(path):
+            connection = self._encrypted.connect(path)
+        elif _needs_private_copy(path):
             connection = self._open_copy(path)
         else:
             connection = sqlite3.connect(
@@ -149,4 +156,5 @@ class ConnectionPool:
             connections, self._all = self._all, []
         for connection in connections:
             connection.close()
+        self._encrypted.close()
         shutil.rmtree(self._copy_root, ignore_errors=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 from server.resources import resource_path
 from server.wechat.connections import ConnectionPool
+from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.errors import DataSourceError, StoreClosedError
 from server.wechat.layout import DataDir, detect
 from server.wechat.model import ChatRoom, Contact, Message, Session
@@ -38,10 +39,11 @@ def demo_data_dir() -> Path:
 class ChatStore:
     """Read-only access to one WeChat data directory (or the demo data)."""
 
-    def __init__(self, path: Path, *, demo: bool = False) -> None:
+    def __init__(self, path: Path, *, demo: bool = False, key: DatabaseKey | None = None) -> None:
         self._path = path
         self._demo = demo
-        self._pool = ConnectionPool()
+        # With a key, encrypted databases are read in place (decrypted in memory only).
+        self._pool = ConnectionPool(key)
         self._executor = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="wechat-db")
         self._queries: ChatQueries | None = None
         self._data_dir: DataDir | None = None
@@ -137,11 +139,12 @@ class ChatStore:
         self._pool.close()
 
 
-def open_store(data_dir: Path | None) -> ChatStore:
-    """A store over `data_dir`, or over the shipped demo data when it is None.
+def open_store(data_dir: Path | None, key: DatabaseKey | None = None) -> ChatStore:
+    """A store over `data_dir`, or over the shipped demo data when it is None; `key` opens
+    encrypted databases.
 
     Never raises for a bad directory: the error shows in `status()` and in each query.
     """
     if data_dir is None:
         return ChatStore(demo_data_dir(), demo=True)
-    return ChatStore(data_dir.expanduser())
+    return ChatStore(data_dir.expanduser(), key=key)

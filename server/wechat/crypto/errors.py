@@ -1,0 +1,83 @@
+"""Errors of decryption, each with a message fit to show a user.
+
+    InvalidKeyError (ValueError)       the key text is not 64 hexadecimal characters
+    DataSourceError (server.wechat.errors)
+     ├── EncryptedDatabaseError        a database is encrypted and no key was given
+     │                                 (a DatabaseUnreadableError)
+     ├── WrongKeyError                 the key does not open this data
+     ├── TruncatedDatabaseError        the file ends inside a page
+     ├── PageAuthenticationError       a page's HMAC does not match: corrupt or tampered with
+     ├── DatabaseChangingError         the file kept changing while it was read (WeChat writing)
+     └── MissingDatabaseError          the file vanished before it could be read
+
+None of them ever carries the key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from server.wechat.errors import DatabaseUnreadableError, DataSourceError
+
+
+class InvalidKeyError(ValueError):
+    def __init__(self, reason: str) -> None:
+        # The rejected text is left out on purpose: it may be a real key with a typo.
+        super().__init__(
+            f"Invalid database key: {reason}. The key is 64 hexadecimal characters (32 bytes)."
+        )
+
+
+class EncryptedDatabaseError(DatabaseUnreadableError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            "it is encrypted (or not a SQLite database). Start the server with --key and the "
+            "account's 64-character database key, or decrypt the folder first with "
+            "'chatlog-tray decrypt'",
+        )
+
+
+class WrongKeyError(DataSourceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"Wrong key for this data: {path} does not decrypt with the given key "
+            "(tried the WeChat 4.x, 3.x Windows and 3.x Mac formats)."
+        )
+        self.path = path
+
+
+class TruncatedDatabaseError(DataSourceError):
+    def __init__(self, path: Path, page: int, size: int, page_size: int) -> None:
+        super().__init__(
+            f"{path} is truncated: page {page} is incomplete ({size} bytes is not a whole "
+            f"number of {page_size}-byte pages). Copy the file again once WeChat has closed it."
+        )
+        self.path = path
+        self.page = page
+
+
+class PageAuthenticationError(DataSourceError):
+    def __init__(self, path: Path, page: int, *, wal: bool = False) -> None:
+        where = f"page {page} (in its -wal file)" if wal else f"page {page}"
+        super().__init__(
+            f"{path}: {where} failed its integrity check (HMAC mismatch); the file is corrupt "
+            "or was modified."
+        )
+        self.path = path
+        self.page = page
+
+
+class DatabaseChangingError(DataSourceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} changed while it was being read (WeChat is writing it right now); "
+            "try again in a moment."
+        )
+        self.path = path
+
+
+class MissingDatabaseError(DataSourceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} is missing (deleted or moved while it was being read).")
+        self.path = path
