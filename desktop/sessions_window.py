@@ -10,7 +10,7 @@ import html
 import logging
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QCloseEvent, QFont, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -393,4 +393,6 @@ class SessionsWindow(QMainWindow):
                 f"<b>{html.escape(sender_label(message))}</b><br>{body}</p>"
             )
         self.messages.setHtml("".join(parts))
-        self.messages.verticalScrollBar().setValue(self.messages.verticalScrollBar().maximum())
+        # The newest message last and in view, as in a chat app.
+        self.messages.moveCursor(QTextCursor.MoveOperation.End)
+        self.messages.ensureCursorVisible()
