@@ -13,15 +13,17 @@ from server.wechat.store import ChatStore, open_store
 
 
 def build_application(config: ServerConfig, store: ChatStore | None = None) -> Application:
-    """The whole server. `store` defaults to one over `config.data_dir` (demo data if unset);
-    the application closes it when it is closed."""
-    key = DatabaseKey(config.key.get_secret_value()) if config.key else None
-    store = store or open_store(config.data_dir, key)
+    """The whole server. Without a `store`, one over `config.data_dir` (demo data if unset) is
+    opened and closed with the application; a given store stays open for its owner."""
+    owned = store is None
+    if store is None:
+        key = DatabaseKey(config.key.get_secret_value()) if config.key else None
+        store = open_store(config.data_dir, key)
     extensions = Extensions(
         tools=chat_tools(store),
         blueprints=[create_chat_api(store)],
         health=store.status,
-        closers=[store.close],
+        closers=[store.close] if owned else [],
     )
     if config.conformance_fixtures:
         extensions.tools.extend(conformance_tools())
