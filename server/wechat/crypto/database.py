@@ -50,6 +50,9 @@ class MemorySink:
         self.data = bytearray()
 
     def write_at(self, offset: int, data: Buffer) -> None:
+        if offset == len(self.data):  # the usual case: pages arrive in order
+            self.data += data
+            return
         end = offset + len(data)
         if end > len(self.data):
             self.data.extend(bytes(end - len(self.data)))
