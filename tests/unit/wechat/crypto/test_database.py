@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -25,11 +25,11 @@ from server.wechat.crypto.params import WINDOWS_V3
 from server.wechat.demo import Dataset
 from server.wechat.model import Layout
 from tests.unit.wechat.crypto.conftest import (
-    CLI_VERSION,
     KEY,
     OTHER_KEY,
     PROFILE,
     encrypt_file,
+    sqlcipher_connect,
     table_contents,
 )
 
@@ -133,7 +133,6 @@ def test_plain_files_pass_through_without_a_key(
         assert table_contents(copy) == table_contents(path)
 
 
-@pytest.mark.skipif(CLI_VERSION is None, reason="needs the sqlcipher command")
 def test_committed_transactions_in_an_encrypted_wal_are_included(tmp_path: Path) -> None:
     plain = tmp_path / "plain.db"
     with closing(sqlite3.connect(plain)) as connection:
@@ -145,17 +144,20 @@ def test_committed_transactions_in_an_encrypted_wal_are_included(tmp_path: Path)
     snapshot = tmp_path / "Msg" / "MSG0.db"
     snapshot.parent.mkdir()
     # WeChat's state while it runs: new rows only in the -wal, copied before any checkpoint.
-    script = f"""PRAGMA hexkey = '{KEY}';
-PRAGMA cipher_page_size = 4096;
-PRAGMA kdf_iter = 64000;
-PRAGMA journal_mode = WAL;
-INSERT INTO note(text) VALUES ('new in the wal');
-BEGIN; INSERT INTO note(text) VALUES ('committed twice'); COMMIT;
-.shell cp {live} {snapshot}
-.shell cp {live}-wal {snapshot}-wal
-"""
-    subprocess.run(["sqlcipher", str(live)], input=script, text=True, check=True,
-                   capture_output=True)  # fmt: skip
+    with closing(sqlcipher_connect(live)) as writer:
+        writer.executescript(
+            f"""PRAGMA hexkey = '{KEY}';
+            PRAGMA cipher_page_size = 4096;
+            PRAGMA kdf_iter = 64000;
+            PRAGMA cipher_hmac_algorithm = HMAC_SHA1;
+            PRAGMA cipher_kdf_algorithm = PBKDF2_HMAC_SHA1;
+            PRAGMA journal_mode = WAL;
+            PRAGMA wal_autocheckpoint = 0;
+            INSERT INTO note(text) VALUES ('new in the wal');
+            BEGIN; INSERT INTO note(text) VALUES ('committed twice'); COMMIT;"""
+        )
+        shutil.copy(live, snapshot)
+        shutil.copy(f"{live}-wal", f"{snapshot}-wal")
     assert (snapshot.parent / "MSG0.db-wal").stat().st_size > 0
     with plain_image(snapshot) as decrypted:
         rows = decrypted.execute("SELECT text FROM note ORDER BY id").fetchall()
