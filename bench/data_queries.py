@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import sqlite3
 import statistics
 import time
@@ -26,6 +27,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 TALKER = "wxid_alice01"
 DAY = "2024-06-12"
 KEYWORD = "火锅"
+TOOL_LIMIT = 50  # query_chat_log's default page
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -34,28 +36,42 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 def raw_messages(root: Path, talkers: list[str] | None, start: int, end: int,
-                 keyword: str | None) -> int:  # fmt: skip
-    """The plain SQL a hand-written reader would run: every shard, every matching table."""
-    rows = 0
+                 keyword: str | None, limit: int = 0) -> int:  # fmt: skip
+    """The plain SQL a hand-written reader would run: every shard, every matching table.
+
+    With `limit`, it returns the first `limit` rows in time order (per-table LIMIT, shards in
+    time order, stopping once a page is full) plus the exact total (a COUNT per table), which
+    is what a page with an "N more" hint needs.
+    """
+    found: list[tuple[object, ...]] = []
+    total = 0
     for shard in sorted((root / "db_storage" / "message").glob("message_*.db")):
         db = _connection(shard)
         tables = {
             name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
         names = talkers or [n for (n,) in db.execute("SELECT user_name FROM Name2Id")]
+        page: list[tuple[object, ...]] = []
         for name in names:
             table = f"Msg_{talker_hash(name)}"
             if table not in tables:
                 continue
-            sql = (f"SELECT m.sort_seq, m.local_type, n.user_name, m.create_time, m.message_content"
-                   f" FROM [{table}] m LEFT JOIN Name2Id n ON m.real_sender_id = n.rowid"
-                   " WHERE m.create_time BETWEEN ? AND ?")  # fmt: skip
+            where = " WHERE m.create_time BETWEEN ? AND ?"
             params: list[object] = [start, end]
             if keyword:
-                sql += " AND instr(m.message_content, ?) > 0"
+                where += " AND instr(m.message_content, ?) > 0"
                 params.append(keyword)
-            rows += len(db.execute(sql + " ORDER BY m.sort_seq", params).fetchall())
-    return rows
+            sql = (f"SELECT m.create_time, m.sort_seq, m.local_type, n.user_name, m.message_content"
+                   f" FROM [{table}] m LEFT JOIN Name2Id n ON m.real_sender_id = n.rowid"
+                   f"{where} ORDER BY m.sort_seq")  # fmt: skip
+            if not limit:
+                found.extend(db.execute(sql, params).fetchall())
+                continue
+            if len(found) < limit:
+                page.extend(db.execute(sql + " LIMIT ?", [*params, limit]).fetchall())
+            total += db.execute(f"SELECT count(*) FROM [{table}] m{where}", params).fetchone()[0]
+        found.extend(sorted(page, key=lambda row: (row[0], row[1]))[: max(0, limit - len(found))])
+    return len(found)
 
 
 _CONNECTIONS: dict[Path, sqlite3.Connection] = {}
@@ -109,23 +125,30 @@ async def main() -> None:
     async def one_day() -> int:
         return len((await store.messages(MessageQuery(time=day, talkers=(TALKER,), limit=0))).items)
 
-    async def talker_keyword() -> int:
-        query = MessageQuery(time=year, talkers=(TALKER,), keyword=KEYWORD, limit=0)
+    async def talker_keyword(limit: int) -> int:
+        query = MessageQuery(time=year, talkers=(TALKER,), keyword=KEYWORD, limit=limit)
         return len((await store.messages(query)).items)
 
-    async def everywhere() -> int:
-        return len((await store.messages(MessageQuery(time=year, keyword=KEYWORD, limit=0))).items)
+    async def everywhere(limit: int) -> int:
+        query = MessageQuery(time=year, keyword=KEYWORD, limit=limit)
+        return len((await store.messages(query)).items)
+
+    def raw_keyword(talkers: list[str] | None, limit: int) -> Callable[[], int]:
+        return lambda: raw_messages(root, talkers, year.start_unix, year.end_unix, KEYWORD, limit)
 
     cases = [
         ("recent sessions (30)", sessions, lambda: raw_sessions(root), args.repeat),
         (f"one talker, one day ({DAY})", one_day,
          lambda: raw_messages(root, [TALKER], day.start_unix, day.end_unix, None), args.repeat),
-        (f"one talker + keyword '{KEYWORD}', one year", talker_keyword,
-         lambda: raw_messages(root, [TALKER], year.start_unix, year.end_unix, KEYWORD),
-         args.repeat),
-        (f"keyword '{KEYWORD}' across all chats, one year", everywhere,
-         lambda: raw_messages(root, None, year.start_unix, year.end_unix, KEYWORD), slow),
     ]  # fmt: skip
+    for limit in (0, TOOL_LIMIT):
+        shown = "all rows" if limit == 0 else f"limit {limit}"
+        cases += [
+            (f"one talker + keyword '{KEYWORD}', one year, {shown}",
+             functools.partial(talker_keyword, limit), raw_keyword([TALKER], limit), args.repeat),
+            (f"keyword '{KEYWORD}' across all chats, one year, {shown}",
+             functools.partial(everywhere, limit), raw_keyword(None, limit), slow),
+        ]  # fmt: skip
     await one_day()  # warm the contact directory and connections, as a running app would be
     print(
         "| query | store p50 ms | store p99 ms | rows | raw SQLite p50 ms | raw p99 ms"

@@ -8,7 +8,7 @@ nicknames. Substring matches ignore case here (chatlog's were case-sensitive).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from server.wechat.model import ChatRoom, Contact, is_chat_room
 
@@ -19,6 +19,8 @@ class Directory:
 
     contacts: dict[str, Contact]
     rooms: dict[str, ChatRoom]
+    # room -> member -> group display name (first entry wins, as in `member_display_name`)
+    member_names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, contacts: Iterable[Contact], rooms: Iterable[ChatRoom]) -> Directory:
@@ -34,7 +36,12 @@ class Directory:
                 merged[contact.user_name] = ChatRoom(
                     contact.user_name, remark=contact.remark, nick_name=contact.nick_name
                 )
-        return cls(dict(sorted(by_name.items())), dict(sorted(merged.items())))
+        member_names: dict[str, dict[str, str]] = {}
+        for room in merged.values():
+            names = member_names[room.name] = {}
+            for member in room.members:
+                names.setdefault(member.user_name, member.display_name)
+        return cls(dict(sorted(by_name.items())), dict(sorted(merged.items())), member_names)
 
     def search_contacts(self, keyword: str) -> list[Contact]:
         return _search(
@@ -90,11 +97,9 @@ class Directory:
         return contact.display_name if contact else ""
 
     def sender_name(self, talker: str, sender: str) -> str:
-        room = self.rooms.get(talker)
-        if room is not None:
-            name = room.member_display_name(sender)
-            if name:
-                return name
+        name = self.member_names.get(talker, {}).get(sender, "")
+        if name:
+            return name
         contact = self.contacts.get(sender)
         return contact.display_name if contact else ""
 

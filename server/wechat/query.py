@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from server.wechat import content as kind
 from server.wechat.connections import Signature
 from server.wechat.directory import Directory
 from server.wechat.errors import InvalidKeywordError
 from server.wechat.model import ChatRoom, Contact, Message, Session
-from server.wechat.readers import Reader, RowQuery
-from server.wechat.render import RENDERED_VOCABULARY, body_text
+from server.wechat.readers import Reader, Row, RowQuery
+from server.wechat.readers.base import time_order
+from server.wechat.render import CONSTANT_BODY_TEXT, RENDERED_VOCABULARY, body_text
 from server.wechat.timerange import ALL_TIME, TimeRange
 
+# Characters rendering uses around labels ([图片], [链接|...](...)) are all regex specials, so a
+# literal that holds none of them cannot straddle a label (see `_survives_rendering`).
 _REGEX_SPECIALS = frozenset(".^$*+?{}[]\\|()")
 _SELF_WORDS = frozenset({"我", "me", "self"})
 
@@ -81,21 +85,31 @@ class ChatQueries:
         return directory
 
     def sessions(self, keyword: str, limit: int, offset: int) -> Page[Session]:
+        """Newest first; SQL pages, names are resolved for the returned page only."""
         directory = self.directory()
-        sessions = [
-            replace(s, nick_name=directory.talker_name(s.user_name) or s.nick_name)
-            for s in self._reader.sessions()
-        ]
-        sessions.sort(key=lambda s: s.time, reverse=True)
-        if keyword:
+        offset = max(0, offset)
+        if not keyword:
+            total = self._reader.session_count()
+            found = self._reader.sessions(limit if limit > 0 else -1, offset)
+        else:
+            # The keyword matches the chat's id or (case-folded) a part of the name shown,
+            # which may come from the contact directory: filter on the two cheap columns,
+            # then read the page's rows.
             folded = keyword.casefold()
-            sessions = [
-                s
-                for s in sessions
-                if s.user_name == keyword or folded in s.nick_name.casefold()
-                or folded in directory.talker_name(s.user_name).casefold()
-            ]  # fmt: skip
-        return Page(_page(sessions, offset, limit), len(sessions), offset, limit)
+            users = [
+                user
+                for user, nick in self._reader.session_keys()
+                if user == keyword or folded in (directory.talker_name(user) or nick).casefold()
+            ]
+            total = len(users)
+            chosen = _page(users, offset, limit)
+            found = self._reader.sessions(users=chosen) if chosen else []
+        items = [
+            Session(s.user_name, s.order, directory.talker_name(s.user_name) or s.nick_name,
+                    s.content, s.time)
+            for s in found
+        ]  # fmt: skip
+        return Page(items, total, offset, limit)
 
     def contacts(self, keyword: str, limit: int, offset: int) -> Page[Contact]:
         directory = self.directory()
@@ -110,6 +124,10 @@ class ChatQueries:
     def messages(self, query: MessageQuery) -> Page[Message]:
         """Messages in time order (oldest first) matching every given filter.
 
+        Rows are filtered before they become `Message`s: plain text and media with a fixed
+        label are judged on the stored text, other types are decoded once; only the page is
+        built and named. Totals stay exact.
+
         Raises:
             InvalidKeywordError: the keyword is not a valid regular expression.
             DataSourceError: a database could not be read.
@@ -122,48 +140,88 @@ class ChatQueries:
         )
         wants_self = bool(_SELF_WORDS.intersection(query.senders))
         filtered = pattern is not None or bool(query.senders)
-        literal = query.keyword if pattern is not None and _is_literal(query.keyword) else None
+        literal = required_literal(query.keyword) if pattern is not None else None
         must_contain = literal if literal is not None and _survives_rendering(literal) else None
+        skip_types = (
+            tuple(t for t, label in CONSTANT_BODY_TEXT.items() if not pattern.search(label))
+            if pattern is not None
+            else ()
+        )
         start, end = query.time.start_unix, query.time.end_unix
         shards = [shard for shard in self._reader.shards() if shard.overlaps(start, end)]
         known = [*directory.contacts, *directory.rooms]
         needed = query.offset + query.limit if query.limit > 0 else None
 
-        collected: list[Message] = []
+        collected: list[Row] = []
         total = 0
         for shard in shards:
             row_query = RowQuery(
-                start, end, talkers or None, literal, None if filtered else needed, must_contain
+                start,
+                end,
+                talkers or None,
+                literal=literal,
+                limit=None if filtered else needed,
+                must_contain=must_contain,
+                skip_types=skip_types,
             )
             if not filtered:
                 if needed is None or len(collected) < needed:
-                    rows = self._reader.messages(shard, row_query, known)
-                    collected.extend(sorted(rows, key=_time_order))
+                    rows = self._reader.rows(shard, row_query, known)
+                    collected.extend(sorted(rows, key=time_order))
                 total += self._reader.count(shard, row_query, known)
                 continue
             matching = [
-                m
-                for m in self._reader.messages(shard, row_query, known)
-                if (not senders or m.sender in senders or (wants_self and m.is_self))
-                and (pattern is None or pattern.search(body_text(m)))
+                row
+                for row in self._reader.rows(shard, row_query, known)
+                if _keeps(row, senders, wants_self, pattern)
             ]
             total += len(matching)
-            collected.extend(sorted(matching, key=_time_order))
-        items = [_named(m, directory) for m in _page(collected, query.offset, query.limit)]
+            collected.extend(sorted(matching, key=time_order))
+        names = _Names(directory)
+        items = [names.named(row.build()) for row in _page(collected, query.offset, query.limit)]
         return Page(items, total, query.offset, query.limit, talkers)
 
 
-def _time_order(message: Message) -> tuple[object, int]:
-    return message.time, message.seq
+def _keeps(row: Row, senders: frozenset[str], wants_self: bool,
+           pattern: re.Pattern[str] | None) -> bool:  # fmt: skip
+    """Whether a row passes the sender and keyword filters, decoding it only if needed.
+
+    A text message renders as its own text and a photo, voice, video or call as a fixed label,
+    with the stored sender: no `Message` is needed. Other types are built (once, kept on the
+    row for the page).
+    """
+    if row.type == kind.TEXT or row.type in CONSTANT_BODY_TEXT:
+        sender, is_self = row.sender, row.is_self
+        if senders and sender not in senders and not (wants_self and is_self):
+            return False
+        if pattern is None:
+            return True
+        rendered = row.text if row.type == kind.TEXT else CONSTANT_BODY_TEXT[row.type]
+        return pattern.search(rendered) is not None
+    message = row.build()
+    if senders and message.sender not in senders and not (wants_self and message.is_self):
+        return False
+    return pattern is None or pattern.search(body_text(message)) is not None
 
 
-def _named(message: Message, directory: Directory) -> Message:
-    sender_name = message.sender_name
-    if not sender_name and not message.is_self and message.sender:
-        sender_name = directory.sender_name(message.talker, message.sender)
-    return replace(
-        message, talker_name=directory.talker_name(message.talker), sender_name=sender_name
-    )
+class _Names:
+    """Display names for one page, each talker looked up once."""
+
+    def __init__(self, directory: Directory) -> None:
+        self._directory = directory
+        self._talkers: dict[str, str] = {}
+
+    def named(self, message: Message) -> Message:
+        directory = self._directory
+        talker_name = self._talkers.get(message.talker)
+        if talker_name is None:
+            talker_name = self._talkers[message.talker] = directory.talker_name(message.talker)
+        sender_name = message.sender_name
+        if not sender_name and not message.is_self and message.sender:
+            sender_name = directory.sender_name(message.talker, message.sender)
+        return Message(message.seq, message.time, message.talker, message.sender,
+                       message.is_self, message.type, message.sub_type, message.content,
+                       message.contents, message.refer, talker_name, sender_name)  # fmt: skip
 
 
 def _survives_rendering(literal: str) -> bool:
@@ -173,13 +231,135 @@ def _survives_rendering(literal: str) -> bool:
     that is none of these can only match text the body holds verbatim, so rows without it
     are dropped before the costly decode. Other keywords take the full path.
     """
+    if _REGEX_SPECIALS.intersection(literal):
+        return False
     return literal not in RENDERED_VOCABULARY and not any(
         ch.isspace() or ch.isdigit() or ch in "&<>\"'" for ch in literal
     )
 
 
-def _is_literal(keyword: str) -> bool:
-    return not _REGEX_SPECIALS.intersection(keyword)
+_QUANTIFIER = re.compile(r"\{\d*(?:,\d*)?\}")
+_ESCAPE_LENGTHS = {"x": 2, "u": 4, "U": 8}  # hex digits after \x, \u, \U
+_FLAG_LETTERS = frozenset("aiLmsux-")
+
+
+def required_literal(keyword: str) -> str | None:
+    """The longest plain substring every match of the regex `keyword` must contain, if any.
+
+    A conservative scan (no regex semantics are guessed): runs of ordinary characters and
+    escaped punctuation outside groups and classes count; a quantified character is dropped
+    from its run; any top-level `|` or inline flag (case folding, verbose) gives None. SQL
+    and byte scans use the result to drop rows early; the regex still decides every match.
+    """
+    runs: list[str] = []
+    run: list[str] = []
+
+    def cut() -> None:
+        if run:
+            runs.append("".join(run))
+            run.clear()
+
+    index, size = 0, len(keyword)
+    while index < size:
+        char = keyword[index]
+        if char == "|":
+            return None
+        if char == "\\":
+            if index + 1 >= size:
+                return None
+            escaped = keyword[index + 1]
+            index += 2
+            if not escaped.isascii() or not escaped.isalnum():
+                run.append(escaped)  # \. \[ \( ... and escaped non-ASCII are themselves
+                continue
+            cut()  # a class (\d), an anchor (\b) or a code (\n, \x41, \1): no literal
+            if escaped in _ESCAPE_LENGTHS:
+                index += _ESCAPE_LENGTHS[escaped]
+            elif escaped == "N" and index < size and keyword[index] == "{":
+                closing = keyword.find("}", index)
+                index = size if closing < 0 else closing + 1
+            elif escaped.isdigit():
+                while index < size and keyword[index].isdigit():
+                    index += 1
+            continue
+        if char in "*?+{":
+            quantifier = _QUANTIFIER.match(keyword, index) if char == "{" else None
+            if char == "{" and quantifier is None:
+                cut()  # a literal "{": left out, the run restarts after it
+                index += 1
+                continue
+            if char != "+" and run:
+                run.pop()  # optional or counted: not required as such
+            cut()  # with "+" the character is there at least once, but may repeat
+            index = quantifier.end() if quantifier is not None else index + 1
+            if index < size and keyword[index] in "?+":
+                index += 1  # lazy or possessive quantifier
+            continue
+        if char == "(":
+            if (
+                keyword.startswith("(?", index)
+                and index + 2 < size
+                and (keyword[index + 2] in _FLAG_LETTERS)
+            ):
+                return None
+            cut()
+            index = _skip_group(keyword, index)  # a quantifier after it then drops nothing
+            continue
+        if char == "[":
+            cut()
+            index = _skip_class(keyword, index)
+            continue
+        if char in ".^$":
+            cut()
+            index += 1
+            continue
+        if char == ")":
+            return None  # unbalanced: leave it to the regex
+        run.append(char)
+        index += 1
+    cut()
+    if not runs:
+        return None
+    best = max(runs, key=len)
+    return best or None
+
+
+def _skip_class(pattern: str, index: int) -> int:
+    """The index after the character class starting at `pattern[index]` ("[")."""
+    index += 1
+    if index < len(pattern) and pattern[index] == "^":
+        index += 1
+    if index < len(pattern) and pattern[index] == "]":
+        index += 1  # a leading "]" is a member
+    while index < len(pattern):
+        if pattern[index] == "\\":
+            index += 2
+            continue
+        if pattern[index] == "]":
+            return index + 1
+        index += 1
+    return index
+
+
+def _skip_group(pattern: str, index: int) -> int:
+    """The index after the group starting at `pattern[index]` ("("), nested groups included."""
+    depth = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _skip_class(pattern, index)
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return index
 
 
 def _compile(keyword: str) -> re.Pattern[str] | None:

@@ -31,6 +31,15 @@ RENDERED_VOCABULARY = (
     "我系统消息..."
 )
 _SIMPLE_APP_LABELS = {8: "[GIF表情]", 2001: "[红包]", 2003: "[红包封面]"}
+# Types whose `body_text` without a media base URL is a fixed label, whatever the body says:
+# the query layer filters them without decoding (and SQL drops them when a keyword cannot
+# match the label). tests/unit/wechat/test_render.py keeps this in step with `body_text`.
+CONSTANT_BODY_TEXT = {
+    kind.IMAGE: "[图片]",
+    kind.VOICE: "[语音]",
+    kind.VIDEO: "[视频]",
+    kind.VOIP: "[语音通话]",
+}
 
 
 def _cut(text: str, limit: int, marker: str) -> str:

@@ -12,7 +12,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,9 @@ class ChatStore:
         self._error: str | None = None
         self._closed = False
         self._open_lock = threading.Lock()
+        # Layout detection touches the file system: it runs on a worker thread right away, so
+        # `status()` (called on the event loop, e.g. by /health) only reads what it found.
+        self._opening: Future[None] = self._executor.submit(self._open_quietly)
 
     @property
     def is_demo(self) -> bool:
@@ -68,6 +71,19 @@ class ChatStore:
                 self._queries = ChatQueries(reader_for(self._data_dir, self._pool))
                 logger.info("reading WeChat %s data from %s", self._data_dir.layout, self._path)
             return self._queries
+
+    def _open_quietly(self) -> None:
+        try:
+            self._open()
+        except DataSourceError as error:
+            self._error = str(error)
+        except Exception:  # never leave the opening future with an unexpected error unseen
+            logger.exception("opening %s failed", self._path)
+            raise
+
+    async def ready(self) -> None:
+        """Wait until the first look at the data directory is done (see `status()`)."""
+        await asyncio.wrap_future(self._opening)
 
     async def _run[T](self, call: Callable[[ChatQueries], T]) -> T:
         if self._closed:
@@ -113,18 +129,23 @@ class ChatStore:
         return await self._run(functools.partial(ChatQueries.messages, query=chosen))
 
     def status(self) -> dict[str, Any]:
-        """For /health: demo flag, layout, path and whether the last access worked."""
-        if self._data_dir is None and self._error is None and not self._closed:
-            try:
-                self._data_dir = detect(self._path)
-            except DataSourceError as error:
-                self._error = str(error)
+        """For /health: demo flag, layout, path and whether the last access worked.
+
+        Cheap and non-blocking (no file system access): it reports what the worker threads
+        found. Right after opening, before detection has finished, the state is "opening".
+        """
+        if self._error:
+            state, message = "error", self._error
+        elif self._data_dir is None:
+            state, message = "opening", "reading the data directory"
+        else:
+            state, message = "ok", "demo data" if self._demo else "ok"
         return {
             "demo": self._demo,
             "layout": str(self._data_dir.layout) if self._data_dir else None,
             "path": str(self._path),
-            "state": "error" if self._error else "ok",
-            "message": self._error or ("demo data" if self._demo else "ok"),
+            "state": state,
+            "message": message,
         }
 
     async def close(self) -> None:

@@ -6,9 +6,10 @@ import hashlib
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
 
@@ -37,10 +38,13 @@ class Shard:
 
 @dataclass(frozen=True, slots=True)
 class RowQuery:
-    """The part of a message query that SQL can answer.
+    """The part of a message query that SQL (or a byte scan before decoding) can answer.
 
-    `literal` lets SQL drop text messages that cannot match the keyword; `limit` caps rows per
-    conversation table and is only set when no filter runs after SQL.
+    `literal` lets SQL drop text messages that cannot match the keyword; `must_contain` lets
+    every row be dropped whose stored body lacks it (SQL for plain bodies, a byte search
+    after decompression otherwise); `skip_types` are message types the keyword can never
+    match; `limit` caps rows per conversation table and is only set when no filter runs after
+    SQL.
     """
 
     start: int
@@ -49,16 +53,98 @@ class RowQuery:
     literal: str | None = None
     limit: int | None = None
     must_contain: str | None = None
+    skip_types: tuple[int, ...] = ()
 
     def skips(self, raw_text: str) -> bool:
         """Whether a row can be dropped before decoding: it cannot match the keyword."""
         return self.must_contain is not None and self.must_contain not in raw_text
 
+    def skips_bytes(self, raw: bytes) -> bool:
+        """`skips` on a UTF-8 body before it is decoded to text."""
+        return self.must_contain is not None and self.must_contain.encode() not in raw
+
+
+class Row:
+    """One stored message, read but not yet decoded.
+
+    Enough to sort, count and filter by sender and by the text of plain messages without
+    building a `Message`: the body is decompressed and split from its group sender prefix on
+    first use of `sender`/`text` (`_load`), and XML is parsed only by `build`, once.
+    """
+
+    __slots__ = ("_sender", "_text", "is_self", "message", "seq", "sub_type", "talker", "type",
+                 "unix_time")  # fmt: skip
+
+    def __init__(self, unix_time: int, seq: int, talker: str, is_self: bool,
+                 msg_type: int, sub_type: int) -> None:  # fmt: skip
+        self.unix_time = unix_time
+        self.seq = seq
+        self.talker = talker
+        self.is_self = is_self
+        self.type = msg_type
+        self.sub_type = sub_type
+        self._sender = ""
+        self._text: str | None = None
+        self.message: Message | None = None
+
+    def _load(self) -> tuple[str, str]:
+        """(sender, body text without group sender prefix), read from the stored columns."""
+        raise NotImplementedError
+
+    def contents(self) -> dict[str, object]:
+        """What the reader knows beside the body (media paths, voice key)."""
+        return {}
+
+    @property
+    def sender(self) -> str:
+        """The sender as stored (the body may still name another: system messages, pats)."""
+        if self._text is None:
+            self._sender, self._text = self._load()
+        return self._sender
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._sender, self._text = self._load()
+        return self._text
+
+    def build(self) -> Message:
+        """The decoded message (without display names); built once."""
+        if self.message is None:
+            self.message = build_message(
+                seq=self.seq,
+                unix_time=self.unix_time,
+                talker=self.talker,
+                sender=self.sender,
+                is_self=self.is_self,
+                msg_type=self.type,
+                sub_type=self.sub_type,
+                text=self.text,
+                contents=self.contents(),
+            )
+        return self.message
+
+
+def time_order(row: Row) -> tuple[int, int]:
+    return row.unix_time, row.seq
+
 
 class Reader(Protocol):
     layout: Layout
 
-    def sessions(self) -> list[Session]: ...
+    def sessions(self, limit: int | None = None, offset: int = 0,
+                 users: Sequence[str] | None = None) -> list[Session]:  # fmt: skip
+        """Newest first (last message time, then the layout's own order, then user name).
+
+        `limit` None: all; `users`: only those chats (still newest first).
+        """
+        ...
+
+    def session_keys(self) -> list[tuple[str, str]]:
+        """(user name, stored nickname) of every session, newest first (same order)."""
+        ...
+
+    def session_count(self) -> int: ...
 
     def contacts(self) -> list[Contact]: ...
 
@@ -66,7 +152,7 @@ class Reader(Protocol):
 
     def shards(self) -> list[Shard]: ...
 
-    def messages(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> list[Message]: ...
+    def rows(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> list[Row]: ...
 
     def count(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> int: ...
 
@@ -78,8 +164,37 @@ def talker_hash(user_name: str) -> str:
     return hashlib.md5(user_name.encode(), usedforsecurity=False).hexdigest()
 
 
+_zones: dict[tuple[int, str], timezone] = {}
+
+
 def local_time(unix_seconds: int) -> datetime:
-    return datetime.fromtimestamp(unix_seconds).astimezone()
+    """The instant in the local time zone, as `datetime.fromtimestamp(t).astimezone()` gives.
+
+    Built from `time.localtime` (offset and zone name of that very instant) with the
+    `timezone` objects cached, which is several times cheaper than `astimezone()`.
+    """
+    local = time.localtime(unix_seconds)
+    key = (local.tm_gmtoff, local.tm_zone)
+    zone = _zones.get(key)
+    if zone is None:
+        zone = _zones.setdefault(key, timezone(timedelta(seconds=local.tm_gmtoff), local.tm_zone))
+    return datetime.fromtimestamp(unix_seconds, zone)
+
+
+def body_bytes(raw: bytes) -> bytes:
+    """A stored binary body, zstd frames (4.x) decompressed; b"" for a broken frame."""
+    if not raw.startswith(ZSTD_MAGIC):
+        return raw
+    decompressor: zstandard.ZstdDecompressor | None = getattr(_local, "zstd", None)
+    if decompressor is None:
+        decompressor = _local.zstd = zstandard.ZstdDecompressor()
+    try:
+        return decompressor.decompress(raw)
+    except zstandard.ZstdError:
+        try:  # frames written without their content size need the streaming API
+            return decompressor.decompressobj().decompress(raw)
+        except zstandard.ZstdError:
+            return b""
 
 
 def body_text(raw: bytes | str | None) -> str:
@@ -88,18 +203,7 @@ def body_text(raw: bytes | str | None) -> str:
         return ""
     if isinstance(raw, str):
         return raw
-    if raw.startswith(ZSTD_MAGIC):
-        decompressor: zstandard.ZstdDecompressor | None = getattr(_local, "zstd", None)
-        if decompressor is None:
-            decompressor = _local.zstd = zstandard.ZstdDecompressor()
-        try:
-            raw = decompressor.decompress(raw)
-        except zstandard.ZstdError:
-            try:  # frames written without their content size need the streaming API
-                raw = decompressor.decompressobj().decompress(raw)
-            except zstandard.ZstdError:
-                return ""
-    return raw.decode("utf-8", errors="replace")
+    return body_bytes(raw).decode("utf-8", errors="replace")
 
 
 def split_group_sender(text: str) -> tuple[str | None, str]:
@@ -149,12 +253,19 @@ def table_names(connection: sqlite3.Connection, prefix: str) -> set[str]:
     return {name for (name,) in rows}
 
 
-def literal_clause(type_column: str, body_column: str) -> str:
-    """SQL that keeps non-text rows and only text rows containing the literal (bound as ?).
+def literal_clause(type_column: str, body_column: str, *, all_types: bool = False) -> str:
+    """SQL that keeps only rows whose body may contain the literal (bound as ?).
 
-    Compressed text bodies (zstd) cannot be searched by SQL, so they are kept as well.
+    By default non-text rows are all kept (their rendering may add the literal); with
+    `all_types` (the literal must show in every stored body that can match) they are
+    filtered too. Compressed bodies (zstd) cannot be searched by SQL, so they are kept.
     """
-    return (
-        f" AND ({type_column} != 1 OR instr({body_column}, ?) > 0"
-        f" OR substr({body_column}, 1, 4) = x'28B52FFD')"
-    )
+    kept = "" if all_types else f"{type_column} != 1 OR "
+    return f" AND ({kept}instr({body_column}, ?) > 0 OR substr({body_column}, 1, 4) = x'28B52FFD')"
+
+
+def skip_types_clause(type_expression: str, types: Sequence[int]) -> str:
+    """SQL dropping rows of `types` (constants, never user input)."""
+    if not types:
+        return ""
+    return f" AND {type_expression} NOT IN ({','.join(str(int(t)) for t in types)})"

@@ -7,18 +7,19 @@ shard: every one of them may hold any time range.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from server.wechat.connections import ConnectionPool, Signature, file_signature
 from server.wechat.layout import DataDir
-from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Message, Session
+from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Session
 from server.wechat.readers.base import (
+    Row,
     RowQuery,
     Shard,
-    build_message,
     literal_clause,
     local_time,
+    skip_types_clause,
     split_group_sender,
     table_names,
     talker_hash,
@@ -43,12 +44,31 @@ class DarwinV3Reader:
             self._dir.database("chatroom")
         )
 
-    def sessions(self) -> list[Session]:
-        rows = self._db("session").execute(
-            "SELECT m_nsUserName, COALESCE(m_uLastTime, 0) FROM SessionAbstract"
-            " ORDER BY m_uLastTime DESC"
-        )
+    _SESSION_ORDER = " ORDER BY COALESCE(m_uLastTime, 0) DESC, m_nsUserName"
+
+    def sessions(self, limit: int | None = None, offset: int = 0,
+                 users: Sequence[str] | None = None) -> list[Session]:  # fmt: skip
+        sql = "SELECT m_nsUserName, COALESCE(m_uLastTime, 0) FROM SessionAbstract"
+        params: list[Any] = []
+        if users is not None:
+            sql += f" WHERE m_nsUserName IN ({','.join('?' * len(users))})"
+            params.extend(users)
+        sql += self._SESSION_ORDER
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params.extend((limit, offset))
+        rows = self._db("session").execute(sql, params)
         return [Session(name, last, "", "", local_time(last)) for name, last in rows]
+
+    def session_keys(self) -> list[tuple[str, str]]:
+        rows = self._db("session").execute(
+            "SELECT m_nsUserName FROM SessionAbstract" + self._SESSION_ORDER
+        )
+        return [(name, "") for (name,) in rows]
+
+    def session_count(self) -> int:
+        row = self._db("session").execute("SELECT count(*) FROM SessionAbstract").fetchone()
+        return int(row[0])
 
     def contacts(self) -> list[Contact]:
         rows = self._db("contact").execute(
@@ -96,9 +116,13 @@ class DarwinV3Reader:
     def _where(self, query: RowQuery) -> tuple[str, list[Any]]:
         where = " WHERE msgCreateTime BETWEEN ? AND ?"
         params: list[Any] = [query.start, query.end]
-        if query.literal is not None:
+        if query.must_contain is not None:
+            where += literal_clause("messageType", "msgContent", all_types=True)
+            params.append(query.must_contain)
+        elif query.literal is not None:
             where += literal_clause("messageType", "msgContent")
             params.append(query.literal)
+        where += skip_types_clause("messageType", query.skip_types)
         return where, params
 
     def count(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> int:
@@ -108,40 +132,41 @@ class DarwinV3Reader:
             for connection, table, _talker in self._tables(query, known)
         )
 
-    def messages(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> list[Message]:
+    def rows(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> list[Row]:
         where, params = self._where(query)
         limit = ""
         if query.limit is not None:
             limit = " LIMIT ?"
             params.append(query.limit)
-        found: list[Message] = []
+        found: list[Row] = []
         for connection, table, talker in self._tables(query, known):
             rows = connection.execute(
                 "SELECT mesLocalID, msgCreateTime, msgContent, messageType, mesDes"
                 f" FROM [{table}]{where} ORDER BY msgCreateTime, mesLocalID{limit}",
                 params,
             )
-            found.extend(m for m in (_wrap(talker, row, query) for row in rows) if m is not None)
+            for local_id, created, text, msg_type, direction in rows:
+                if not isinstance(text, str):
+                    text = bytes(text or b"").decode("utf-8", "replace")
+                if query.skips(text):
+                    continue
+                found.append(DarwinRow(int(created), int(local_id), talker, direction == _SENT,
+                                       int(msg_type), 0, text))  # fmt: skip
         return found
 
 
-def _wrap(talker: str, row: tuple[Any, ...], query: RowQuery) -> Message | None:
-    local_id, created, text, msg_type, direction = row
-    is_self = direction == _SENT
-    text = text if isinstance(text, str) else bytes(text or b"").decode("utf-8", "replace")
-    if query.skips(text):
-        return None
-    sender = "" if is_self else talker
-    if talker.endswith("@chatroom") and not is_self:
-        prefix, text = split_group_sender(text)
-        sender = prefix or ""
-    return build_message(
-        seq=int(local_id),
-        unix_time=int(created),
-        talker=talker,
-        sender=sender,
-        is_self=is_self,
-        msg_type=int(msg_type),
-        sub_type=0,
-        text=text,
-    )
+class DarwinRow(Row):
+    __slots__ = ("_stored_text",)
+
+    def __init__(self, unix_time: int, seq: int, talker: str, is_self: bool, msg_type: int,
+                 sub_type: int, text: str) -> None:  # fmt: skip
+        super().__init__(unix_time, seq, talker, is_self, msg_type, sub_type)
+        self._stored_text = text
+
+    def _load(self) -> tuple[str, str]:
+        text = self._stored_text
+        sender = "" if self.is_self else self.talker
+        if self.talker.endswith("@chatroom") and not self.is_self:
+            prefix, text = split_group_sender(text)
+            sender = prefix or ""
+        return sender, text

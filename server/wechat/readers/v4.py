@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from server.wechat import content, proto
 from server.wechat.connections import ConnectionPool, Signature, file_signature
 from server.wechat.layout import DataDir
-from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Message, Session
+from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Session
 from server.wechat.readers.base import (
+    ZSTD_MAGIC,
+    Row,
     RowQuery,
     Shard,
+    body_bytes,
     body_text,
-    build_message,
     literal_clause,
     local_time,
+    skip_types_clause,
     split_group_sender,
     table_names,
     talker_hash,
@@ -41,16 +44,37 @@ class V4Reader:
     def directory_signature(self) -> Signature:
         return file_signature(self._dir.database("contact"))
 
-    def sessions(self) -> list[Session]:
-        rows = self._db("session").execute(
+    # Newest first by last message time (what the list shows), then WeChat's own order.
+    _SESSION_ORDER = " ORDER BY COALESCE(last_timestamp, 0) DESC, sort_timestamp DESC, username"
+
+    def sessions(self, limit: int | None = None, offset: int = 0,
+                 users: Sequence[str] | None = None) -> list[Session]:  # fmt: skip
+        sql = (
             "SELECT username, COALESCE(summary, ''), COALESCE(last_timestamp, 0),"
             " COALESCE(last_sender_display_name, '') FROM SessionTable"
-            " ORDER BY sort_timestamp DESC"
         )
+        params: list[Any] = []
+        if users is not None:
+            sql += f" WHERE username IN ({','.join('?' * len(users))})"
+            params.extend(users)
+        sql += self._SESSION_ORDER
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params.extend((limit, offset))
         return [
             Session(user_name, last, sender_name, body_text(summary), local_time(last))
-            for user_name, summary, last, sender_name in rows
+            for user_name, summary, last, sender_name in self._db("session").execute(sql, params)
         ]
+
+    def session_keys(self) -> list[tuple[str, str]]:
+        rows = self._db("session").execute(
+            "SELECT username, COALESCE(last_sender_display_name, '') FROM SessionTable"
+            + self._SESSION_ORDER
+        )
+        return [(user_name, nick) for user_name, nick in rows]
+
+    def session_count(self) -> int:
+        return int(self._db("session").execute("SELECT count(*) FROM SessionTable").fetchone()[0])
 
     def contacts(self) -> list[Contact]:
         rows = self._db("contact").execute(
@@ -110,9 +134,13 @@ class V4Reader:
     def _where(self, query: RowQuery) -> tuple[str, list[Any]]:
         where = " WHERE m.create_time BETWEEN ? AND ?"
         params: list[Any] = [query.start, query.end]
-        if query.literal is not None:
+        if query.must_contain is not None:
+            where += literal_clause("m.local_type", "m.message_content", all_types=True)
+            params.append(query.must_contain)
+        elif query.literal is not None:
             where += literal_clause("m.local_type", "m.message_content")
             params.append(query.literal)
+        where += skip_types_clause("(m.local_type & 4294967295)", query.skip_types)
         return where, params
 
     def count(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> int:
@@ -124,15 +152,18 @@ class V4Reader:
             total += int(row.fetchone()[0])
         return total
 
-    def messages(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> list[Message]:
+    def rows(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> list[Row]:
         connection = self._pool.connect(shard.paths[0])
         where, params = self._where(query)
         limit = ""
         if query.limit is not None:
             limit = " LIMIT ?"
             params.append(query.limit)
-        found: list[Message] = []
+        must_contain = query.must_contain
+        needle = must_contain.encode() if must_contain is not None else None
+        found: list[Row] = []
         for table, talker in self._tables(connection, query, known):
+            is_group = talker.endswith("@chatroom")
             rows = connection.execute(
                 "SELECT m.sort_seq, m.server_id, m.local_type, n.user_name, m.create_time,"
                 " m.message_content, m.packed_info_data, m.status"
@@ -140,43 +171,66 @@ class V4Reader:
                 f"{where} ORDER BY m.sort_seq{limit}",
                 params,
             )
-            for row in rows:
-                message = _wrap(talker, row, query)
-                if message is not None:
-                    found.append(message)
+            for sort_seq, server_id, local_type, user_name, created, raw, packed, status in rows:
+                if needle is not None and isinstance(raw, bytes):
+                    # SQL could not look inside a compressed body: decompress, test the bytes.
+                    data = body_bytes(raw) if raw.startswith(ZSTD_MAGIC) else raw
+                    if needle not in data:
+                        continue
+                    raw = data.decode("utf-8", errors="replace")
+                elif must_contain is not None and must_contain not in (raw or ""):
+                    continue
+                user_name = user_name or ""
+                local_type = int(local_type or 0)
+                created = int(created)
+                found.append(
+                    V4Row(
+                        created,
+                        int(sort_seq),
+                        talker,
+                        status == _STATUS_SENT or (not is_group and user_name not in ("", talker)),
+                        local_type & 0xFFFFFFFF,
+                        (local_type >> 32) & 0xFFFFFFFF,
+                        user_name,
+                        raw,
+                        server_id,
+                        packed,
+                    )
+                )
         return found
 
 
-def _wrap(talker: str, row: tuple[Any, ...], query: RowQuery) -> Message | None:
-    sort_seq, server_id, local_type, user_name, create_time, raw, packed, status = row
-    user_name = user_name or ""
-    msg_type, sub_type = content.split_type(int(local_type or 0))
-    text = body_text(raw)
-    if query.skips(text):
-        return None
-    is_group = talker.endswith("@chatroom")
-    is_self = status == _STATUS_SENT or (not is_group and user_name not in ("", talker))
-    sender = user_name
-    if is_group and not is_self:
-        prefix, text = split_group_sender(text)
-        sender = prefix or sender
-    extra: dict[str, object] = {}
-    if msg_type == content.VOICE:
-        extra["voice"] = str(server_id)
-    image_md5, video_md5 = proto.packed_media_md5(packed)
-    month = local_time(create_time).strftime("%Y-%m")
-    if msg_type == content.IMAGE and image_md5:
-        extra["path"] = f"msg/attach/{talker_hash(talker)}/{month}/Img/{image_md5}"
-    elif msg_type == content.VIDEO and video_md5:
-        extra["path"] = f"msg/video/{month}/{video_md5}"
-    return build_message(
-        seq=int(sort_seq),
-        unix_time=int(create_time),
-        talker=talker,
-        sender=sender,
-        is_self=is_self,
-        msg_type=msg_type,
-        sub_type=sub_type,
-        text=text,
-        contents=extra,
-    )
+class V4Row(Row):
+    __slots__ = ("_packed", "_raw", "_server_id", "_stored_sender")
+
+    def __init__(self, unix_time: int, seq: int, talker: str, is_self: bool, msg_type: int,
+                 sub_type: int, sender: str, raw: bytes | str | None, server_id: object,
+                 packed: bytes | None) -> None:  # fmt: skip
+        super().__init__(unix_time, seq, talker, is_self, msg_type, sub_type)
+        self._stored_sender = sender
+        self._raw = raw
+        self._server_id = server_id
+        self._packed = packed
+
+    def _load(self) -> tuple[str, str]:
+        text = body_text(self._raw)
+        self._raw = None
+        sender = self._stored_sender
+        if self.talker.endswith("@chatroom") and not self.is_self:
+            prefix, text = split_group_sender(text)
+            sender = prefix or sender
+        return sender, text
+
+    def contents(self) -> dict[str, object]:
+        extra: dict[str, object] = {}
+        msg_type = self.type
+        if msg_type == content.VOICE:
+            extra["voice"] = str(self._server_id)
+        elif msg_type in (content.IMAGE, content.VIDEO):
+            image_md5, video_md5 = proto.packed_media_md5(self._packed)
+            month = local_time(self.unix_time).strftime("%Y-%m")
+            if msg_type == content.IMAGE and image_md5:
+                extra["path"] = f"msg/attach/{talker_hash(self.talker)}/{month}/Img/{image_md5}"
+            elif msg_type == content.VIDEO and video_md5:
+                extra["path"] = f"msg/video/{month}/{video_md5}"
+        return extra

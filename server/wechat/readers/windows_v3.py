@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,14 @@ import lz4.block
 from server.wechat import content, proto
 from server.wechat.connections import ConnectionPool, Signature, file_signature
 from server.wechat.layout import DataDir
-from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Message, Session
+from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Session
 from server.wechat.readers.base import (
+    Row,
     RowQuery,
     Shard,
-    build_message,
     literal_clause,
     local_time,
+    skip_types_clause,
 )
 
 _EXTRA_SENDER, _EXTRA_THUMB, _EXTRA_SOURCE = 1, 3, 4
@@ -59,15 +61,36 @@ class WindowsV3Reader:
     def directory_signature(self) -> Signature:
         return file_signature(self._dir.database("contact"))
 
-    def sessions(self) -> list[Session]:
-        rows = self._micro_msg().execute(
+    # Newest first by last message time (what the list shows), then WeChat's own order.
+    _SESSION_ORDER = " ORDER BY COALESCE(nTime, 0) DESC, nOrder DESC, strUsrName"
+
+    def sessions(self, limit: int | None = None, offset: int = 0,
+                 users: Sequence[str] | None = None) -> list[Session]:  # fmt: skip
+        sql = (
             "SELECT strUsrName, COALESCE(nOrder, 0), COALESCE(strNickName, ''),"
-            " COALESCE(strContent, ''), COALESCE(nTime, 0) FROM Session ORDER BY nOrder DESC"
+            " COALESCE(strContent, ''), COALESCE(nTime, 0) FROM Session"
         )
+        params: list[Any] = []
+        if users is not None:
+            sql += f" WHERE strUsrName IN ({','.join('?' * len(users))})"
+            params.extend(users)
+        sql += self._SESSION_ORDER
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params.extend((limit, offset))
         return [
             Session(name, order, nick, text, local_time(when))
-            for name, order, nick, text, when in rows
+            for name, order, nick, text, when in self._micro_msg().execute(sql, params)
         ]
+
+    def session_keys(self) -> list[tuple[str, str]]:
+        rows = self._micro_msg().execute(
+            "SELECT strUsrName, COALESCE(strNickName, '') FROM Session" + self._SESSION_ORDER
+        )
+        return [(name, nick) for name, nick in rows]
+
+    def session_count(self) -> int:
+        return int(self._micro_msg().execute("SELECT count(*) FROM Session").fetchone()[0])
 
     def contacts(self) -> list[Contact]:
         rows = self._micro_msg().execute(
@@ -117,9 +140,17 @@ class WindowsV3Reader:
         if query.talkers is not None:
             where += f" AND StrTalker IN ({','.join('?' * len(query.talkers))})"
             params.extend(query.talkers)
-        if query.literal is not None:
+        if query.must_contain is not None:
+            # App messages keep their XML lz4-compressed in CompressContent: SQL cannot see it.
+            where += (
+                f" AND (instr(StrContent, ?) > 0"
+                f" OR (Type = {content.APP} AND length(CompressContent) > 0))"
+            )
+            params.append(query.must_contain)
+        elif query.literal is not None:
             where += literal_clause("Type", "StrContent")
             params.append(query.literal)
+        where += skip_types_clause("Type", query.skip_types)
         return where, params
 
     def count(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> int:
@@ -127,31 +158,35 @@ class WindowsV3Reader:
         connection = self._pool.connect(shard.paths[0])
         return int(connection.execute(f"SELECT count(*) FROM MSG{where}", params).fetchone()[0])
 
-    def messages(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> list[Message]:
+    def rows(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> list[Row]:
         where, params = self._where(query)
         connection = self._pool.connect(shard.paths[0])
-        sql = (
+        columns = (
             "SELECT MsgSvrID, Sequence, CreateTime, StrTalker, IsSender, Type, SubType,"
-            f" StrContent, CompressContent, BytesExtra FROM MSG{where}"
+            " StrContent, CompressContent, BytesExtra FROM MSG"
         )
         if query.limit is None:
-            rows = connection.execute(sql + " ORDER BY Sequence", params).fetchall()
+            rows = connection.execute(f"{columns}{where} ORDER BY Sequence", params).fetchall()
         else:
             # Per-talker limits, like a table per talker in 4.x: the engine merges by time.
             rows = []
             for talker in query.talkers or self._talkers(connection, query):
-                one_where, one_params = self._where(
-                    RowQuery(query.start, query.end, (talker,), query.literal)
-                )
+                one_where, one_params = self._where(replace(query, talkers=(talker,)))
                 rows.extend(
                     connection.execute(
-                        "SELECT MsgSvrID, Sequence, CreateTime, StrTalker, IsSender, Type,"
-                        " SubType, StrContent, CompressContent, BytesExtra"
-                        f" FROM MSG{one_where} ORDER BY Sequence LIMIT ?",
+                        f"{columns}{one_where} ORDER BY Sequence LIMIT ?",
                         [*one_params, query.limit],
                     )
                 )
-        return [m for m in (_wrap(row, query) for row in rows) if m is not None]
+        found: list[Row] = []
+        for server_id, sequence, created, talker, is_sender, msg_type, sub_type, text, packed, \
+                extra in rows:  # fmt: skip
+            row = V3Row(int(created), int(sequence), talker, is_sender == 1, int(msg_type),
+                        int(sub_type or 0), server_id, text, packed, extra)  # fmt: skip
+            if query.must_contain is not None and query.skips(row.text):
+                continue
+            found.append(row)
+        return found
 
     def _talkers(self, connection: sqlite3.Connection, query: RowQuery) -> list[str]:
         where, params = self._where(query)
@@ -159,34 +194,45 @@ class WindowsV3Reader:
                                                      params)]  # fmt: skip
 
 
-def _wrap(row: tuple[Any, ...], query: RowQuery) -> Message | None:
-    server_id, sequence, created, talker, is_sender, msg_type, sub_type, text, packed, extra = row
-    msg_type, is_self = int(msg_type), is_sender == 1
-    body = text or ""
-    if msg_type == content.APP and packed:
-        body = decompress_lz4(bytes(packed)) or body
-    if query.skips(body):
-        return None
-    items = proto.bytes_extra_items(extra)
-    if talker.endswith("@chatroom"):
-        sender = "" if is_self else items.get(_EXTRA_SENDER, "")
-    else:
-        sender = "" if is_self else talker
-    contents: dict[str, object] = {}
-    if msg_type == content.VOICE:
-        contents["voice"] = str(server_id)
-    if msg_type in (content.IMAGE, content.VIDEO) and items.get(_EXTRA_SOURCE):
-        contents["path"] = _media_path(items[_EXTRA_SOURCE])
-    if msg_type == content.IMAGE and items.get(_EXTRA_THUMB):
-        contents["thumbpath"] = _media_path(items[_EXTRA_THUMB])
-    return build_message(
-        seq=int(sequence),
-        unix_time=int(created),
-        talker=talker,
-        sender=sender,
-        is_self=is_self,
-        msg_type=msg_type,
-        sub_type=int(sub_type or 0),
-        text=body,
-        contents=contents,
-    )
+class V3Row(Row):
+    __slots__ = ("_extra", "_items", "_packed", "_server_id", "_stored_text")
+
+    def __init__(self, unix_time: int, seq: int, talker: str, is_self: bool, msg_type: int,
+                 sub_type: int, server_id: object, text: str | None, packed: bytes | None,
+                 extra: bytes | None) -> None:  # fmt: skip
+        super().__init__(unix_time, seq, talker, is_self, msg_type, sub_type)
+        self._server_id = server_id
+        self._stored_text = text
+        self._packed = packed
+        self._extra = extra
+        self._items: dict[int, str] | None = None
+
+    def _extra_items(self) -> dict[int, str]:
+        if self._items is None:
+            self._items = proto.bytes_extra_items(self._extra)
+        return self._items
+
+    def _load(self) -> tuple[str, str]:
+        body = self._stored_text or ""
+        if self.type == content.APP and self._packed:
+            body = decompress_lz4(bytes(self._packed)) or body
+        if self.is_self:
+            sender = ""
+        elif self.talker.endswith("@chatroom"):
+            sender = self._extra_items().get(_EXTRA_SENDER, "")
+        else:
+            sender = self.talker
+        return sender, body
+
+    def contents(self) -> dict[str, object]:
+        contents: dict[str, object] = {}
+        msg_type = self.type
+        if msg_type == content.VOICE:
+            contents["voice"] = str(self._server_id)
+        if msg_type in (content.IMAGE, content.VIDEO):
+            items = self._extra_items()
+            if items.get(_EXTRA_SOURCE):
+                contents["path"] = _media_path(items[_EXTRA_SOURCE])
+            if msg_type == content.IMAGE and items.get(_EXTRA_THUMB):
+                contents["thumbpath"] = _media_path(items[_EXTRA_THUMB])
+        return contents

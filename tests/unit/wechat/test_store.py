@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -149,6 +151,7 @@ async def test_an_invalid_regex_is_a_query_error(store: ChatStore) -> None:
 
 
 async def test_status_reports_layout_and_demo_flag(store: ChatStore, layout: Layout) -> None:
+    await store.ready()
     status = store.status()
     assert status["layout"] == str(layout)
     assert status["demo"] is False
@@ -156,6 +159,7 @@ async def test_status_reports_layout_and_demo_flag(store: ChatStore, layout: Lay
 
 
 async def test_the_demo_store_serves_the_shipped_4x_data(demo_store: ChatStore) -> None:
+    await demo_store.ready()
     status = demo_store.status()
     assert status["demo"] is True and status["layout"] == "v4"
     assert (await demo_store.sessions()).total > 0
@@ -163,6 +167,7 @@ async def test_the_demo_store_serves_the_shipped_4x_data(demo_store: ChatStore) 
 
 async def test_a_missing_directory_is_reported_not_raised_at_open(tmp_path: Path) -> None:
     store = open_store(tmp_path / "nowhere")
+    await store.ready()
     assert store.status()["state"] == "error"
     with pytest.raises(DataDirNotFoundError):
         await store.sessions()
@@ -220,3 +225,76 @@ async def test_queries_run_concurrently_on_worker_threads(store: ChatStore) -> N
 async def test_self_is_never_the_sender_name_of_received_messages(store: ChatStore) -> None:
     page = await store.messages(talkers=("wxid_carol",), limit=50)
     assert all(m.sender != SELF for m in page.items if not m.is_self)
+
+
+async def test_status_never_touches_the_file_system(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(data_dir)
+    await store.ready()
+
+    def no_detection(_path: Path) -> None:
+        raise AssertionError("status() must not detect the layout")
+
+    monkeypatch.setattr("server.wechat.store.detect", no_detection)
+    assert store.status()["state"] == "ok"
+    await store.close()
+
+
+async def test_status_is_opening_until_detection_has_run(tmp_path: Path) -> None:
+    started, release = threading.Event(), threading.Event()
+    store = open_store(tmp_path / "nowhere")
+    store._executor.submit(lambda: (started.set(), release.wait(5)))  # keep workers busy
+    status = store.status()  # whatever the worker reached, this returns at once
+    assert status["state"] in ("opening", "error")
+    release.set()
+    await store.ready()
+    assert store.status()["state"] == "error"
+    await store.close()
+
+
+async def test_sessions_with_a_keyword_are_paged_after_filtering(store: ChatStore) -> None:
+    everything = await store.sessions(limit=0)
+    matching = [s for s in everything.items if "a" in s.nick_name.casefold()]
+    page = await store.sessions("A", limit=2, offset=1)
+    assert page.total == len(matching)
+    assert [s.user_name for s in page.items] == [s.user_name for s in matching[1:3]]
+    tail = await store.sessions(limit=0, offset=2)
+    assert [s.user_name for s in tail.items] == [s.user_name for s in everything.items[2:]]
+    assert tail.total == everything.total
+
+
+@pytest.mark.parametrize(
+    ("keyword", "senders"),
+    [
+        ("火锅", ()),
+        ("火锅|hotpot", ()),
+        ("周末.*吗", ()),
+        (r"\[链接\|Python", ()),
+        ("图片", ()),
+        ("(?i)ALICE", ()),
+        ("deadline", ("我",)),
+        ("a+b", ()),
+        ("", ("Alice (设计)",)),
+    ],
+)
+async def test_fast_paths_give_the_rows_of_a_plain_scan(
+    store: ChatStore, keyword: str, senders: tuple[str, ...]
+) -> None:
+    """Literal prefilters, type skips and undecoded rows change nothing in the result."""
+    fast = await store.messages(keyword=keyword, senders=senders, limit=0)
+    everything = await store.messages(limit=0)
+    pattern = re.compile(keyword)
+    wanted = set(senders)
+    if senders:
+        named = {m.sender for m in everything.items if m.sender_name in wanted}
+        wanted |= named
+    slow = [
+        m for m in everything.items
+        if pattern.search(body_text(m))
+        and (not senders or m.sender in wanted or ("我" in senders and m.is_self))
+    ]  # fmt: skip
+    assert fast.items == slow
+    assert fast.total == len(slow)
+    page = await store.messages(keyword=keyword, senders=senders, limit=5, offset=3)
+    assert page.items == slow[3:8] and page.total == len(slow)
