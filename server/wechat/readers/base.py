@@ -7,7 +7,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -181,13 +181,33 @@ def local_time(unix_seconds: int) -> datetime:
     return datetime.fromtimestamp(unix_seconds, zone)
 
 
+def _decompressor() -> zstandard.ZstdDecompressor:
+    decompressor: zstandard.ZstdDecompressor | None = getattr(_local, "zstd", None)
+    if decompressor is None:
+        decompressor = _local.zstd = zstandard.ZstdDecompressor()
+    return decompressor
+
+
+def zstd_frames() -> Callable[[bytes], bytes]:
+    """`body_bytes` for a loop: this thread's decompressor looked up once."""
+    decompress = _decompressor().decompress
+
+    def frames(raw: bytes) -> bytes:
+        if not raw.startswith(ZSTD_MAGIC):
+            return raw
+        try:
+            return decompress(raw)
+        except zstandard.ZstdError:
+            return body_bytes(raw)
+
+    return frames
+
+
 def body_bytes(raw: bytes) -> bytes:
     """A stored binary body, zstd frames (4.x) decompressed; b"" for a broken frame."""
     if not raw.startswith(ZSTD_MAGIC):
         return raw
-    decompressor: zstandard.ZstdDecompressor | None = getattr(_local, "zstd", None)
-    if decompressor is None:
-        decompressor = _local.zstd = zstandard.ZstdDecompressor()
+    decompressor = _decompressor()
     try:
         return decompressor.decompress(raw)
     except zstandard.ZstdError:

@@ -12,11 +12,9 @@ from server.wechat.connections import ConnectionPool, Signature, file_signature
 from server.wechat.layout import DataDir
 from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Session
 from server.wechat.readers.base import (
-    ZSTD_MAGIC,
     Row,
     RowQuery,
     Shard,
-    body_bytes,
     body_text,
     literal_clause,
     local_time,
@@ -24,6 +22,7 @@ from server.wechat.readers.base import (
     split_group_sender,
     table_names,
     talker_hash,
+    zstd_frames,
 )
 
 _STATUS_SENT = 2
@@ -155,12 +154,15 @@ class V4Reader:
     def rows(self, shard: Shard, query: RowQuery, known: Iterable[str]) -> list[Row]:
         connection = self._pool.connect(shard.paths[0])
         where, params = self._where(query)
-        limit = ""
+        # Without a limit the caller sorts by (time, seq) anyway; a plain table scan is cheaper
+        # than walking the sort_seq index, and equal keys still come in rowid order.
+        order = ""
         if query.limit is not None:
-            limit = " LIMIT ?"
+            order = " ORDER BY m.sort_seq LIMIT ?"
             params.append(query.limit)
         must_contain = query.must_contain
         needle = must_contain.encode() if must_contain is not None else None
+        frames = zstd_frames()
         found: list[Row] = []
         for table, talker in self._tables(connection, query, known):
             is_group = talker.endswith("@chatroom")
@@ -168,18 +170,19 @@ class V4Reader:
                 "SELECT m.sort_seq, m.server_id, m.local_type, n.user_name, m.create_time,"
                 " m.message_content, m.packed_info_data, m.status"
                 f" FROM [{table}] m LEFT JOIN Name2Id n ON m.real_sender_id = n.rowid"
-                f"{where} ORDER BY m.sort_seq{limit}",
+                f"{where}{order}",
                 params,
             )
             for sort_seq, server_id, local_type, user_name, created, raw, packed, status in rows:
-                if needle is not None and isinstance(raw, bytes):
-                    # SQL could not look inside a compressed body: decompress, test the bytes.
-                    data = body_bytes(raw) if raw.startswith(ZSTD_MAGIC) else raw
-                    if needle not in data:
+                if needle is not None:
+                    if isinstance(raw, bytes):
+                        # SQL could not look inside a compressed body: decompress, test bytes.
+                        data = frames(raw)
+                        if needle not in data:
+                            continue
+                        raw = data.decode("utf-8", errors="replace")
+                    elif raw is None or must_contain not in raw:
                         continue
-                    raw = data.decode("utf-8", errors="replace")
-                elif must_contain is not None and must_contain not in (raw or ""):
-                    continue
                 user_name = user_name or ""
                 local_type = int(local_type or 0)
                 created = int(created)
