@@ -17,7 +17,12 @@ from quart import Quart, request
 
 from bench.common import AsgiApp, Receive, Scope, Send, serve_until_signalled
 
-ANSWER = b'{"jsonrpc":"2.0","id":1,"result":{"ok":true}}'
+# The same bytes a `current_time` call answers with, so the floor covers the same exchange.
+ANSWER = (
+    b'{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":'
+    b'"2026-11-24T05:20:00+00:00"}],"structuredContent":{"time":"2026-11-24T05:20:00+00:00",'
+    b'"timezone":"UTC","utc_offset":"+00:00","weekday":"Tuesday","unix":1795497600}}}'
+)
 
 
 async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:

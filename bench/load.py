@@ -327,8 +327,17 @@ async def run_sessions(args: argparse.Namespace, phases: Phases) -> dict[str, An
     return result
 
 
+# What a Streamable HTTP session sends with every call after initialize, so that the floor
+# pays for the same headers (h11 validates each one).
+SESSION_HEADERS = [
+    *JSON_HEADERS,
+    ("mcp-session-id", "3f1c2a9e-5b7d-4e2f-8a61-0c9d8e7f6a5b"),
+    ("mcp-protocol-version", PROTOCOL_VERSION),
+]
+
+
 async def run_post(args: argparse.Namespace, phases: Phases) -> dict[str, Any]:
-    """`post`: N keep-alive connections x M POSTs of a small JSON-RPC body."""
+    """`post`: N keep-alive connections x M POSTs of the same request a session call sends."""
     body = rpc(1, "tools/call", CALL)
     connections = [Connection(args.host, args.port) for _ in range(args.sessions)]
     await gather_limited([c.connect for c in connections], args.connect_limit)
@@ -337,7 +346,7 @@ async def run_post(args: argparse.Namespace, phases: Phases) -> dict[str, Any]:
     async def posts(conn: Connection) -> None:
         for _ in range(args.calls):
             started = time.perf_counter()
-            response = await conn.request("POST", args.path, JSON_HEADERS, body)
+            response = await conn.request("POST", args.path, SESSION_HEADERS, body)
             elapsed = time.perf_counter() - started
             if response.status != 200:
                 stats.error(f"HTTP {response.status}")

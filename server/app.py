@@ -56,21 +56,16 @@ class Application:
         extensions = extensions or Extensions()
         self.config = config
         self.queue = WorkQueue(config.queue_capacity, config.workers)
-        self.registry = SessionRegistry(self.queue, outbox_limit=_outbox_limit(config))
+        self.registry = SessionRegistry(self.queue, outbox_limit=config.max_pending_bytes)
         tools = ToolRegistry([CURRENT_TIME, *extensions.tools])
         self.dispatcher = Dispatcher(tools, extensions.resources, extensions.prompts)
         self.service = McpService(
             self.dispatcher, self.queue, self.registry, config.session_idle_timeout
         )
-        self.sse = SseTransport(
-            self.service, config.ping_interval, config.max_body_bytes, config.body_timeout
-        )
+        bodies = asgi.BodyReader(config.max_body_bytes, config.body_timeout)
+        self.sse = SseTransport(self.service, config.ping_interval, bodies)
         self.streamable = StreamableHttpTransport(
-            self.service,
-            config.ping_interval,
-            config.max_body_bytes,
-            config.body_timeout,
-            _outbox_limit(config),
+            self.service, config.ping_interval, bodies, config.max_pending_bytes
         )
         self.security = SecurityPolicy(config)
         self._health_extra = extensions.health
@@ -189,7 +184,3 @@ def _with_headers(send: asgi.Send, extra: asgi.Headers) -> asgi.Send:
         await send(message)
 
     return send_with_headers
-
-
-def _outbox_limit(config: ServerConfig) -> int:
-    return config.max_pending_bytes

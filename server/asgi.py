@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
@@ -33,11 +35,16 @@ class ClientDisconnectedError(Exception):
 
 
 def header(scope: Scope, name: bytes) -> bytes | None:
-    """The first value of header `name` (lower-case bytes), or None."""
-    for key, value in scope["headers"]:
-        if key == name:
-            return bytes(value)
-    return None
+    """The value of header `name` (lower-case bytes), or None.
+
+    The headers are indexed once per request (kept in the scope), because every request
+    looks up half a dozen of them on its way through the security gate and the transport.
+    """
+    index: dict[bytes, bytes] | None = scope.get("chatlog.headers")
+    if index is None:
+        # Reversed, so that of repeated headers the first one wins, as HTTP readers expect.
+        index = scope["chatlog.headers"] = dict(reversed(scope["headers"]))
+    return index.get(name)
 
 
 def query_param(scope: Scope, *names: str) -> str | None:
@@ -57,6 +64,11 @@ def accepts(scope: Scope) -> tuple[bool, bool]:
     value = header(scope, b"accept")
     if value is None:
         return True, True
+    return _accepted_types(value)
+
+
+@functools.lru_cache(maxsize=64)  # clients send the same few Accept values every time
+def _accepted_types(value: bytes) -> tuple[bool, bool]:
     value = value.lower()
     wildcard = b"*/*" in value
     json_ok = wildcard or JSON in value or b"application/*" in value
@@ -64,26 +76,69 @@ def accepts(scope: Scope) -> tuple[bool, bool]:
     return json_ok, sse_ok
 
 
-async def read_body(receive: Receive, limit: int, timeout: float) -> bytes:
-    """The whole request body; 413 beyond `limit` bytes, 408 if it takes over `timeout` s."""
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        async with asyncio.timeout(timeout):
-            while True:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    raise ClientDisconnectedError
-                chunk = message.get("body", b"")
-                size += len(chunk)
-                if size > limit:
-                    raise HttpError(413, f"request body is larger than {limit} bytes")
-                chunks.append(chunk)
-                if not message.get("more_body", False):
-                    break
-    except TimeoutError:
-        raise HttpError(408, "request body took too long to arrive") from None
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+class BodyReader:
+    """Reads request bodies: 413 beyond `limit` bytes, 408 when one takes over `timeout` s.
+
+    Slow bodies are timed out by one shared timer that sweeps the requests still reading,
+    instead of a timeout per request: the sweep costs nothing when bodies arrive at once,
+    which on the MCP hot path they nearly always do. A slow body is cut between `timeout`
+    and `timeout` plus a quarter of it (at most one second more).
+    """
+
+    def __init__(self, limit: int, timeout: float) -> None:
+        self.limit = limit
+        self.timeout = timeout
+        self._sweep_every = min(1.0, timeout / 4)
+        self._reading: dict[asyncio.Task[Any], float] = {}
+        self._expired: set[asyncio.Task[Any]] = set()
+        self._sweeper: asyncio.TimerHandle | None = None
+
+    async def read(self, receive: Receive) -> bytes:
+        task = asyncio.current_task()
+        assert task is not None
+        self._reading[task] = time.monotonic() + self.timeout
+        if self._sweeper is None:
+            self._schedule_sweep()
+        try:
+            return await self._read(receive)
+        except asyncio.CancelledError:
+            if task not in self._expired:
+                raise
+            self._expired.discard(task)
+            task.uncancel()
+            raise HttpError(408, "request body took too long to arrive") from None
+        finally:
+            self._reading.pop(task, None)
+
+    async def _read(self, receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnectedError
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                raise HttpError(413, f"request body is larger than {self.limit} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _schedule_sweep(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._sweeper = loop.call_later(self._sweep_every, self._sweep)
+
+    def _sweep(self) -> None:
+        self._sweeper = None
+        now = time.monotonic()
+        for task, deadline in list(self._reading.items()):
+            if deadline <= now:
+                del self._reading[task]
+                self._expired.add(task)
+                task.cancel()
+        if self._reading:
+            self._schedule_sweep()
 
 
 async def respond(

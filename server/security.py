@@ -9,6 +9,7 @@ The chat history behind this server is as private as data gets, so the rules are
 
 from __future__ import annotations
 
+import functools
 import hmac
 from urllib.parse import urlsplit
 
@@ -71,6 +72,7 @@ class SecurityPolicy:
         ]
 
 
+@functools.lru_cache(maxsize=64)  # a client sends the same Host on every request
 def _is_loopback_netloc(netloc: bytes) -> bool:
     text = netloc.decode("latin-1")
     if text.startswith("["):  # [::1]:5030

@@ -103,7 +103,8 @@ class McpService:
         job = self.queue.submit(
             session.id, lambda: dispatcher.run(session, request, respond, notify)
         )
-        session.in_flight[request.id] = job
+        if not job.done:  # a quick job may already have answered (see WorkQueue.submit)
+            session.in_flight[request.id] = job
         session.changed()
         return job
 

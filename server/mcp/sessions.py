@@ -95,8 +95,8 @@ class Session:
         self.transport = transport
         self.remote_address = remote_address
         self.created = datetime.now(UTC)
-        self.last_activity = self.created
-        self.last_activity_monotonic = time.monotonic()
+        self.last_activity_time = time.time()  # wall clock, for display
+        self.last_activity_monotonic = time.monotonic()  # for expiry
         self.client_name: str | None = None
         self.client_version: str | None = None
         self.protocol_version: str | None = None
@@ -124,8 +124,9 @@ class Session:
         return self.protocol_version == "2025-03-26"
 
     def touch(self) -> None:
+        # Called on every message, so it stores cheap floats; info() makes the datetime.
         self.last_activity_monotonic = time.monotonic()
-        self.last_activity = datetime.now(UTC)
+        self.last_activity_time = time.time()
 
     def info(self) -> SessionInfo:
         return SessionInfo(
@@ -136,7 +137,7 @@ class Session:
             protocol_version=self.protocol_version,
             remote_address=self.remote_address,
             created=self.created,
-            last_activity=self.last_activity,
+            last_activity=datetime.fromtimestamp(self.last_activity_time, UTC),
             requests_served=self.requests_served,
             requests_in_flight=len(self.in_flight),
         )

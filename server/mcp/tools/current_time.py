@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,18 +21,31 @@ class CurrentTime(BaseModel):
     unix: int = Field(description="Seconds since 1970-01-01T00:00:00Z.")
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def rfc3339_offset(seconds_east: int) -> str:
+    sign = "+" if seconds_east >= 0 else "-"
+    hours, minutes = divmod(abs(seconds_east) // 60, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
 async def current_time(_context: ToolContext, _arguments: NoArguments) -> ToolResult:
-    now = datetime.now().astimezone().replace(microsecond=0)
-    stamp = now.isoformat()
-    result = CurrentTime(
-        time=stamp,
-        timezone=now.tzname() or "",
-        utc_offset=stamp[-6:],
-        weekday=now.strftime("%A"),
-        unix=int(now.timestamp()),
-    )
+    unix = int(time.time())
+    local = time.localtime(unix)
+    offset = rfc3339_offset(local.tm_gmtoff)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", local) + offset
+    # Built as a plain dict (the shape of CurrentTime, which only declares the schema):
+    # this tool is called often and validating our own output would double its cost.
+    structured = {
+        "time": stamp,
+        "timezone": local.tm_zone,
+        "utc_offset": offset,
+        "weekday": WEEKDAYS[local.tm_wday],
+        "unix": unix,
+    }
     # The text stays the bare RFC 3339 stamp that chatlog's users' prompts expect.
-    return ToolResult.text(stamp, structured=result.model_dump())
+    return ToolResult.text(stamp, structured=structured)
 
 
 CURRENT_TIME = Tool(

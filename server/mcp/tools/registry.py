@@ -43,6 +43,7 @@ class ToolRegistry:
     def __init__(self, tools: Iterable[Tool] = ()) -> None:
         self._tools: dict[str, Tool] = {}
         self._described: list[JsonObject] = []
+        self._no_arguments: dict[str, BaseModel] = {}
         for tool in tools:
             self.add(tool)
 
@@ -51,6 +52,9 @@ class ToolRegistry:
             raise ValueError(f"tool {tool.name!r} is registered twice")
         self._tools[tool.name] = tool
         self._described.append(describe(tool))
+        if not tool.arguments.model_fields:
+            # Every call of a tool without parameters validates to the same empty model.
+            self._no_arguments[tool.name] = tool.arguments()
 
     def __contains__(self, name: object) -> bool:
         return name in self._tools
@@ -76,10 +80,12 @@ class ToolRegistry:
             arguments = {}
         if not isinstance(arguments, dict):
             raise jsonrpc.JsonRpcError(jsonrpc.INVALID_PARAMS, "arguments must be an object")
-        try:
-            parsed = tool.arguments.model_validate(arguments)
-        except ValidationError as error:
-            return _error_result(validation_message(error))
+        parsed = self._no_arguments.get(name) if not arguments else None
+        if parsed is None:
+            try:
+                parsed = tool.arguments.model_validate(arguments)
+            except ValidationError as error:
+                return _error_result(validation_message(error))
         try:
             output = await tool.handler(context, parsed)
         except ToolError as error:

@@ -24,13 +24,10 @@ ENDPOINT_PATH = "/message"
 
 
 class SseTransport:
-    def __init__(
-        self, service: McpService, ping_interval: float, max_body: int, body_timeout: float
-    ) -> None:
+    def __init__(self, service: McpService, ping_interval: float, bodies: asgi.BodyReader) -> None:
         self.service = service
         self.ping_interval = ping_interval
-        self.max_body = max_body
-        self.body_timeout = body_timeout
+        self.bodies = bodies
         self.accepting = True
 
     async def open_stream(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
@@ -77,7 +74,7 @@ class SseTransport:
         if session is None:
             await respond_rpc_error(send, 404, jsonrpc.SESSION_NOT_FOUND, "Session not found")
             return
-        body = await asgi.read_body(receive, self.max_body, self.body_timeout)
+        body = await self.bodies.read(receive)
         try:
             payload = jsonrpc.decode_json(body)
         except jsonrpc.JsonRpcError as error:

@@ -37,14 +37,12 @@ class StreamableHttpTransport:
         self,
         service: McpService,
         ping_interval: float,
-        max_body: int,
-        body_timeout: float,
+        bodies: asgi.BodyReader,
         outbox_limit: int,
     ) -> None:
         self.service = service
         self.ping_interval = ping_interval
-        self.max_body = max_body
-        self.body_timeout = body_timeout
+        self.bodies = bodies
         self.outbox_limit = outbox_limit
         self.accepting = True
 
@@ -79,7 +77,7 @@ class StreamableHttpTransport:
             return
         if not await self._version_header_ok(scope, send):
             return
-        body = await asgi.read_body(receive, self.max_body, self.body_timeout)
+        body = await self.bodies.read(receive)
         try:
             payload = jsonrpc.decode_json(body)
         except jsonrpc.JsonRpcError as error:
