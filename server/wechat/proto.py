@@ -1,7 +1,8 @@
 """The three protobuf blobs WeChat stores in SQLite columns, decoded with the `protobuf` runtime.
 
 chatlog ships `.proto` files; compiling them would add a protoc step to the build, so the same
-schemas are declared here as descriptors and turned into message classes at import time. The
+schemas are declared here as descriptors and turned into message classes on first use (building
+them costs more than the rest of start-up, and the first use is a query on a worker thread). The
 generator uses the same classes to write blobs, so both sides share one schema.
 
 Schemas (reference §2.4, §2.5.2, §2.5.3):
@@ -21,15 +22,16 @@ never as bare attributes.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Iterator
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message, message_factory
+from google.protobuf import message
 
-_FieldSpec = tuple[str, int, int, int, str | None]  # name, number, type, label, message type
+_FieldSpec = tuple[str, int, str, str, str | None]  # name, number, type, label, message type
 
-_T = descriptor_pb2.FieldDescriptorProto
-_OPTIONAL, _REPEATED = _T.LABEL_OPTIONAL, _T.LABEL_REPEATED
-_STRING, _INT32, _UINT32, _MESSAGE = _T.TYPE_STRING, _T.TYPE_INT32, _T.TYPE_UINT32, _T.TYPE_MESSAGE
+_OPTIONAL, _REPEATED = "LABEL_OPTIONAL", "LABEL_REPEATED"
+_STRING, _INT32, _UINT32, _MESSAGE = "TYPE_STRING", "TYPE_INT32", "TYPE_UINT32", "TYPE_MESSAGE"
 
 _PACKAGE = "chatlogtray.wechat"
 _SCHEMAS: dict[str, list[_FieldSpec]] = {
@@ -66,7 +68,20 @@ _SCHEMAS: dict[str, list[_FieldSpec]] = {
 }
 
 
+_BUILD_LOCK = threading.Lock()  # queries on several worker threads may arrive here at once
+
+
+@functools.cache
+def _classes() -> dict[str, type[message.Message]]:
+    with _BUILD_LOCK:
+        return _build_classes()
+
+
 def _build_classes() -> dict[str, type[message.Message]]:
+    # Imported here: descriptor_pb2 alone takes longer to import than the rest of start-up.
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+    enum = descriptor_pb2.FieldDescriptorProto
     file_proto = descriptor_pb2.FileDescriptorProto(
         name="chatlogtray_wechat.proto", package=_PACKAGE, syntax="proto3"
     )
@@ -74,7 +89,10 @@ def _build_classes() -> dict[str, type[message.Message]]:
         message_proto = file_proto.message_type.add(name=name)
         for field_name, number, field_type, label, type_name in fields:
             field_proto = message_proto.field.add(
-                name=field_name, number=number, type=field_type, label=label
+                name=field_name,
+                number=number,
+                type=enum.Type.Value(field_type),
+                label=enum.Label.Value(label),
             )
             if type_name is not None:
                 field_proto.type_name = f".{_PACKAGE}.{type_name}"
@@ -86,15 +104,8 @@ def _build_classes() -> dict[str, type[message.Message]]:
     }
 
 
-_CLASSES = _build_classes()
-RoomData = _CLASSES["RoomData"]
-RoomDataUser = _CLASSES["RoomDataUser"]
-BytesExtra = _CLASSES["BytesExtra"]
-BytesExtraHeader = _CLASSES["BytesExtraHeader"]
-BytesExtraItem = _CLASSES["BytesExtraItem"]
-PackedInfo = _CLASSES["PackedInfo"]
-ImageHash = _CLASSES["ImageHash"]
-VideoHash = _CLASSES["VideoHash"]
+def _new(name: str, **fields: object) -> message.Message:
+    return _classes()[name](**fields)
 
 
 def _text(parsed: message.Message, name: str) -> str:
@@ -121,11 +132,11 @@ def _children(parsed: message.Message, name: str) -> Iterator[message.Message]:
             yield child
 
 
-def _parse(cls: type[message.Message], blob: bytes | None) -> message.Message | None:
+def _parse(name: str, blob: bytes | None) -> message.Message | None:
     # Like chatlog, a blob that fails to decode counts as absent (it is never fatal).
     if not blob:
         return None
-    parsed = cls()
+    parsed = _new(name)
     try:
         parsed.ParseFromString(bytes(blob))
     except message.DecodeError:
@@ -135,7 +146,7 @@ def _parse(cls: type[message.Message], blob: bytes | None) -> message.Message | 
 
 def room_members(blob: bytes | None) -> list[tuple[str, str]]:
     """(user name, group display name) of each member in a RoomData/ext_buffer blob."""
-    room = _parse(RoomData, blob)
+    room = _parse("RoomData", blob)
     if room is None:
         return []
     return [
@@ -145,7 +156,7 @@ def room_members(blob: bytes | None) -> list[tuple[str, str]]:
 
 def bytes_extra_items(blob: bytes | None) -> dict[int, str]:
     """Windows 3.x BytesExtra items as type -> value (later duplicates win)."""
-    extra = _parse(BytesExtra, blob)
+    extra = _parse("BytesExtra", blob)
     if extra is None:
         return {}
     return {_int(item, "type"): _text(item, "value") for item in _children(extra, "items")}
@@ -153,7 +164,7 @@ def bytes_extra_items(blob: bytes | None) -> dict[int, str]:
 
 def packed_media_md5(blob: bytes | None) -> tuple[str, str]:
     """(image md5, video md5) from a 4.x packed_info_data blob; "" when absent."""
-    info = _parse(PackedInfo, blob)
+    info = _parse("PackedInfo", blob)
     if info is None:
         return "", ""
     image, video = _child(info, "image"), _child(info, "video")
@@ -165,23 +176,28 @@ def packed_media_md5(blob: bytes | None) -> tuple[str, str]:
 
 def encode_room_data(members: list[tuple[str, str]]) -> bytes:
     users = [
-        RoomDataUser(userName=user_name, **({"displayName": display_name} if display_name else {}))
+        _new(
+            "RoomDataUser",
+            userName=user_name,
+            **({"displayName": display_name} if display_name else {}),
+        )
         for user_name, display_name in members
     ]
-    return RoomData(users=users, roomCap=500).SerializeToString()
+    return _new("RoomData", users=users, roomCap=500).SerializeToString()
 
 
 def encode_bytes_extra(items: dict[int, str]) -> bytes:
-    return BytesExtra(
-        header=BytesExtraHeader(field1=1, field2=1),
-        items=[BytesExtraItem(type=item_type, value=value) for item_type, value in items.items()],
+    return _new(
+        "BytesExtra",
+        header=_new("BytesExtraHeader", field1=1, field2=1),
+        items=[_new("BytesExtraItem", type=kind, value=value) for kind, value in items.items()],
     ).SerializeToString()
 
 
 def encode_packed_info(image_md5: str = "", video_md5: str = "") -> bytes:
     parts: dict[str, message.Message] = {}
     if image_md5:
-        parts["image"] = ImageHash(md5=image_md5)
+        parts["image"] = _new("ImageHash", md5=image_md5)
     if video_md5:
-        parts["video"] = VideoHash(md5=video_md5)
-    return PackedInfo(type=106, version=14, **parts).SerializeToString()
+        parts["video"] = _new("VideoHash", md5=video_md5)
+    return _new("PackedInfo", type=106, version=14, **parts).SerializeToString()
