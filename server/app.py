@@ -1,19 +1,23 @@
 """The composition root of the server: builds every part from a ServerConfig and routes HTTP.
 
-The MCP hot paths (`/mcp`, `/sse`, `/message`, `/messages`) are plain ASGI handlers in front of
-Quart, because routing a POST through Quart costs about as much CPU as the whole MCP request;
-everything else (health, the HTTP API) is a normal Quart app behind the same security gate.
+The MCP hot paths (`/mcp`, `/sse`, `/message`, `/messages`) and `/health` are plain ASGI
+handlers in front of Quart, because routing a POST through Quart costs about as much CPU as the
+whole MCP request; the HTTP API is a normal Quart app behind the same security gate. Importing
+Quart takes longer than everything else at start-up, so it is imported on a worker thread once
+the server is serving, and the Quart app is built when the first API request needs it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from quart import Blueprint
+if TYPE_CHECKING:
+    from quart import Blueprint, Quart
 
 from server import asgi
 from server.config import ServerConfig
@@ -28,7 +32,6 @@ from server.mcp.transports.common import rpc_error_body
 from server.mcp.transports.sse import SseTransport
 from server.mcp.transports.streamable_http import StreamableHttpTransport
 from server.security import SecurityPolicy
-from server.web.app import create_web_app
 from server.workqueue import WorkQueue
 
 logger = logging.getLogger(__name__)
@@ -43,7 +46,8 @@ class Extensions:
     tools: list[Tool] = field(default_factory=list)
     resources: ResourceRegistry | None = None
     prompts: PromptRegistry | None = None
-    blueprints: list[Blueprint] = field(default_factory=list)
+    # Factories, called when the Quart app is built (after start-up, see the module docstring).
+    blueprints: list[Callable[[], Blueprint]] = field(default_factory=list)
     health: Callable[[], dict[str, Any]] | None = None
     # Called once when the application is closed for good (e.g. to close the data store).
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -70,15 +74,10 @@ class Application:
         self.security = SecurityPolicy(config)
         self._health_extra = extensions.health
         self._closers = extensions.closers
-        self.web = create_web_app(
-            self.registry,
-            self.health,
-            extensions.blueprints,
-            config.max_body_bytes,
-            config.body_timeout,
-        )
-        # Quart types its ASGI signature more narrowly than the plain one used here.
-        self._web_asgi = cast(asgi.AsgiApp, self.web)
+        self._blueprints = extensions.blueprints
+        self._web: Quart | None = None
+        self._web_lock = asyncio.Lock()
+        self._web_import: asyncio.Future[None] | None = None
         self._routes: dict[str, asgi.AsgiApp] = {
             "/mcp": self.streamable,
             "/mcp/": self.streamable,
@@ -86,6 +85,7 @@ class Application:
             "/message": self.sse.post_message,
             "/messages": self.sse.post_message,
             "/messages/": self.sse.post_message,
+            "/health": self._health_route,
         }
         # Every running HTTP request's task, so a stop can cancel what will not end by itself.
         self.request_tasks: set[asyncio.Task[Any]] = set()
@@ -106,10 +106,27 @@ class Application:
             status["data"] = self._health_extra()
         return status
 
+    @property
+    def web(self) -> Quart:
+        """The Quart app behind the API routes, built on first use."""
+        if self._web is None:
+            from server.web.app import create_web_app
+
+            self._web = create_web_app(
+                self.registry,
+                [factory() for factory in self._blueprints],
+                self.config.max_body_bytes,
+                self.config.body_timeout,
+            )
+        return self._web
+
     def start(self) -> None:
         """Open for business on the running loop (the server controller calls this)."""
         self.sse.accepting = self.streamable.accepting = True
         self.service.start()
+        if self._web is None and self._web_import is None:
+            loop = asyncio.get_running_loop()
+            self._web_import = loop.run_in_executor(None, _import_web_modules)
 
     async def stop(self) -> None:
         """Refuse new sessions, end every session (streams end cleanly), cancel all work."""
@@ -118,12 +135,46 @@ class Application:
 
     async def close(self) -> None:
         """Release what the extensions hold (data store connections); call after stop."""
+        if self._web_import is not None:
+            await self._web_import
         for close in self._closers:
             await close()
 
+    async def _web_asgi(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
+        if self._web is None:
+            async with self._web_lock:
+                if self._web_import is not None:
+                    await self._web_import  # the import started at start-up
+                web = self.web
+                await web.startup()
+        # Quart types its ASGI signature more narrowly than the plain one used here.
+        await cast(asgi.AsgiApp, self.web)(scope, receive, send)
+
+    async def _health_route(
+        self, scope: asgi.Scope, _receive: asgi.Receive, send: asgi.Send
+    ) -> None:
+        if scope["method"] not in ("GET", "HEAD"):
+            await asgi.respond(send, 405, headers=[(b"allow", b"GET, HEAD")])
+            return
+        await asgi.respond(send, 200, jsonrpc.encode(self.health()), asgi.JSON)
+
+    async def _lifespan(self, receive: asgi.Receive, send: asgi.Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self._web is not None:
+                    await self._web.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
     async def __call__(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
-        if scope["type"] != "http":
-            await self._web_asgi(scope, receive, send)  # lifespan (and websockets, which 404)
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":  # websockets: none here
+            await send({"type": "websocket.close", "code": 1000})
             return
         task = asyncio.current_task()
         if task is not None:
@@ -184,3 +235,7 @@ def _with_headers(send: asgi.Send, extra: asgi.Headers) -> asgi.Send:
         await send(message)
 
     return send_with_headers
+
+
+def _import_web_modules() -> None:
+    importlib.import_module("server.web.app")

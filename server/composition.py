@@ -3,13 +3,18 @@ its HTTP API, its health) and, on request, the conformance fixtures."""
 
 from __future__ import annotations
 
+from functools import partial
+from typing import TYPE_CHECKING
+
 from server.app import Application, Extensions
 from server.config import ServerConfig
 from server.mcp.conformance import conformance_prompts, conformance_resources, conformance_tools
 from server.mcp.tools.chat import chat_tools
-from server.web.chat_api import create_chat_api
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.store import ChatStore, open_store
+
+if TYPE_CHECKING:
+    from quart import Blueprint
 
 
 def build_application(config: ServerConfig, store: ChatStore | None = None) -> Application:
@@ -21,7 +26,7 @@ def build_application(config: ServerConfig, store: ChatStore | None = None) -> A
         store = open_store(config.data_dir, key)
     extensions = Extensions(
         tools=chat_tools(store),
-        blueprints=[create_chat_api(store)],
+        blueprints=[partial(_chat_api, store)],
         health=store.status,
         closers=[store.close] if owned else [],
     )
@@ -30,3 +35,10 @@ def build_application(config: ServerConfig, store: ChatStore | None = None) -> A
         extensions.resources = conformance_resources()
         extensions.prompts = conformance_prompts()
     return Application(config, extensions)
+
+
+def _chat_api(store: ChatStore) -> Blueprint:
+    # Imported when the Quart app is built, after start-up (see server/app.py).
+    from server.web.chat_api import create_chat_api
+
+    return create_chat_api(store)

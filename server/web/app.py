@@ -1,8 +1,7 @@
-"""The Quart application: `/health`, `/api/v1/mcp/sessions` and the chat data API."""
+"""The Quart application: `/api/v1/mcp/sessions` and the chat data API."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from quart import Blueprint, Quart, jsonify
@@ -12,7 +11,6 @@ from server.mcp.sessions import SessionRegistry
 
 def create_web_app(
     registry: SessionRegistry,
-    health: Callable[[], dict[str, Any]],
     blueprints: list[Blueprint],
     max_body_bytes: int,
     body_timeout: float,
@@ -24,10 +22,6 @@ def create_web_app(
         JSON_SORT_KEYS=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
-
-    @app.get("/health")
-    async def health_check() -> Any:
-        return jsonify(health())
 
     @app.get("/api/v1/mcp/sessions")
     async def mcp_sessions() -> Any:
