@@ -49,6 +49,7 @@ from desktop.settings_dialog import SettingsDialog
 from desktop.single_instance import SingleInstance
 from desktop.tasks import drain, spawn
 from desktop.tray import TrayIcon
+from server.app import Application
 from server.cli import config_from_args
 from server.composition import build_application
 from server.config import ServerConfig
@@ -71,15 +72,15 @@ class DesktopApp:
         autostart: Autostart,
         args: argparse.Namespace | None = None,
         tray_available: bool | None = None,
-        build: ApplicationFactory = build_application,
+        build: ApplicationFactory | None = None,
     ) -> None:
         self.store = store
         self.settings = store.load()
         config = self._effective_config(self.settings.config, args)
         if config.token is not None:
             register_secret(config.token.get_secret_value())
-        self.host = ServerHost(config, build)
-        self.chats = ChatSource(config.data_dir)
+        self.chats = ChatSource(config.data_dir, config.key)
+        self.host = ServerHost(config, build or self._build_on_shared_store)
         self.actions = AppActions(self.host, autostart)
         self.window = SessionsWindow(self.host, self.chats, self.actions)
         self.dialog: SettingsDialog | None = None
@@ -97,6 +98,11 @@ class DesktopApp:
         self.actions.sessions_requested.connect(self.window.bring_to_front)
         self.actions.settings_requested.connect(self.open_settings)
         self.actions.quit_requested.connect(self.request_quit)
+
+    def _build_on_shared_store(self, config: ServerConfig) -> Application:
+        """The server reads through the window's store, so each folder is opened once."""
+        self.chats.switch(config.data_dir, config.key)
+        return build_application(config, store=self.chats.store)
 
     @staticmethod
     def _effective_config(saved: ServerConfig, args: argparse.Namespace | None) -> ServerConfig:
@@ -135,6 +141,7 @@ class DesktopApp:
 
     async def apply_settings(self, settings: DesktopSettings) -> str | None:
         """The dialog's apply: reconfigure the server, then persist; the error otherwise."""
+        shown = self.chats.store
         error = await self.host.apply(settings.config)
         if error is not None:
             return error
@@ -142,7 +149,9 @@ class DesktopApp:
             register_secret(settings.config.token.get_secret_value())
         self.store.save(settings)
         self.settings = settings
-        if self.chats.switch(settings.config.data_dir):
+        # A running server has already moved the shared store over; a stopped one has not.
+        self.chats.switch(settings.config.data_dir, settings.config.key)
+        if self.chats.store is not shown:
             spawn(self.window.reload_chats())
         self.actions.refresh()
         return None

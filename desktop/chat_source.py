@@ -1,7 +1,8 @@
 """The WeChat chats the sessions window browses: a thin adapter over `server.wechat.store`.
 
-It keeps one ChatStore per data directory and reopens it when the settings point elsewhere,
-so the window does not care whether the server is running.
+It keeps one ChatStore per data directory (and key) and reopens it when the settings point
+elsewhere, so the window does not care whether the server is running. The server is given the
+same store, so each folder is opened (and, when encrypted, decrypted into memory) only once.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
+from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.model import Message, Session
 from server.wechat.query import MessageQuery, Page
 from server.wechat.store import ChatStore, open_store
@@ -22,10 +26,14 @@ RECENT_MESSAGES = 50
 class ChatSource:
     """Chat sessions and their recent messages, read-only, off the GUI thread."""
 
-    def __init__(self, data_dir: Path | None) -> None:
-        self._data_dir = data_dir
-        self._store: ChatStore = open_store(data_dir)
+    def __init__(self, data_dir: Path | None, key: SecretStr | None = None) -> None:
+        self._source = (data_dir, key)
+        self._store: ChatStore = _open(data_dir, key)
         self._retired: list[ChatStore] = []
+
+    @property
+    def store(self) -> ChatStore:
+        return self._store
 
     @property
     def is_demo(self) -> bool:
@@ -35,13 +43,13 @@ class ChatSource:
     def path(self) -> Path:
         return self._store.path
 
-    def switch(self, data_dir: Path | None) -> bool:
-        """Read from `data_dir` from now on; True if it changed."""
-        if data_dir == self._data_dir:
+    def switch(self, data_dir: Path | None, key: SecretStr | None = None) -> bool:
+        """Read from `data_dir` (with `key`) from now on; True if it changed."""
+        if (data_dir, key) == self._source:
             return False
         self._retired.append(self._store)
-        self._data_dir = data_dir
-        self._store = open_store(data_dir)
+        self._source = (data_dir, key)
+        self._store = _open(data_dir, key)
         return True
 
     def status(self) -> dict[str, Any]:
@@ -67,3 +75,7 @@ class ChatSource:
         # Closed lazily: a query may still be running on the old store when the switch happens.
         while self._retired:
             await self._retired.pop().close()
+
+
+def _open(data_dir: Path | None, key: SecretStr | None) -> ChatStore:
+    return open_store(data_dir, DatabaseKey(key.get_secret_value()) if key else None)

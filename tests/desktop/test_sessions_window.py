@@ -1,5 +1,6 @@
 """The sessions window follows real MCP clients and browses the (demo) WeChat chats."""
 
+import httpx
 import pytest
 from mcp import ClientSession
 from mcp.client.sse import sse_client
@@ -126,3 +127,20 @@ async def test_an_unreadable_data_directory_says_what_to_do(make_app, tmp_path):
     assert window.chat_stack.currentWidget() is window.chat_empty
     assert "cannot be read" in window.chat_empty.text()
     assert "Settings" in window.chat_empty.text()
+
+
+async def test_the_server_and_the_window_read_through_one_store_that_outlives_restarts(make_app):
+    app = make_app()
+    await app.start()
+    store = app.chats.store
+    application = app.host.application
+    assert application is not None
+    assert application.health()["data"] == store.status()
+    await app.host.stop()
+    await app.host.start()
+    assert app.chats.store is store  # not reopened, and not closed by the old server
+    assert (await app.chats.sessions("", 5, 0)).items
+    assert app.host.address is not None
+    async with httpx.AsyncClient() as client:
+        answer = await client.get(app.host.address.url + "/api/v1/session?limit=1")
+    assert answer.status_code == 200
