@@ -133,6 +133,7 @@ async def test_the_server_and_the_window_read_through_one_store_that_outlives_re
     app = make_app()
     await app.start()
     store = app.chats.store
+    await store.ready()
     application = app.host.application
     assert application is not None
     assert application.health()["data"] == store.status()
