@@ -35,8 +35,9 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def raw_messages(root: Path, talkers: list[str] | None, start: int, end: int,
-                 keyword: str | None, limit: int = 0) -> int:  # fmt: skip
+def raw_messages(
+    root: Path, talkers: list[str] | None, start: int, end: int, keyword: str | None, limit: int = 0
+) -> int:
     """The plain SQL a hand-written reader would run: every shard, every matching table.
 
     With `limit`, it returns the first `limit` rows in time order (per-table LIMIT, shards in
@@ -61,9 +62,11 @@ def raw_messages(root: Path, talkers: list[str] | None, start: int, end: int,
             if keyword:
                 where += " AND instr(m.message_content, ?) > 0"
                 params.append(keyword)
-            sql = (f"SELECT m.create_time, m.sort_seq, m.local_type, n.user_name, m.message_content"
-                   f" FROM [{table}] m LEFT JOIN Name2Id n ON m.real_sender_id = n.rowid"
-                   f"{where} ORDER BY m.sort_seq")  # fmt: skip
+            sql = (
+                f"SELECT m.create_time, m.sort_seq, m.local_type, n.user_name, m.message_content"
+                f" FROM [{table}] m LEFT JOIN Name2Id n ON m.real_sender_id = n.rowid"
+                f"{where} ORDER BY m.sort_seq"
+            )
             if not limit:
                 found.extend(db.execute(sql, params).fetchall())
                 continue
@@ -138,17 +141,29 @@ async def main() -> None:
 
     cases = [
         ("recent sessions (30)", sessions, lambda: raw_sessions(root), args.repeat),
-        (f"one talker, one day ({DAY})", one_day,
-         lambda: raw_messages(root, [TALKER], day.start_unix, day.end_unix, None), args.repeat),
-    ]  # fmt: skip
+        (
+            f"one talker, one day ({DAY})",
+            one_day,
+            lambda: raw_messages(root, [TALKER], day.start_unix, day.end_unix, None),
+            args.repeat,
+        ),
+    ]
     for limit in (0, TOOL_LIMIT):
         shown = "all rows" if limit == 0 else f"limit {limit}"
         cases += [
-            (f"one talker + keyword '{KEYWORD}', one year, {shown}",
-             functools.partial(talker_keyword, limit), raw_keyword([TALKER], limit), args.repeat),
-            (f"keyword '{KEYWORD}' across all chats, one year, {shown}",
-             functools.partial(everywhere, limit), raw_keyword(None, limit), slow),
-        ]  # fmt: skip
+            (
+                f"one talker + keyword '{KEYWORD}', one year, {shown}",
+                functools.partial(talker_keyword, limit),
+                raw_keyword([TALKER], limit),
+                args.repeat,
+            ),
+            (
+                f"keyword '{KEYWORD}' across all chats, one year, {shown}",
+                functools.partial(everywhere, limit),
+                raw_keyword(None, limit),
+                slow,
+            ),
+        ]
     await one_day()  # warm the contact directory and connections, as a running app would be
     print(
         "| query | store p50 ms | store p99 ms | rows | raw SQLite p50 ms | raw p99 ms"
@@ -158,8 +173,10 @@ async def main() -> None:
     for name, ours, raw, repeat in cases:
         p50, p99, rows = await measure(ours, repeat)
         raw50, raw99, raw_rows = await measure(raw, repeat)
-        print(f"| {name} | {p50:.1f} | {p99:.1f} | {rows} | {raw50:.1f} | {raw99:.1f} | "
-              f"{raw_rows} | {p50 / raw50:.2f}x |")  # fmt: skip
+        print(
+            f"| {name} | {p50:.1f} | {p99:.1f} | {rows} | {raw50:.1f} | {raw99:.1f} | "
+            f"{raw_rows} | {p50 / raw50:.2f}x |"
+        )
     await store.close()
 
 

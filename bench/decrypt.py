@@ -42,18 +42,23 @@ FORMATS = {"windows-v3": WINDOWS_V3, "v4": V4}
 
 
 def settings_sql(profile: CipherProfile, prefix: str = "cipher_default_") -> str:
-    lines = [f"PRAGMA {prefix}page_size = {profile.page_size};",
-             f"PRAGMA {prefix}kdf_iter = {profile.kdf_iterations};"]  # fmt: skip
+    lines = [
+        f"PRAGMA {prefix}page_size = {profile.page_size};",
+        f"PRAGMA {prefix}kdf_iter = {profile.kdf_iterations};",
+    ]
     if profile.digest == "sha512":
-        lines += [f"PRAGMA {prefix}hmac_algorithm = HMAC_SHA512;",
-                  f"PRAGMA {prefix}kdf_algorithm = PBKDF2_HMAC_SHA512;"]  # fmt: skip
+        lines += [
+            f"PRAGMA {prefix}hmac_algorithm = HMAC_SHA512;",
+            f"PRAGMA {prefix}kdf_algorithm = PBKDF2_HMAC_SHA512;",
+        ]
     return "\n".join(lines)
 
 
 def run_sqlcipher(database: Path, script: str, profile: CipherProfile) -> None:
     if profile.digest == "sha1":
-        subprocess.run(["sqlcipher", str(database)], input=script, text=True, check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["sqlcipher", str(database)], input=script, text=True, check=True, capture_output=True
+        )
         return
     module: Any = importlib.import_module("sqlcipher3")
     with closing(module.connect(str(database))) as connection:
@@ -67,8 +72,10 @@ def make_plain(path: Path, size_mb: int) -> None:
     path.unlink(missing_ok=True)
     rows = size_mb * 1024 * 1024 // 700
     with closing(sqlite3.connect(path)) as db:
-        db.execute("CREATE TABLE MSG(localId INTEGER PRIMARY KEY, talker TEXT, createTime INT,"
-                   " content TEXT)")  # fmt: skip
+        db.execute(
+            "CREATE TABLE MSG(localId INTEGER PRIMARY KEY, talker TEXT, createTime INT,"
+            " content TEXT)"
+        )
         db.execute(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
             " INSERT INTO MSG SELECT i, 'wxid_' || (i % 500), 1700000000 + i,"
@@ -83,8 +90,10 @@ def make_encrypted(plain: Path, encrypted: Path, profile: CipherProfile) -> None
     if encrypted.exists() and encrypted.stat().st_mtime > plain.stat().st_mtime:
         return
     encrypted.unlink(missing_ok=True)
-    script = (f"{settings_sql(profile)}\nATTACH DATABASE '{encrypted}' AS enc KEY X'{KEY}';\n"
-              "SELECT sqlcipher_export('enc');\nDETACH DATABASE enc;")  # fmt: skip
+    script = (
+        f"{settings_sql(profile)}\nATTACH DATABASE '{encrypted}' AS enc KEY X'{KEY}';\n"
+        "SELECT sqlcipher_export('enc');\nDETACH DATABASE enc;"
+    )
     run_sqlcipher(plain, script, profile)
 
 
@@ -96,9 +105,11 @@ def timed(call: Callable[[], object]) -> float:
 
 def tool_export(encrypted: Path, out: Path, profile: CipherProfile) -> None:
     out.unlink(missing_ok=True)
-    script = (f"PRAGMA hexkey = '{KEY}';\n{settings_sql(profile, 'cipher_')}\n"
-              f"ATTACH DATABASE '{out}' AS plaintext KEY '';\n"
-              "SELECT sqlcipher_export('plaintext');\nDETACH DATABASE plaintext;")  # fmt: skip
+    script = (
+        f"PRAGMA hexkey = '{KEY}';\n{settings_sql(profile, 'cipher_')}\n"
+        f"ATTACH DATABASE '{out}' AS plaintext KEY '';\n"
+        "SELECT sqlcipher_export('plaintext');\nDETACH DATABASE plaintext;"
+    )
     run_sqlcipher(encrypted, script, profile)
 
 
@@ -110,18 +121,24 @@ def throughput(size_mb: int, profile: CipherProfile) -> None:
     make_plain(plain, size_mb)
     make_encrypted(plain, source, profile)
     size = source.stat().st_size / 1024 / 1024
-    print(f"\n## Throughput: {size:,.0f} MiB, {profile.name} format "
-          f"({profile.page_size}-byte pages, HMAC-{profile.digest.upper()})\n")  # fmt: skip
+    print(
+        f"\n## Throughput: {size:,.0f} MiB, {profile.name} format "
+        f"({profile.page_size}-byte pages, HMAC-{profile.digest.upper()})\n"
+    )
     print("| decrypter | seconds | MiB/s |\n|---|---:|---:|")
     seconds = timed(lambda: tool_export(source, work / "tool.db", profile))
-    print(f"| SQLCipher `sqlcipher_export` (independent tool) | {seconds:.2f} | "
-          f"{size / seconds:,.0f} |")  # fmt: skip
+    print(
+        f"| SQLCipher `sqlcipher_export` (independent tool) | {seconds:.2f} | "
+        f"{size / seconds:,.0f} |"
+    )
     out = work / "ours"
     shutil.rmtree(out, ignore_errors=True)
     key = DatabaseKey(KEY)
     seconds = timed(lambda: export(source.parents[2], out, key))
-    print(f"| ours, export (mode 1: + write, fsync, quick_check, rename) | {seconds:.2f} | "
-          f"{size / seconds:,.0f} |")  # fmt: skip
+    print(
+        f"| ours, export (mode 1: + write, fsync, quick_check, rename) | {seconds:.2f} | "
+        f"{size / seconds:,.0f} |"
+    )
     seconds = timed(lambda: read_database(source, MemorySink(), key, Layout.WINDOWS_V3))
     print(f"| ours, into memory (mode 2 open) | {seconds:.2f} | {size / seconds:,.0f} |")
     seconds = timed(lambda: export(source.parents[2], out, key))

@@ -146,16 +146,25 @@ def create_chat_api(store: ChatStore) -> Blueprint:
             return _json([message_json(m) for m in page.items])
         if _format() == "csv":
             rows = [
-                [m.time.strftime(FULL_TIME_FORMAT), m.sender_name, m.sender, m.talker_name,
-                 m.talker, body_text(m)]
+                [
+                    m.time.strftime(FULL_TIME_FORMAT),
+                    m.sender_name,
+                    m.sender,
+                    m.talker_name,
+                    m.talker,
+                    body_text(m),
+                ]
                 for m in page.items
-            ]  # fmt: skip
+            ]
             header = ["Time", "SenderName", "Sender", "TalkerName", "Talker", "Content"]
             response = Response(_csv_text(header, rows), content_type=CSV_TYPE)
             name = "_".join(
-                [talker_text.replace(",", "+") or "all",
-                 time_range.start.strftime("%Y-%m-%d"), time_range.end.strftime("%Y-%m-%d")]
-            )  # fmt: skip
+                [
+                    talker_text.replace(",", "+") or "all",
+                    time_range.start.strftime("%Y-%m-%d"),
+                    time_range.end.strftime("%Y-%m-%d"),
+                ]
+            )
             safe = "".join(ch if ch.isalnum() or ch in "-_+@." else "_" for ch in name)
             response.headers["Content-Disposition"] = f'attachment; filename="{safe}.csv"'
             return response

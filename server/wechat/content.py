@@ -231,9 +231,15 @@ def _record_dict(root: ET.Element) -> dict[str, Any]:
     for item in root.findall("datalist/dataitem"):
         entry: dict[str, Any] = {"datatype": item.get("datatype", "")}
         for key in (
-            "datafmt", "sourcename", "sourcetime", "datadesc", "datatitle", "fullmd5", "link",
+            "datafmt",
+            "sourcename",
+            "sourcetime",
+            "datadesc",
+            "datatitle",
+            "fullmd5",
+            "link",
             "streamweburl",
-        ):  # fmt: skip
+        ):
             entry[key] = _text(item, key)
         location = item.find("location")
         if location is not None:

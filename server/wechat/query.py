@@ -105,10 +105,15 @@ class ChatQueries:
             chosen = _page(users, offset, limit)
             found = self._reader.sessions(users=chosen) if chosen else []
         items = [
-            Session(s.user_name, s.order, directory.talker_name(s.user_name) or s.nick_name,
-                    s.content, s.time)
+            Session(
+                s.user_name,
+                s.order,
+                directory.talker_name(s.user_name) or s.nick_name,
+                s.content,
+                s.time,
+            )
             for s in found
-        ]  # fmt: skip
+        ]
         return Page(items, total, offset, limit)
 
     def contacts(self, keyword: str, limit: int, offset: int) -> Page[Contact]:
@@ -182,8 +187,9 @@ class ChatQueries:
         return Page(items, total, query.offset, query.limit, talkers)
 
 
-def _keeps(row: Row, senders: frozenset[str], wants_self: bool,
-           pattern: re.Pattern[str] | None) -> bool:  # fmt: skip
+def _keeps(
+    row: Row, senders: frozenset[str], wants_self: bool, pattern: re.Pattern[str] | None
+) -> bool:
     """Whether a row passes the sender and keyword filters, decoding it only if needed.
 
     A text message renders as its own text and a photo, voice, video or call as a fixed label,
@@ -219,9 +225,20 @@ class _Names:
         sender_name = message.sender_name
         if not sender_name and not message.is_self and message.sender:
             sender_name = directory.sender_name(message.talker, message.sender)
-        return Message(message.seq, message.time, message.talker, message.sender,
-                       message.is_self, message.type, message.sub_type, message.content,
-                       message.contents, message.refer, talker_name, sender_name)  # fmt: skip
+        return Message(
+            message.seq,
+            message.time,
+            message.talker,
+            message.sender,
+            message.is_self,
+            message.type,
+            message.sub_type,
+            message.content,
+            message.contents,
+            message.refer,
+            talker_name,
+            sender_name,
+        )
 
 
 def _survives_rendering(literal: str) -> bool:

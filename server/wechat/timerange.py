@@ -28,8 +28,15 @@ _GO_DURATION = re.compile(r"^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h
 _GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 _RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$")
 _GO_UNIT_SECONDS = {
-    "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0,
-}  # fmt: skip
+    "ns": 1e-9,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "μs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+}
 
 
 class Granularity(IntEnum):
@@ -72,8 +79,9 @@ ALL_TIME = TimeRange(
 )
 
 
-def _local(year: int, month: int = 1, day: int = 1, hour: int = 0, minute: int = 0,
-           second: int = 0) -> datetime:  # fmt: skip
+def _local(
+    year: int, month: int = 1, day: int = 1, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
     return datetime(year, month, day, hour, minute, second).astimezone()
 
 
@@ -140,8 +148,9 @@ def _relative_point(text: str, now: datetime) -> TimePoint | None:
         if unit == "m":  # minutes; chatlog read this as months (`30m-ago` = 30 months ago)
             return TimePoint(now - timedelta(minutes=amount), Granularity.SECOND)
         if unit in ("d", "w"):
-            return TimePoint(add_date(now, days=-amount * (7 if unit == "w" else 1)),
-                             Granularity.DAY)  # fmt: skip
+            return TimePoint(
+                add_date(now, days=-amount * (7 if unit == "w" else 1)), Granularity.DAY
+            )
         if unit == "mo":
             return TimePoint(add_date(now, months=-amount), Granularity.MONTH)
         return TimePoint(add_date(now, years=-amount), Granularity.YEAR)
@@ -155,9 +164,12 @@ def _relative_point(text: str, now: datetime) -> TimePoint | None:
     if seconds <= 0:
         return None
     granularity = (
-        Granularity.SECOND if seconds < 3600 else
-        Granularity.HOUR if seconds < 86400 else Granularity.DAY
-    )  # fmt: skip
+        Granularity.SECOND
+        if seconds < 3600
+        else Granularity.HOUR
+        if seconds < 86400
+        else Granularity.DAY
+    )
     return TimePoint(now - timedelta(seconds=seconds), granularity)
 
 

@@ -22,8 +22,14 @@ def main() -> None:
     parser.add_argument("--talkers", type=int, default=None, help="one-to-one chats (bench)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    dataset = generate(args.out, Layout(args.layout), messages=args.messages, seed=args.seed,
-                       shards=args.shards, talkers=args.talkers)  # fmt: skip
+    dataset = generate(
+        args.out,
+        Layout(args.layout),
+        messages=args.messages,
+        seed=args.seed,
+        shards=args.shards,
+        talkers=args.talkers,
+    )
     logger.info("wrote %d messages (%s layout) to %s", len(dataset.messages), args.layout, args.out)
 
 

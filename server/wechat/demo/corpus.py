@@ -198,8 +198,14 @@ class _MessageWriter:
 
     def _image(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         md5 = _md5(f"image-{index}")
-        return 3, 0, (f'<msg><img aeskey="{md5[:16]}" length="{20000 + index % 9000}" '
-                      f'md5="{md5}" hevc_mid_size="0" /></msg>')  # fmt: skip
+        return (
+            3,
+            0,
+            (
+                f'<msg><img aeskey="{md5[:16]}" length="{20000 + index % 9000}" '
+                f'md5="{md5}" hevc_mid_size="0" /></msg>'
+            ),
+        )
 
     def _voice(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         length = 1000 + index % 50 * 400
@@ -250,15 +256,23 @@ class _MessageWriter:
         )
 
     def _app(self, sub_type: int, inner: str, title: str = "") -> tuple[int, int, str]:
-        return 49, sub_type, (f"<msg><appmsg appid=\"\" sdkver=\"0\"><title>{_escape(title)}</title>"
-                              f"<type>{sub_type}</type>{inner}</appmsg></msg>")  # fmt: skip
+        return (
+            49,
+            sub_type,
+            (
+                f'<msg><appmsg appid="" sdkver="0"><title>{_escape(title)}</title>'
+                f"<type>{sub_type}</type>{inner}</appmsg></msg>"
+            ),
+        )
 
     def _link(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         title, url = self._rng.choice(
-            [("如何高效开会 | 十个技巧", "https://mp.weixin.qq.com/s/demo-meeting"),
-             ("Python 3.13 release notes", "https://docs.python.org/3.13/whatsnew/3.13.html"),
-             ("周末去哪儿：北京郊区徒步路线", "https://mp.weixin.qq.com/s/demo-hiking")]
-        )  # fmt: skip
+            [
+                ("如何高效开会 | 十个技巧", "https://mp.weixin.qq.com/s/demo-meeting"),
+                ("Python 3.13 release notes", "https://docs.python.org/3.13/whatsnew/3.13.html"),
+                ("周末去哪儿：北京郊区徒步路线", "https://mp.weixin.qq.com/s/demo-hiking"),
+            ]
+        )
         return self._app(5, f"<des>{_escape(title)} - 摘要</des><url>{url}</url>", title)
 
     def _file(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
@@ -274,20 +288,32 @@ class _MessageWriter:
         if previous is None:
             return self._text(index, talker, sender, moment)
         quoted_sender, quoted, when, server_id = previous
-        refer = (f"<refermsg><type>1</type><svrid>{server_id}</svrid><fromusr>{talker}</fromusr>"
-                 f"<chatusr>{quoted_sender if talker.endswith('@chatroom') else ''}</chatusr>"
-                 f"<displayname>{_escape(self._names.get(quoted_sender, SELF_NAME))}</displayname>"
-                 f"<content>{_escape(quoted)}</content><createtime>{when}</createtime></refermsg>")  # fmt: skip
+        refer = (
+            f"<refermsg><type>1</type><svrid>{server_id}</svrid><fromusr>{talker}</fromusr>"
+            f"<chatusr>{quoted_sender if talker.endswith('@chatroom') else ''}</chatusr>"
+            f"<displayname>{_escape(self._names.get(quoted_sender, SELF_NAME))}</displayname>"
+            f"<content>{_escape(quoted)}</content><createtime>{when}</createtime></refermsg>"
+        )
         reply = self._rng.choice(["同意 👍", "好的，没问题", "Agreed.", "这个我来跟进"])
         return self._app(57, refer, reply)
 
     def _record(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
-        items = "".join(
-            f'<dataitem datatype="1" dataid="{i}"><sourcename>{_escape(name)}</sourcename>'
-            f"<sourcetime>2024-03-0{i + 1} 10:0{i}</sourcetime><datadesc>{_escape(text)}</datadesc></dataitem>"
-            for i, (name, text) in enumerate([("Alice Chen", "方案 A 更好"), ("张伟", "我同意，成本更低"),
-                                              ("Bob", "Let's ship it.")])
-        ) + '<dataitem datatype="2" dataid="9"><sourcename>Bob</sourcename><sourcetime>2024-03-04 11:00</sourcetime><fullmd5>' + _md5("rec" + str(index)) + "</fullmd5></dataitem>"  # fmt: skip
+        items = (
+            "".join(
+                f'<dataitem datatype="1" dataid="{i}"><sourcename>{_escape(name)}</sourcename>'
+                f"<sourcetime>2024-03-0{i + 1} 10:0{i}</sourcetime><datadesc>{_escape(text)}</datadesc></dataitem>"
+                for i, (name, text) in enumerate(
+                    [
+                        ("Alice Chen", "方案 A 更好"),
+                        ("张伟", "我同意，成本更低"),
+                        ("Bob", "Let's ship it."),
+                    ]
+                )
+            )
+            + '<dataitem datatype="2" dataid="9"><sourcename>Bob</sourcename><sourcetime>2024-03-04 11:00</sourcetime><fullmd5>'
+            + _md5("rec" + str(index))
+            + "</fullmd5></dataitem>"
+        )
         record = f'<recordinfo><title>群聊的聊天记录</title><desc>Alice Chen: 方案 A 更好\n张伟: 我同意</desc><datalist count="4">{items}</datalist></recordinfo>'
         return self._app(
             19,
@@ -339,19 +365,41 @@ class _MessageWriter:
                 f'<sysmsg type="revokemsg"><revokemsg><session>{talker}</session><content>"{name}" 撤回了一条消息</content></revokemsg></sysmsg>',
             )
         member = self._rng.choice(list(self._names))
-        return 10000, 0, (
-            f'<sysmsg type="sysmsgtemplate"><sysmsgtemplate><content_template type="tmpl_type_profile">'
-            f"<plain><![CDATA[]]></plain><template><![CDATA[\"$username$\"邀请\"$names$\"加入了群聊]]></template>"
-            f'<link_list><link name="username" type="link_profile"><memberlist><member><username><![CDATA[{sender}]]></username>'
-            f"<nickname><![CDATA[{self._names.get(sender, SELF_NAME)}]]></nickname></member></memberlist></link>"
-            f'<link name="names" type="link_profile"><memberlist><member><username><![CDATA[{member}]]></username>'
-            f"<nickname><![CDATA[{self._names[member]}]]></nickname></member></memberlist><separator><![CDATA[、]]></separator></link>"
-            f"</link_list></content_template></sysmsgtemplate></sysmsg>"
-        )  # fmt: skip
+        return (
+            10000,
+            0,
+            (
+                f'<sysmsg type="sysmsgtemplate"><sysmsgtemplate><content_template type="tmpl_type_profile">'
+                f'<plain><![CDATA[]]></plain><template><![CDATA["$username$"邀请"$names$"加入了群聊]]></template>'
+                f'<link_list><link name="username" type="link_profile"><memberlist><member><username><![CDATA[{sender}]]></username>'
+                f"<nickname><![CDATA[{self._names.get(sender, SELF_NAME)}]]></nickname></member></memberlist></link>"
+                f'<link name="names" type="link_profile"><memberlist><member><username><![CDATA[{member}]]></username>'
+                f"<nickname><![CDATA[{self._names[member]}]]></nickname></member></memberlist><separator><![CDATA[、]]></separator></link>"
+                f"</link_list></content_template></sysmsgtemplate></sysmsg>"
+            ),
+        )
 
 
-_KINDS = ["text", "image", "voice", "video", "emoji", "location", "card", "voip", "link", "file",
-          "quote", "record", "transfer", "pat", "miniprogram", "music", "channels", "system"]  # fmt: skip
+_KINDS = [
+    "text",
+    "image",
+    "voice",
+    "video",
+    "emoji",
+    "location",
+    "card",
+    "voip",
+    "link",
+    "file",
+    "quote",
+    "record",
+    "transfer",
+    "pat",
+    "miniprogram",
+    "music",
+    "channels",
+    "system",
+]
 _KIND_WEIGHTS = [70, 5, 3, 1.5, 3, 0.5, 0.5, 0.5, 2, 1, 4, 0.5, 0.5, 0.5, 0.3, 0.3, 0.3, 1]
 
 

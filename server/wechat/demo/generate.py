@@ -29,8 +29,17 @@ from server.wechat.demo.corpus import (
 )
 from server.wechat.model import Layout
 
-_SUMMARY_LABELS = {3: "[图片]", 34: "[语音]", 42: "[名片]", 43: "[视频]", 47: "[动画表情]",
-                   48: "[位置]", 49: "[链接]", 50: "[语音通话]", 10000: "[系统消息]"}  # fmt: skip
+_SUMMARY_LABELS = {
+    3: "[图片]",
+    34: "[语音]",
+    42: "[名片]",
+    43: "[视频]",
+    47: "[动画表情]",
+    48: "[位置]",
+    49: "[链接]",
+    50: "[语音通话]",
+    10000: "[系统消息]",
+}
 
 
 def _md5(text: str) -> str:
@@ -86,8 +95,10 @@ def write_v4(dataset: Dataset, root: Path, shards: int = 3, wal: bool = False) -
     names = _names(dataset)
     with closing(_write_db(storage / "contact" / "contact.db", schemas.V4_CONTACT, wal)) as db:
         rows = [(SELF, 1, "", "", SELF_NAME)]
-        rows += [(p.user_name, 1 if p.is_friend else 3, p.alias, p.remark, p.nick_name)
-                 for p in dataset.people]  # fmt: skip
+        rows += [
+            (p.user_name, 1 if p.is_friend else 3, p.alias, p.remark, p.nick_name)
+            for p in dataset.people
+        ]
         rows += [(g.name, 2, "", g.remark, g.nick_name) for g in dataset.groups]
         db.executemany(
             "INSERT INTO contact(username, local_type, alias, remark, nick_name, flag,"
@@ -105,22 +116,33 @@ def write_v4(dataset: Dataset, root: Path, shards: int = 3, wal: bool = False) -
             " last_timestamp, sort_timestamp, last_msg_type, last_msg_sub_type, last_msg_sender,"
             " last_sender_display_name) VALUES (?, 0, 0, 0, ?, 0, ?, ?, ?, ?, ?, ?)",
             [
-                (talker, _summary(m, names), m.time, m.time * 1000, m.type, m.sub_type,
-                 m.sender, "" if m.is_self else names.get(m.sender, ""))
+                (
+                    talker,
+                    _summary(m, names),
+                    m.time,
+                    m.time * 1000,
+                    m.type,
+                    m.sub_type,
+                    m.sender,
+                    "" if m.is_self else names.get(m.sender, ""),
+                )
                 for talker, m in _last_messages(dataset).items()
             ],
-        )  # fmt: skip
+        )
         db.commit()
     starts = _shard_bounds(shards)
     compressor = zstandard.ZstdCompressor(level=3)
-    for index, (start, messages) in enumerate(zip(starts, _by_shard(dataset.messages, starts),
-                                                  strict=True)):  # fmt: skip
+    for index, (start, messages) in enumerate(
+        zip(starts, _by_shard(dataset.messages, starts), strict=True)
+    ):
         path = storage / "message" / f"message_{index}.db"
         with closing(_write_db(path, schemas.V4_MESSAGE, wal)) as db:
             db.execute("INSERT INTO Timestamp VALUES (?)", (start,))
             users = sorted({SELF} | {m.talker for m in messages} | {m.sender for m in messages})
-            db.executemany("INSERT INTO Name2Id(user_name, is_session) VALUES (?, 1)",
-                           [(user,) for user in users])  # fmt: skip
+            db.executemany(
+                "INSERT INTO Name2Id(user_name, is_session) VALUES (?, 1)",
+                [(user,) for user in users],
+            )
             ids = {user: number for number, user in enumerate(users, start=1)}
             by_talker: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
             for m in messages:
@@ -139,8 +161,9 @@ def write_v4(dataset: Dataset, root: Path, shards: int = 3, wal: bool = False) -
             db.commit()
 
 
-def _v4_row(m: DemoMessage, ids: dict[str, int], compressor: zstandard.ZstdCompressor
-            ) -> tuple[Any, ...]:  # fmt: skip
+def _v4_row(
+    m: DemoMessage, ids: dict[str, int], compressor: zstandard.ZstdCompressor
+) -> tuple[Any, ...]:
     local_type = (m.sub_type << 32) | m.type if m.type == 49 else m.type
     text = m.body
     if m.talker.endswith("@chatroom") and not m.is_self and m.type != 10000:
@@ -151,8 +174,18 @@ def _v4_row(m: DemoMessage, ids: dict[str, int], compressor: zstandard.ZstdCompr
         content, compressed = compressor.compress(text.encode()), 4
     packed = proto.encode_packed_info(m.image_md5, m.video_md5) if m.type in (3, 43) else None
     sender = SELF if m.is_self else m.sender
-    return (m.server_id, local_type, m.seq, ids[sender], m.time, 2 if m.is_self else 4,
-            m.server_id, content, packed, compressed)  # fmt: skip
+    return (
+        m.server_id,
+        local_type,
+        m.seq,
+        ids[sender],
+        m.time,
+        2 if m.is_self else 4,
+        m.server_id,
+        content,
+        packed,
+        compressed,
+    )
 
 
 def write_windows_v3(dataset: Dataset, root: Path, shards: int = 3, wal: bool = False) -> None:
@@ -160,8 +193,10 @@ def write_windows_v3(dataset: Dataset, root: Path, shards: int = 3, wal: bool = 
     names = _names(dataset)
     with closing(_write_db(msg / "MicroMsg.db", schemas.V3_MICRO_MSG, wal)) as db:
         rows = [(SELF, "", "", SELF_NAME, 1)]
-        rows += [(p.user_name, p.alias, p.remark, p.nick_name, 1 if p.is_friend else 0)
-                 for p in dataset.people]  # fmt: skip
+        rows += [
+            (p.user_name, p.alias, p.remark, p.nick_name, 1 if p.is_friend else 0)
+            for p in dataset.people
+        ]
         rows += [(g.name, "", g.remark, g.nick_name, 1) for g in dataset.groups]
         db.executemany(
             "INSERT INTO Contact(UserName, Alias, Remark, NickName, Reserved1, Type)"
@@ -171,20 +206,36 @@ def write_windows_v3(dataset: Dataset, root: Path, shards: int = 3, wal: bool = 
         db.executemany(
             "INSERT INTO ChatRoom(ChatRoomName, UserNameList, Reserved2, RoomData)"
             " VALUES (?, ?, ?, ?)",
-            [(g.name, "^G".join(u for u, _ in g.members), g.owner,
-              proto.encode_room_data(list(g.members))) for g in dataset.groups],
-        )  # fmt: skip
+            [
+                (
+                    g.name,
+                    "^G".join(u for u, _ in g.members),
+                    g.owner,
+                    proto.encode_room_data(list(g.members)),
+                )
+                for g in dataset.groups
+            ],
+        )
         db.executemany(
             "INSERT INTO Session(strUsrName, nOrder, strNickName, strContent, nMsgType, nTime)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [(talker, m.time, names.get(talker, _group_name(dataset, talker)),
-              _summary(m, names), m.type, m.time)
-             for talker, m in _last_messages(dataset).items()],
-        )  # fmt: skip
+            [
+                (
+                    talker,
+                    m.time,
+                    names.get(talker, _group_name(dataset, talker)),
+                    _summary(m, names),
+                    m.type,
+                    m.time,
+                )
+                for talker, m in _last_messages(dataset).items()
+            ],
+        )
         db.commit()
     starts = _shard_bounds(shards)
-    for index, (start, messages) in enumerate(zip(starts, _by_shard(dataset.messages, starts),
-                                                  strict=True)):  # fmt: skip
+    for index, (start, messages) in enumerate(
+        zip(starts, _by_shard(dataset.messages, starts), strict=True)
+    ):
         with closing(_write_db(msg / "Multi" / f"MSG{index}.db", schemas.V3_MSG, wal)) as db:
             db.execute("INSERT INTO DBInfo VALUES (0, ?, 'Start Time')", (start * 1000,))
             talkers = sorted({m.talker for m in messages})
@@ -217,8 +268,19 @@ def _v3_row(m: DemoMessage, talker_id: int) -> tuple[Any, ...]:
     if m.type == 43:
         items[4] = f"{SELF}\\FileStorage\\Video\\2024-01\\{m.video_md5}.mp4"
     extra = proto.encode_bytes_extra(items) if items else None
-    return (talker_id, m.server_id, m.type, m.sub_type, 1 if m.is_self else 0, m.time, m.seq,
-            m.talker, text, packed, extra)  # fmt: skip
+    return (
+        talker_id,
+        m.server_id,
+        m.type,
+        m.sub_type,
+        1 if m.is_self else 0,
+        m.time,
+        m.seq,
+        m.talker,
+        text,
+        packed,
+        extra,
+    )
 
 
 def write_darwin_v3(dataset: Dataset, root: Path, shards: int = 3, wal: bool = False) -> None:
@@ -227,18 +289,22 @@ def write_darwin_v3(dataset: Dataset, root: Path, shards: int = 3, wal: bool = F
         "INSERT INTO {table}(m_nsUsrName, nickname, m_nsRemark, m_nsAliasName,"
         " m_nsChatRoomMemList, m_nsChatRoomAdminList, m_uiType) VALUES (?, ?, ?, ?, ?, ?, 3)"
     )
-    people = [(p.user_name, p.nick_name, p.remark, p.alias, "", "")
-              for p in dataset.people if p.is_friend]  # fmt: skip
-    groups = [(g.name, g.nick_name, g.remark, "", ";".join(u for u, _ in g.members), g.owner)
-              for g in dataset.groups]  # fmt: skip
+    people = [
+        (p.user_name, p.nick_name, p.remark, p.alias, "", "") for p in dataset.people if p.is_friend
+    ]
+    groups = [
+        (g.name, g.nick_name, g.remark, "", ";".join(u for u, _ in g.members), g.owner)
+        for g in dataset.groups
+    ]
     contact_path = root / "Contact" / "wccontact_new2.db"
     with closing(_write_db(contact_path, schemas.DARWIN_CONTACT, wal)) as db:
         db.executemany(contact_sql.format(table="WCContact"), people + groups)
         db.commit()
     with closing(_write_db(root / "Group" / "group_new.db", schemas.DARWIN_GROUP, wal)) as db:
         db.executemany(contact_sql.format(table="GroupContact"), groups)
-        members = sorted({(u, display or names.get(u, "")) for g in dataset.groups
-                          for u, display in g.members})  # fmt: skip
+        members = sorted(
+            {(u, display or names.get(u, "")) for g in dataset.groups for u, display in g.members}
+        )
         db.executemany("INSERT INTO GroupMember(m_nsUsrName, nickname) VALUES (?, ?)", members)
         db.commit()
     session_path = root / "Session" / "session_new.db"
@@ -275,8 +341,11 @@ def _darwin_row(m: DemoMessage) -> tuple[Any, ...]:
     return m.server_id, m.time, text, m.type, 0 if m.is_self else 1
 
 
-_WRITERS = {Layout.V4: write_v4, Layout.WINDOWS_V3: write_windows_v3,
-            Layout.DARWIN_V3: write_darwin_v3}  # fmt: skip
+_WRITERS = {
+    Layout.V4: write_v4,
+    Layout.WINDOWS_V3: write_windows_v3,
+    Layout.DARWIN_V3: write_darwin_v3,
+}
 
 
 def generate(

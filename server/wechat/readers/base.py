@@ -72,11 +72,21 @@ class Row:
     first use of `sender`/`text` (`_load`), and XML is parsed only by `build`, once.
     """
 
-    __slots__ = ("_sender", "_text", "is_self", "message", "seq", "sub_type", "talker", "type",
-                 "unix_time")  # fmt: skip
+    __slots__ = (
+        "_sender",
+        "_text",
+        "is_self",
+        "message",
+        "seq",
+        "sub_type",
+        "talker",
+        "type",
+        "unix_time",
+    )
 
-    def __init__(self, unix_time: int, seq: int, talker: str, is_self: bool,
-                 msg_type: int, sub_type: int) -> None:  # fmt: skip
+    def __init__(
+        self, unix_time: int, seq: int, talker: str, is_self: bool, msg_type: int, sub_type: int
+    ) -> None:
         self.unix_time = unix_time
         self.seq = seq
         self.talker = talker
@@ -132,8 +142,9 @@ def time_order(row: Row) -> tuple[int, int]:
 class Reader(Protocol):
     layout: Layout
 
-    def sessions(self, limit: int | None = None, offset: int = 0,
-                 users: Sequence[str] | None = None) -> list[Session]:  # fmt: skip
+    def sessions(
+        self, limit: int | None = None, offset: int = 0, users: Sequence[str] | None = None
+    ) -> list[Session]:
         """Newest first (last message time, then the layout's own order, then user name).
 
         `limit` None: all; `users`: only those chats (still newest first).

@@ -46,8 +46,9 @@ class DarwinV3Reader:
 
     _SESSION_ORDER = " ORDER BY COALESCE(m_uLastTime, 0) DESC, m_nsUserName"
 
-    def sessions(self, limit: int | None = None, offset: int = 0,
-                 users: Sequence[str] | None = None) -> list[Session]:  # fmt: skip
+    def sessions(
+        self, limit: int | None = None, offset: int = 0, users: Sequence[str] | None = None
+    ) -> list[Session]:
         sql = "SELECT m_nsUserName, COALESCE(m_uLastTime, 0) FROM SessionAbstract"
         params: list[Any] = []
         if users is not None:
@@ -150,16 +151,33 @@ class DarwinV3Reader:
                     text = bytes(text or b"").decode("utf-8", "replace")
                 if query.skips(text):
                     continue
-                found.append(DarwinRow(int(created), int(local_id), talker, direction == _SENT,
-                                       int(msg_type), 0, text))  # fmt: skip
+                found.append(
+                    DarwinRow(
+                        int(created),
+                        int(local_id),
+                        talker,
+                        direction == _SENT,
+                        int(msg_type),
+                        0,
+                        text,
+                    )
+                )
         return found
 
 
 class DarwinRow(Row):
     __slots__ = ("_stored_text",)
 
-    def __init__(self, unix_time: int, seq: int, talker: str, is_self: bool, msg_type: int,
-                 sub_type: int, text: str) -> None:  # fmt: skip
+    def __init__(
+        self,
+        unix_time: int,
+        seq: int,
+        talker: str,
+        is_self: bool,
+        msg_type: int,
+        sub_type: int,
+        text: str,
+    ) -> None:
         super().__init__(unix_time, seq, talker, is_self, msg_type, sub_type)
         self._stored_text = text
 

@@ -46,8 +46,9 @@ class V4Reader:
     # Newest first by last message time (what the list shows), then WeChat's own order.
     _SESSION_ORDER = " ORDER BY COALESCE(last_timestamp, 0) DESC, sort_timestamp DESC, username"
 
-    def sessions(self, limit: int | None = None, offset: int = 0,
-                 users: Sequence[str] | None = None) -> list[Session]:  # fmt: skip
+    def sessions(
+        self, limit: int | None = None, offset: int = 0, users: Sequence[str] | None = None
+    ) -> list[Session]:
         sql = (
             "SELECT username, COALESCE(summary, ''), COALESCE(last_timestamp, 0),"
             " COALESCE(last_sender_display_name, '') FROM SessionTable"
@@ -119,8 +120,9 @@ class V4Reader:
         self._shard_starts[path] = (signature, start)
         return start
 
-    def _tables(self, connection: sqlite3.Connection, query: RowQuery,
-                known: Iterable[str]) -> list[tuple[str, str]]:  # fmt: skip
+    def _tables(
+        self, connection: sqlite3.Connection, query: RowQuery, known: Iterable[str]
+    ) -> list[tuple[str, str]]:
         present = table_names(connection, "Msg_")
         if query.talkers is not None:
             names = query.talkers
@@ -206,9 +208,19 @@ class V4Reader:
 class V4Row(Row):
     __slots__ = ("_packed", "_raw", "_server_id", "_stored_sender")
 
-    def __init__(self, unix_time: int, seq: int, talker: str, is_self: bool, msg_type: int,
-                 sub_type: int, sender: str, raw: bytes | str | None, server_id: object,
-                 packed: bytes | None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        unix_time: int,
+        seq: int,
+        talker: str,
+        is_self: bool,
+        msg_type: int,
+        sub_type: int,
+        sender: str,
+        raw: bytes | str | None,
+        server_id: object,
+        packed: bytes | None,
+    ) -> None:
         super().__init__(unix_time, seq, talker, is_self, msg_type, sub_type)
         self._stored_sender = sender
         self._raw = raw

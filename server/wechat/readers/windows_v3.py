@@ -64,8 +64,9 @@ class WindowsV3Reader:
     # Newest first by last message time (what the list shows), then WeChat's own order.
     _SESSION_ORDER = " ORDER BY COALESCE(nTime, 0) DESC, nOrder DESC, strUsrName"
 
-    def sessions(self, limit: int | None = None, offset: int = 0,
-                 users: Sequence[str] | None = None) -> list[Session]:  # fmt: skip
+    def sessions(
+        self, limit: int | None = None, offset: int = 0, users: Sequence[str] | None = None
+    ) -> list[Session]:
         sql = (
             "SELECT strUsrName, COALESCE(nOrder, 0), COALESCE(strNickName, ''),"
             " COALESCE(strContent, ''), COALESCE(nTime, 0) FROM Session"
@@ -179,10 +180,30 @@ class WindowsV3Reader:
                     )
                 )
         found: list[Row] = []
-        for server_id, sequence, created, talker, is_sender, msg_type, sub_type, text, packed, \
-                extra in rows:  # fmt: skip
-            row = V3Row(int(created), int(sequence), talker, is_sender == 1, int(msg_type),
-                        int(sub_type or 0), server_id, text, packed, extra)  # fmt: skip
+        for (
+            server_id,
+            sequence,
+            created,
+            talker,
+            is_sender,
+            msg_type,
+            sub_type,
+            text,
+            packed,
+            extra,
+        ) in rows:
+            row = V3Row(
+                int(created),
+                int(sequence),
+                talker,
+                is_sender == 1,
+                int(msg_type),
+                int(sub_type or 0),
+                server_id,
+                text,
+                packed,
+                extra,
+            )
             if query.must_contain is not None and query.skips(row.text):
                 continue
             found.append(row)
@@ -190,16 +211,28 @@ class WindowsV3Reader:
 
     def _talkers(self, connection: sqlite3.Connection, query: RowQuery) -> list[str]:
         where, params = self._where(query)
-        return [row[0] for row in connection.execute(f"SELECT DISTINCT StrTalker FROM MSG{where}",
-                                                     params)]  # fmt: skip
+        return [
+            row[0]
+            for row in connection.execute(f"SELECT DISTINCT StrTalker FROM MSG{where}", params)
+        ]
 
 
 class V3Row(Row):
     __slots__ = ("_extra", "_items", "_packed", "_server_id", "_stored_text")
 
-    def __init__(self, unix_time: int, seq: int, talker: str, is_self: bool, msg_type: int,
-                 sub_type: int, server_id: object, text: str | None, packed: bytes | None,
-                 extra: bytes | None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        unix_time: int,
+        seq: int,
+        talker: str,
+        is_self: bool,
+        msg_type: int,
+        sub_type: int,
+        server_id: object,
+        text: str | None,
+        packed: bytes | None,
+        extra: bytes | None,
+    ) -> None:
         super().__init__(unix_time, seq, talker, is_self, msg_type, sub_type)
         self._server_id = server_id
         self._stored_text = text

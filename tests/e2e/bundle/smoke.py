@@ -53,8 +53,15 @@ class SmokeError(AssertionError):
 def isolated_env(root: Path, gui: bool) -> dict[str, str]:
     """An environment whose settings, logs and lock files all live under `root`."""
     env = dict(os.environ)
-    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME",
-                 "XDG_CACHE_HOME", "XDG_RUNTIME_DIR", "TMPDIR"):  # fmt: skip
+    for name in (
+        "HOME",
+        "XDG_CONFIG_HOME",
+        "XDG_STATE_HOME",
+        "XDG_DATA_HOME",
+        "XDG_CACHE_HOME",
+        "XDG_RUNTIME_DIR",
+        "TMPDIR",
+    ):
         (root / name).mkdir(mode=0o700)
         env[name] = str(root / name)
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"

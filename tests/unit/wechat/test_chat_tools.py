@@ -56,8 +56,11 @@ async def test_the_four_tools_keep_chatlog_names_and_declare_output_schemas(
 ) -> None:
     tools = chat_tools(store)
     assert [t.name for t in tools] == [
-        "query_recent_chat", "query_contact", "query_chat_room", "query_chat_log",
-    ]  # fmt: skip
+        "query_recent_chat",
+        "query_contact",
+        "query_chat_room",
+        "query_chat_log",
+    ]
     registry = ToolRegistry(tools)
     listed = registry.list_page(None)["tools"]
     assert all("outputSchema" in entry for entry in listed)

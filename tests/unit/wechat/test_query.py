@@ -62,8 +62,9 @@ def _random_pattern(rng: random.Random) -> re.Pattern[str] | None:
 
 def test_every_match_contains_the_extracted_literal() -> None:
     rng = random.Random(7)
-    haystacks = ["".join(rng.choice("ab火锅12{},") for _ in range(rng.randint(0, 12)))
-                 for _ in range(300)]  # fmt: skip
+    haystacks = [
+        "".join(rng.choice("ab火锅12{},") for _ in range(rng.randint(0, 12))) for _ in range(300)
+    ]
     checked = 0
     for _ in range(3000):
         pattern = _random_pattern(rng)
@@ -102,5 +103,8 @@ def test_local_time_matches_astimezone() -> None:
         expected = datetime.fromtimestamp(stamp).astimezone()
         got = local_time(stamp)
         assert (got, got.tzinfo, got.tzname(), got.isoformat()) == (
-            expected, expected.tzinfo, expected.tzname(), expected.isoformat()
-        )  # fmt: skip
+            expected,
+            expected.tzinfo,
+            expected.tzname(),
+            expected.isoformat(),
+        )

@@ -23,9 +23,15 @@ SAMPLE = build_dataset(1500)
 def decoded(msg_type: int, sub_type: int) -> Message:
     source = next(m for m in SAMPLE.messages if (m.type, m.sub_type) == (msg_type, sub_type))
     return build_message(
-        seq=1, unix_time=source.time, talker=source.talker, sender=source.sender,
-        is_self=source.is_self, msg_type=source.type, sub_type=0, text=source.body,
-    )  # fmt: skip
+        seq=1,
+        unix_time=source.time,
+        talker=source.talker,
+        sender=source.sender,
+        is_self=source.is_self,
+        msg_type=source.type,
+        sub_type=0,
+        text=source.body,
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,11 +68,20 @@ def test_system_messages_fill_their_template_and_name_the_system() -> None:
     rendered = [
         body_text(m)
         for m in (
-            build_message(seq=1, unix_time=s.time, talker=s.talker, sender=s.sender,
-                          is_self=False, msg_type=10000, sub_type=0, text=s.body)
-            for s in SAMPLE.messages if s.type == 10000
+            build_message(
+                seq=1,
+                unix_time=s.time,
+                talker=s.talker,
+                sender=s.sender,
+                is_self=False,
+                msg_type=10000,
+                sub_type=0,
+                text=s.body,
+            )
+            for s in SAMPLE.messages
+            if s.type == 10000
         )
-    ]  # fmt: skip
+    ]
     assert any("撤回了一条消息" in text for text in rendered)
     assert any("邀请" in text and "加入了群聊" in text and "$" not in text for text in rendered)
 
@@ -86,8 +101,16 @@ def test_media_links_appear_when_a_base_url_is_given() -> None:
 
 
 def test_unknown_types_show_number_and_cut_content() -> None:
-    message = build_message(seq=1, unix_time=0, talker="a", sender="a", is_self=False,
-                            msg_type=10002, sub_type=0, text="")  # fmt: skip
+    message = build_message(
+        seq=1,
+        unix_time=0,
+        talker="a",
+        sender="a",
+        is_self=False,
+        msg_type=10002,
+        sub_type=0,
+        text="",
+    )
     long = Message(**{**_fields(message), "content": "字" * 200})
     assert body_text(long) == "Type: 10002 Content: " + "字" * 120 + "<...>"
 
@@ -98,10 +121,17 @@ def _fields(message: Message) -> dict[str, object]:
 
 def test_a_message_line_names_sender_talker_and_time() -> None:
     message = Message(
-        seq=1, time=datetime(2024, 4, 5, 9, 31, 2).astimezone(), talker="123@chatroom",
-        sender="wxid_a", is_self=False, type=1, sub_type=0, content="hello",
-        talker_name="Team", sender_name="Alice",
-    )  # fmt: skip
+        seq=1,
+        time=datetime(2024, 4, 5, 9, 31, 2).astimezone(),
+        talker="123@chatroom",
+        sender="wxid_a",
+        is_self=False,
+        type=1,
+        sub_type=0,
+        content="hello",
+        talker_name="Team",
+        sender_name="Alice",
+    )
     assert message_text(message, show_talker=True) == (
         "Alice(wxid_a) [Team(123@chatroom)] 04-05 09:31:02\nhello\n"
     )
@@ -110,9 +140,15 @@ def test_a_message_line_names_sender_talker_and_time() -> None:
 
 def test_the_user_is_called_me() -> None:
     message = Message(
-        seq=1, time=datetime(2024, 1, 1).astimezone(), talker="wxid_b", sender="wxid_self",
-        is_self=True, type=1, sub_type=0, content="hi",
-    )  # fmt: skip
+        seq=1,
+        time=datetime(2024, 1, 1).astimezone(),
+        talker="wxid_b",
+        sender="wxid_self",
+        is_self=True,
+        type=1,
+        sub_type=0,
+        content="hi",
+    )
     assert message_text(message).startswith("我 ")
 
 

@@ -73,9 +73,10 @@ async def test_messages_of_one_chat_in_a_month_are_in_time_order(
     time_range = parse_time_range("2024-03")
     page = await store.messages(time=time_range, talkers=("Alice (设计)",), limit=0)
     expected = [
-        m for m in dataset.messages
+        m
+        for m in dataset.messages
         if m.talker == "wxid_alice01" and time_range.start_unix <= m.time <= time_range.end_unix
-    ]  # fmt: skip
+    ]
     assert [int(m.time.timestamp()) for m in page.items] == [m.time for m in expected]
     assert page.total == len(expected)
     assert all(m.talker_name == "Alice (设计)" for m in page.items)
@@ -121,10 +122,13 @@ async def test_senders_filter_group_messages_by_contact_name(
     member = next(p for p in dataset.people if p.is_friend and p.user_name in dict(group.members))
     page = await store.messages(talkers=(group.name,), senders=(member.nick_name,), limit=0)
     expected = [
-        m for m in dataset.messages
-        if m.talker == group.name and m.sender == member.user_name and not m.is_self
+        m
+        for m in dataset.messages
+        if m.talker == group.name
+        and m.sender == member.user_name
+        and not m.is_self
         and m.type != 10000
-    ]  # fmt: skip
+    ]
     assert page.total == len(expected) > 0
     assert {m.sender for m in page.items} == {member.user_name}
 
@@ -290,10 +294,11 @@ async def test_fast_paths_give_the_rows_of_a_plain_scan(
         named = {m.sender for m in everything.items if m.sender_name in wanted}
         wanted |= named
     slow = [
-        m for m in everything.items
+        m
+        for m in everything.items
         if pattern.search(body_text(m))
         and (not senders or m.sender in wanted or ("我" in senders and m.is_self))
-    ]  # fmt: skip
+    ]
     assert fast.items == slow
     assert fast.total == len(slow)
     page = await store.messages(keyword=keyword, senders=senders, limit=5, offset=3)

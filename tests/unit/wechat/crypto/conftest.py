@@ -39,8 +39,12 @@ def export_script(target: Path, profile: CipherProfile, key: str) -> str:
     if profile.kdf_iterations:
         settings.append(f"PRAGMA cipher_default_kdf_iter = {profile.kdf_iterations};")
     return "\n".join(
-        [*settings, f"ATTACH DATABASE '{target}' AS enc {clause};",
-         "SELECT sqlcipher_export('enc');", "DETACH DATABASE enc;"]
+        [
+            *settings,
+            f"ATTACH DATABASE '{target}' AS enc {clause};",
+            "SELECT sqlcipher_export('enc');",
+            "DETACH DATABASE enc;",
+        ]
     )
 
 
@@ -61,8 +65,9 @@ def encrypt_file(plain: Path, target: Path, profile: CipherProfile, key: str = K
     run_sqlcipher(plain, export_script(target, profile, key))
 
 
-def encrypt_tree(plain_root: Path, target_root: Path, profile: CipherProfile,
-                 key: str = KEY) -> Path:  # fmt: skip
+def encrypt_tree(
+    plain_root: Path, target_root: Path, profile: CipherProfile, key: str = KEY
+) -> Path:
     for plain in sorted(plain_root.rglob("*.db")):
         encrypt_file(plain, target_root / plain.relative_to(plain_root), profile, key)
     return target_root
@@ -70,10 +75,17 @@ def encrypt_tree(plain_root: Path, target_root: Path, profile: CipherProfile,
 
 def table_contents(database: Path | sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows, in rowid order, by table name."""
-    connection = database if isinstance(database, sqlite3.Connection) else sqlite3.connect(
-        f"{database.resolve().as_uri()}?mode=ro", uri=True)  # fmt: skip
-    names = [row[0] for row in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]  # fmt: skip
+    connection = (
+        database
+        if isinstance(database, sqlite3.Connection)
+        else sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    )
+    names = [
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        )
+    ]
     contents = {name: connection.execute(f'SELECT * FROM "{name}"').fetchall() for name in names}
     if not isinstance(database, sqlite3.Connection):
         connection.close()
@@ -86,8 +98,9 @@ def encrypted(
 ) -> dict[Layout, Path]:
     """Encrypted twins of the generated data directories, one per layout."""
     return {
-        layout: encrypt_tree(plain_root, tmp_path_factory.mktemp(f"encrypted-{layout}"),
-                             PROFILE[layout])
+        layout: encrypt_tree(
+            plain_root, tmp_path_factory.mktemp(f"encrypted-{layout}"), PROFILE[layout]
+        )
         for layout, (plain_root, _) in generated.items()
     }
 

@@ -25,9 +25,11 @@ def digest(path: Path) -> str:
 
 @pytest.mark.asyncio
 async def test_the_export_mirrors_the_layout_with_the_original_tables(
-    encrypted_dir: Path, generated: dict[Layout, tuple[Path, Dataset]], layout: Layout,
+    encrypted_dir: Path,
+    generated: dict[Layout, tuple[Path, Dataset]],
+    layout: Layout,
     tmp_path: Path,
-) -> None:  # fmt: skip
+) -> None:
     out = tmp_path / "out"
     events: list[ExportProgress] = []
     result = export(encrypted_dir, out, DatabaseKey(KEY), events.append)

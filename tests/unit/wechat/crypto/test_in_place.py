@@ -91,9 +91,12 @@ def _other_test_run(path: Path, ours: Path) -> bool:
 
 
 async def test_no_plaintext_database_or_key_reaches_the_disk(
-    encrypted_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    generated: dict[Layout, tuple[Path, Dataset]], layout: Layout,
-) -> None:  # fmt: skip
+    encrypted_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    generated: dict[Layout, tuple[Path, Dataset]],
+    layout: Layout,
+) -> None:
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setenv("TMPDIR", str(scratch))
