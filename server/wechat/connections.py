@@ -26,27 +26,13 @@ from server.wechat.crypto.database import is_encrypted
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.memory import EncryptedDatabases
 from server.wechat.errors import DatabaseLockedError, DatabaseUnreadableError, DataSourceError
+from server.wechat.files import Signature, file_signature, wal_path
 
 logger = logging.getLogger(__name__)
 
 _HEADER = b"SQLite format 3\x00"
 _WAL_VERSION = 2  # header bytes 18/19 (write/read version) are 2 for WAL mode
 _BUSY_TIMEOUT_SECONDS = 2.0
-
-Signature = tuple[int, ...]
-
-
-def file_signature(path: Path) -> Signature:
-    """Changes whenever `path` or its `-wal` is replaced, grows or is written."""
-    values: list[int] = []
-    for candidate in (path, path.with_name(path.name + "-wal")):
-        try:
-            stat = candidate.stat()
-        except FileNotFoundError:
-            values.extend((0, 0, 0))
-        else:
-            values.extend((stat.st_ino, stat.st_size, stat.st_mtime_ns))
-    return tuple(values)
 
 
 def _needs_private_copy(path: Path) -> bool:
@@ -136,9 +122,9 @@ class ConnectionPool:
         target_dir.mkdir(parents=True)
         target = target_dir / path.name
         shutil.copyfile(path, target)
-        wal = path.with_name(path.name + "-wal")
+        wal = wal_path(path)
         if wal.exists():
-            shutil.copyfile(wal, target.with_name(target.name + "-wal"))
+            shutil.copyfile(wal, wal_path(target))
         logger.debug("reading %s through a private copy (WAL mode)", path)
         # Read-write on our own copy, so SQLite can replay the copied WAL into it.
         return sqlite3.connect(target, timeout=_BUSY_TIMEOUT_SECONDS, check_same_thread=False)

@@ -12,9 +12,9 @@ import threading
 from dataclasses import dataclass, field
 
 from server.wechat import content as kind
-from server.wechat.connections import Signature
 from server.wechat.directory import Directory
 from server.wechat.errors import InvalidKeywordError
+from server.wechat.files import Signature
 from server.wechat.model import ChatRoom, Contact, Message, Session
 from server.wechat.readers import Reader, Row, RowQuery
 from server.wechat.readers.base import time_order

@@ -25,6 +25,7 @@ from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.pages import Buffer, PageCipher, open_cipher
 from server.wechat.crypto.params import SQLITE_HEADER, CipherProfile, profiles_for
 from server.wechat.crypto.wal import committed_frames
+from server.wechat.files import file_signature, wal_path
 from server.wechat.model import Layout
 
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -83,23 +84,6 @@ class FileSink:
         self._handle.truncate(size)
 
 
-def wal_path(path: Path) -> Path:
-    return path.with_name(path.name + "-wal")
-
-
-def source_signature(path: Path) -> tuple[int, ...]:
-    """Changes whenever the database or its `-wal` is replaced, grows or is written."""
-    values: list[int] = []
-    for candidate in (path, wal_path(path)):
-        try:
-            stat = candidate.stat()
-        except FileNotFoundError:
-            values.extend((0, 0, 0))
-        else:
-            values.extend((stat.st_ino, stat.st_size, stat.st_mtime_ns))
-    return tuple(values)
-
-
 def is_encrypted(path: Path) -> bool:
     """True for a non-empty file that does not start with SQLite's header."""
     with path.open("rb") as handle:
@@ -121,7 +105,7 @@ def read_database(
         TruncatedDatabaseError, PageAuthenticationError, DatabaseChangingError.
     """
     for _ in range(ATTEMPTS):
-        before = source_signature(path)
+        before = file_signature(path)
         if before[:3] == (0, 0, 0):
             raise MissingDatabaseError(path)
         sink.truncate(0)
@@ -129,7 +113,7 @@ def read_database(
             _read_once(path, sink, key, profiles_for(layout), progress)
         except FileNotFoundError:
             raise MissingDatabaseError(path) from None
-        if source_signature(path) == before:
+        if file_signature(path) == before:
             return
     raise DatabaseChangingError(path)
 

@@ -29,14 +29,13 @@ from server.wechat.crypto.database import (
     Progress,
     is_encrypted,
     read_database,
-    source_signature,
-    wal_path,
 )
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.pages import open_cipher
 from server.wechat.crypto.params import profiles_for
 from server.wechat.crypto.progress import ExportProgress, ExportState, ProgressCallback
 from server.wechat.errors import DataDirNotFoundError, DataSourceError
+from server.wechat.files import file_signature, wal_path
 from server.wechat.layout import detect
 from server.wechat.model import Layout
 
@@ -225,7 +224,7 @@ def _stamp(path: Path) -> list[Any]:
     for candidate in (path, wal_path(path)):
         with contextlib.suppress(FileNotFoundError), candidate.open("rb") as handle:
             head.update(handle.read(_HEAD_BYTES))
-    return [*source_signature(path), head.hexdigest()]
+    return [*file_signature(path), head.hexdigest()]
 
 
 def _load_manifest(out: Path) -> dict[str, dict[str, Any]]:

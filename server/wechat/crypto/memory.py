@@ -21,9 +21,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from server.wechat.crypto.database import MemorySink, read_database, source_signature
+from server.wechat.crypto.database import MemorySink, read_database
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.params import layout_hint
+from server.wechat.files import file_signature
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class EncryptedDatabases:
             path_lock = self._locks.setdefault(path, threading.Lock())
         # One decryption per file at a time: other threads wait for it and share the result.
         with path_lock:
-            signature = source_signature(path)
+            signature = file_signature(path)
             with self._lock:
                 generation = self._generations.get(path)
             if generation is not None and generation.signature == signature:
@@ -79,7 +80,7 @@ class EncryptedDatabases:
 
     def _decrypt(self, path: Path) -> _Generation:
         sink = MemorySink()
-        signature = source_signature(path)
+        signature = file_signature(path)
         read_database(path, sink, self._key, layout_hint(path))
         # The signature read before decrypting: if the file changed meanwhile, the next
         # connect sees a different one and decrypts again.

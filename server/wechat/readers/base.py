@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import zstandard
 
-from server.wechat.connections import Signature
 from server.wechat.content import decode_body
+from server.wechat.files import Signature
 from server.wechat.model import ChatRoom, Contact, Layout, Message, Session
 
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -300,3 +300,23 @@ def skip_types_clause(type_expression: str, types: Sequence[int]) -> str:
     if not types:
         return ""
     return f" AND {type_expression} NOT IN ({','.join(str(int(t)) for t in types)})"
+
+
+def session_page_sql(
+    select: str,
+    user_column: str,
+    order: str,
+    users: Sequence[str] | None,
+    limit: int | None,
+    offset: int,
+) -> tuple[str, list[Any]]:
+    """`select` narrowed to `users`, ordered newest first, paged: the SQL and its parameters."""
+    sql, params = select, list[Any]()
+    if users is not None:
+        sql += f" WHERE {user_column} IN ({','.join('?' * len(users))})"
+        params.extend(users)
+    sql += order
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params.extend((limit, offset))
+    return sql, params

@@ -10,7 +10,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from server.wechat.connections import ConnectionPool, Signature, file_signature
+from server.wechat.connections import ConnectionPool
+from server.wechat.files import Signature, file_signature
 from server.wechat.layout import DataDir
 from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Session
 from server.wechat.readers.base import (
@@ -19,6 +20,7 @@ from server.wechat.readers.base import (
     Shard,
     literal_clause,
     local_time,
+    session_page_sql,
     skip_types_clause,
     split_group_sender,
     table_names,
@@ -49,15 +51,14 @@ class DarwinV3Reader:
     def sessions(
         self, limit: int | None = None, offset: int = 0, users: Sequence[str] | None = None
     ) -> list[Session]:
-        sql = "SELECT m_nsUserName, COALESCE(m_uLastTime, 0) FROM SessionAbstract"
-        params: list[Any] = []
-        if users is not None:
-            sql += f" WHERE m_nsUserName IN ({','.join('?' * len(users))})"
-            params.extend(users)
-        sql += self._SESSION_ORDER
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params.extend((limit, offset))
+        sql, params = session_page_sql(
+            "SELECT m_nsUserName, COALESCE(m_uLastTime, 0) FROM SessionAbstract",
+            "m_nsUserName",
+            self._SESSION_ORDER,
+            users,
+            limit,
+            offset,
+        )
         rows = self._db("session").execute(sql, params)
         return [Session(name, last, "", "", local_time(last)) for name, last in rows]
 

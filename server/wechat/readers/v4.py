@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from server.wechat import content, proto
-from server.wechat.connections import ConnectionPool, Signature, file_signature
+from server.wechat.connections import ConnectionPool
+from server.wechat.files import Signature, file_signature
 from server.wechat.layout import DataDir
 from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Session
 from server.wechat.readers.base import (
@@ -18,6 +19,7 @@ from server.wechat.readers.base import (
     body_text,
     literal_clause,
     local_time,
+    session_page_sql,
     skip_types_clause,
     split_group_sender,
     table_names,
@@ -49,18 +51,15 @@ class V4Reader:
     def sessions(
         self, limit: int | None = None, offset: int = 0, users: Sequence[str] | None = None
     ) -> list[Session]:
-        sql = (
+        sql, params = session_page_sql(
             "SELECT username, COALESCE(summary, ''), COALESCE(last_timestamp, 0),"
-            " COALESCE(last_sender_display_name, '') FROM SessionTable"
+            " COALESCE(last_sender_display_name, '') FROM SessionTable",
+            "username",
+            self._SESSION_ORDER,
+            users,
+            limit,
+            offset,
         )
-        params: list[Any] = []
-        if users is not None:
-            sql += f" WHERE username IN ({','.join('?' * len(users))})"
-            params.extend(users)
-        sql += self._SESSION_ORDER
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params.extend((limit, offset))
         return [
             Session(user_name, last, sender_name, body_text(summary), local_time(last))
             for user_name, summary, last, sender_name in self._db("session").execute(sql, params)

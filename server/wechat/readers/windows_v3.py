@@ -11,7 +11,8 @@ from typing import Any
 import lz4.block
 
 from server.wechat import content, proto
-from server.wechat.connections import ConnectionPool, Signature, file_signature
+from server.wechat.connections import ConnectionPool
+from server.wechat.files import Signature, file_signature
 from server.wechat.layout import DataDir
 from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Session
 from server.wechat.readers.base import (
@@ -20,6 +21,7 @@ from server.wechat.readers.base import (
     Shard,
     literal_clause,
     local_time,
+    session_page_sql,
     skip_types_clause,
 )
 
@@ -67,18 +69,15 @@ class WindowsV3Reader:
     def sessions(
         self, limit: int | None = None, offset: int = 0, users: Sequence[str] | None = None
     ) -> list[Session]:
-        sql = (
+        sql, params = session_page_sql(
             "SELECT strUsrName, COALESCE(nOrder, 0), COALESCE(strNickName, ''),"
-            " COALESCE(strContent, ''), COALESCE(nTime, 0) FROM Session"
+            " COALESCE(strContent, ''), COALESCE(nTime, 0) FROM Session",
+            "strUsrName",
+            self._SESSION_ORDER,
+            users,
+            limit,
+            offset,
         )
-        params: list[Any] = []
-        if users is not None:
-            sql += f" WHERE strUsrName IN ({','.join('?' * len(users))})"
-            params.extend(users)
-        sql += self._SESSION_ORDER
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params.extend((limit, offset))
         return [
             Session(name, order, nick, text, local_time(when))
             for name, order, nick, text, when in self._micro_msg().execute(sql, params)
