@@ -29,24 +29,14 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Models", text)
 
 
-class McpSessionsModel(QAbstractTableModel):
-    """Connected MCP clients, kept current from the registry's events."""
+class _RowsModel[Row](QAbstractTableModel):
+    """A table of `Row`s under translated column headers: what both models share."""
 
-    HEADERS = (
-        QT_TRANSLATE_NOOP("Models", "Client"),
-        QT_TRANSLATE_NOOP("Models", "Version"),
-        QT_TRANSLATE_NOOP("Models", "Transport"),
-        QT_TRANSLATE_NOOP("Models", "Protocol"),
-        QT_TRANSLATE_NOOP("Models", "Remote address"),
-        QT_TRANSLATE_NOOP("Models", "Connected since"),
-        QT_TRANSLATE_NOOP("Models", "Last activity"),
-        QT_TRANSLATE_NOOP("Models", "Requests"),
-        QT_TRANSLATE_NOOP("Models", "In flight"),
-    )
+    HEADERS: tuple[object, ...] = ()  # QT_TRANSLATE_NOOP marks them; _tr translates
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[SessionInfo] = []
+        self._rows: list[Row] = []
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
         return 0 if parent.isValid() else len(self._rows)
@@ -60,6 +50,22 @@ class McpSessionsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _tr(str(self.HEADERS[section]))
         return None
+
+
+class McpSessionsModel(_RowsModel[SessionInfo]):
+    """Connected MCP clients, kept current from the registry's events."""
+
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Models", "Client"),
+        QT_TRANSLATE_NOOP("Models", "Version"),
+        QT_TRANSLATE_NOOP("Models", "Transport"),
+        QT_TRANSLATE_NOOP("Models", "Protocol"),
+        QT_TRANSLATE_NOOP("Models", "Remote address"),
+        QT_TRANSLATE_NOOP("Models", "Connected since"),
+        QT_TRANSLATE_NOOP("Models", "Last activity"),
+        QT_TRANSLATE_NOOP("Models", "Requests"),
+        QT_TRANSLATE_NOOP("Models", "In flight"),
+    )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -118,7 +124,7 @@ class McpSessionsModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
 
-class ChatSessionsModel(QAbstractTableModel):
+class ChatSessionsModel(_RowsModel[Session]):
     """One page of WeChat recent chats."""
 
     HEADERS = (
@@ -127,23 +133,6 @@ class ChatSessionsModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("Models", "Last message"),
         QT_TRANSLATE_NOOP("Models", "Preview"),
     )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[Session] = []
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _tr(str(self.HEADERS[section]))
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -7,8 +7,6 @@ answer 400 and unreadable data 503. Origin/Host/token checks are the app's job, 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -25,7 +23,13 @@ from server.wechat.render import (
     session_text,
     time_format_for,
 )
-from server.wechat.serialize import chat_room_json, contact_json, message_json, session_json
+from server.wechat.serialize import (
+    chat_room_json,
+    contact_json,
+    csv_text,
+    message_json,
+    session_json,
+)
 from server.wechat.timerange import ALL_TIME, parse_time_range
 
 logger = logging.getLogger(__name__)
@@ -64,18 +68,10 @@ def _json(payload: Any) -> Response:
     return Response(json.dumps(payload, ensure_ascii=False), content_type=JSON_TYPE)
 
 
-def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def _tabular(header: list[str], rows: list[list[Any]]) -> Response:
     # chatlog's text format for contacts and rooms is the same comma lines; now escaped.
     content_type = CSV_TYPE if _format() == "csv" else TEXT_TYPE
-    return Response(_csv_text(header, rows), content_type=content_type)
+    return Response(csv_text(header, rows), content_type=content_type)
 
 
 Handler = Callable[[], Awaitable[Response]]
@@ -111,7 +107,7 @@ def create_chat_api(store: ChatStore) -> Blueprint:
                 for s in page.items
             ]
             header = ["UserName", "NOrder", "NickName", "Content", "NTime"]
-            return Response(_csv_text(header, rows), content_type=CSV_TYPE)
+            return Response(csv_text(header, rows), content_type=CSV_TYPE)
         text = "".join(session_text(s) + "\n" for s in page.items)
         return Response(text, content_type=TEXT_TYPE)
 
@@ -157,7 +153,7 @@ def create_chat_api(store: ChatStore) -> Blueprint:
                 for m in page.items
             ]
             header = ["Time", "SenderName", "Sender", "TalkerName", "Talker", "Content"]
-            response = Response(_csv_text(header, rows), content_type=CSV_TYPE)
+            response = Response(csv_text(header, rows), content_type=CSV_TYPE)
             name = "_".join(
                 [
                     talker_text.replace(",", "+") or "all",

@@ -1,7 +1,11 @@
-"""The model as JSON objects with chatlog's field names, so its HTTP clients keep working."""
+"""The model as JSON objects with chatlog's field names (so its HTTP clients keep working), and
+the CSV that the API and the tools write for contacts and rooms."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from server.wechat.model import ChatRoom, Contact, Message, Session
@@ -57,3 +61,12 @@ def message_json(message: Message) -> dict[str, Any]:
     if contents:
         result["contents"] = contents
     return result
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Properly quoted CSV with `\n` line ends (chatlog wrote unescaped comma lines)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()

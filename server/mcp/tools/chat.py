@@ -7,8 +7,6 @@ pages are capped and end with a "N more, call again with offset=..." hint.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -19,6 +17,7 @@ from server.wechat import ChatStore, DataSourceError, MessageQuery, QueryError
 from server.wechat.model import ChatRoom, Message
 from server.wechat.query import Page, split_names
 from server.wechat.render import body_text, message_text, session_text, time_format_for
+from server.wechat.serialize import csv_text
 from server.wechat.timerange import ALL_TIME, parse_time_range
 
 DEMO_LABEL = "demo data"
@@ -169,14 +168,6 @@ def _framed(store: ChatStore, body: str, total: int, next_offset: int | None) ->
     return text
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 async def _guarded[T](call: Callable[[], Awaitable[T]]) -> T:
     try:
         return await call()
@@ -224,7 +215,7 @@ def chat_tools(store: ChatStore) -> list[Tool]:
             ],
         )
         rows = [[c.user_name, c.alias, c.remark, c.nick_name] for c in page.items]
-        body = _csv(["UserName", "Alias", "Remark", "NickName"], rows)
+        body = csv_text(["UserName", "Alias", "Remark", "NickName"], rows)
         text = _framed(store, body, page.total, output.next_offset)
         return ToolResult.text(text, structured=output.model_dump(mode="json"))
 
@@ -236,7 +227,7 @@ def chat_tools(store: ChatStore) -> list[Tool]:
             chat_rooms=[_room_item(room) for room in page.items],
         )
         rows = [[r.name, r.remark, r.nick_name, r.owner, str(len(r.members))] for r in page.items]
-        body = _csv(["Name", "Remark", "NickName", "Owner", "UserCount"], rows)
+        body = csv_text(["Name", "Remark", "NickName", "Owner", "UserCount"], rows)
         text = _framed(store, body, page.total, output.next_offset)
         return ToolResult.text(text, structured=output.model_dump(mode="json"))
 
