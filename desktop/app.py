@@ -39,12 +39,12 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from desktop import autostart as autostart_backends
 from desktop.actions import AppActions
 from desktop.autostart import Autostart
-from desktop.chat_source import ChatSource
+from desktop.chat_source import ChatSource, key_problem
 from desktop.i18n import install_translators
 from desktop.icons import app_icon
 from desktop.server_host import ApplicationFactory, ServerHost
 from desktop.sessions_window import SessionsWindow
-from desktop.settings import DesktopSettings, SettingsStore, TokenStore
+from desktop.settings import DesktopSettings, KeyStore, SettingsStore, TokenStore
 from desktop.settings_dialog import SettingsDialog
 from desktop.single_instance import SingleInstance
 from desktop.tasks import drain, spawn
@@ -77,8 +77,7 @@ class DesktopApp:
         self.store = store
         self.settings = store.load()
         config = self._effective_config(self.settings.config, args)
-        if config.token is not None:
-            register_secret(config.token.get_secret_value())
+        _register_secrets(config)
         self.chats = ChatSource(config.data_dir, config.key)
         self.host = ServerHost(config, build or self._build_on_shared_store)
         self.actions = AppActions(self.host, autostart)
@@ -130,7 +129,9 @@ class DesktopApp:
         if self.dialog is None:
             # One dialog for the app's lifetime: dropping old ones would leave their
             # deletion to Python's garbage collector, at whatever moment it runs.
-            self.dialog = SettingsDialog(current, self.apply_settings, self.store.tokens.problem)
+            self.dialog = SettingsDialog(
+                current, self.apply_settings, self.store.tokens.problem, self.store.keys.problem
+            )
             self.dialog.setWindowIcon(app_icon())
         elif not self.dialog.isVisible():
             self.dialog.reset(current)
@@ -140,13 +141,22 @@ class DesktopApp:
         return self.dialog
 
     async def apply_settings(self, settings: DesktopSettings) -> str | None:
-        """The dialog's apply: reconfigure the server, then persist; the error otherwise."""
+        """The dialog's apply: check the data, reconfigure the server, then persist.
+
+        Returns the error to show instead, with nothing changed: a key that does not open
+        the new data (or none for encrypted data), a busy port, any other start failure.
+        """
+        config = settings.config
+        _register_secrets(config)
+        problem = await self.chats.check(config.data_dir, config.key)
+        if problem is not None and (config.key is not None or key_problem(problem)):
+            # Without a key, a folder that is merely unreadable (not there yet, say) is
+            # accepted as before; the sessions window says what is wrong with it.
+            return key_problem(problem) or str(problem)
         shown = self.chats.store
-        error = await self.host.apply(settings.config)
+        error = await self.host.apply(config)
         if error is not None:
             return error
-        if settings.config.token is not None:
-            register_secret(settings.config.token.get_secret_value())
         self.store.save(settings)
         self.settings = settings
         # A running server has already moved the shared store over; a stopped one has not.
@@ -202,6 +212,13 @@ class DesktopApp:
             qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
+def _register_secrets(config: ServerConfig) -> None:
+    """Whatever logs a secret by mistake, the log handlers mask it."""
+    for secret in (config.token, config.key):
+        if secret is not None:
+            register_secret(secret.get_secret_value())
+
+
 def install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:
     """Let the loop finalise abandoned async generators (qasync never installs the hooks).
 
@@ -228,7 +245,9 @@ async def _main(qapp: QApplication, args: argparse.Namespace, instance: SingleIn
     loop = asyncio.get_running_loop()
     install_asyncgen_hooks(loop)
     app = DesktopApp(
-        SettingsStore(QSettings(), TokenStore()), autostart_backends.for_platform(), args
+        SettingsStore(QSettings(), TokenStore(), KeyStore()),
+        autostart_backends.for_platform(),
+        args,
     )
     instance.activated.connect(app.window.bring_to_front)
     _install_signal_handlers(loop, partial(app.request_quit))

@@ -3,6 +3,10 @@
 It keeps one ChatStore per data directory (and key) and reopens it when the settings point
 elsewhere, so the window does not care whether the server is running. The server is given the
 same store, so each folder is opened (and, when encrypted, decrypted into memory) only once.
+
+Before the settings switch to another folder or key, `check` opens the new store and reads
+one page of chats on the store's threads; the settings dialog shows its error ("Wrong key for
+this data") instead of applying, and on success the checked store is the one switched to.
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
+from PySide6.QtCore import QCoreApplication
 
+from server.wechat.crypto.errors import EncryptedDatabaseError, WrongKeyError
 from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.errors import DataSourceError
 from server.wechat.model import Message, Session
 from server.wechat.query import MessageQuery, Page
 from server.wechat.store import ChatStore, open_store
@@ -22,14 +29,18 @@ logger = logging.getLogger(__name__)
 
 RECENT_MESSAGES = 50
 
+Source = tuple[Path | None, SecretStr | None]
+
 
 class ChatSource:
     """Chat sessions and their recent messages, read-only, off the GUI thread."""
 
     def __init__(self, data_dir: Path | None, key: SecretStr | None = None) -> None:
-        self._source = (data_dir, key)
+        self._source: Source = (data_dir, key)
         self._store: ChatStore = _open(data_dir, key)
         self._retired: list[ChatStore] = []
+        # A store opened by `check`, waiting for the `switch` to its source.
+        self._checked: tuple[Source, ChatStore] | None = None
 
     @property
     def store(self) -> ChatStore:
@@ -45,12 +56,45 @@ class ChatSource:
 
     def switch(self, data_dir: Path | None, key: SecretStr | None = None) -> bool:
         """Read from `data_dir` (with `key`) from now on; True if it changed."""
-        if (data_dir, key) == self._source:
+        source = (data_dir, key)
+        if source == self._source:
             return False
         self._retired.append(self._store)
-        self._source = (data_dir, key)
-        self._store = _open(data_dir, key)
+        checked, self._checked = self._checked, None
+        if checked is not None and checked[0] == source:
+            store = checked[1]
+        else:
+            if checked is not None:
+                self._retired.append(checked[1])
+            store = _open(data_dir, key)
+        self._source = source
+        self._store = store
         return True
+
+    async def check(
+        self, data_dir: Path | None, key: SecretStr | None = None
+    ) -> DataSourceError | None:
+        """Try `data_dir` with `key` before switching to it: the error reading it, or None.
+
+        Reads one page of chats on the new store's worker threads (the event loop, which is
+        the GUI thread, only awaits). A store that worked is kept for the next `switch`.
+        """
+        source = (data_dir, key)
+        if source == self._source or data_dir is None:
+            return None
+        if self._checked is not None:
+            if self._checked[0] == source:
+                return None
+            self._retired.append(self._checked[1])
+            self._checked = None
+        store = _open(data_dir, key)
+        try:
+            await store.sessions(None, 1, 0)
+        except DataSourceError as error:
+            await store.close()
+            return error
+        self._checked = (source, store)
+        return None
 
     def status(self) -> dict[str, Any]:
         return self._store.status()
@@ -68,6 +112,9 @@ class ChatSource:
         return page.items
 
     async def close(self) -> None:
+        if self._checked is not None:
+            self._retired.append(self._checked[1])
+            self._checked = None
         await self._close_retired()
         await self._store.close()
 
@@ -79,3 +126,20 @@ class ChatSource:
 
 def _open(data_dir: Path | None, key: SecretStr | None) -> ChatStore:
     return open_store(data_dir, DatabaseKey(key.get_secret_value()) if key else None)
+
+
+def key_problem(error: DataSourceError) -> str | None:
+    """A translated explanation when `error` is about the database key, else None."""
+    if isinstance(error, WrongKeyError):
+        return QCoreApplication.translate(
+            "ChatSource",
+            "Wrong key for this data: %1 does not decrypt with the database key. Check the "
+            "key: it belongs to one WeChat account and changes when WeChat is reinstalled.",
+        ).replace("%1", error.path.name)
+    if isinstance(error, EncryptedDatabaseError):
+        return QCoreApplication.translate(
+            "ChatSource",
+            "This WeChat data is encrypted: enter the account's database key "
+            "(64 hexadecimal characters) to read it.",
+        )
+    return None

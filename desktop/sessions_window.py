@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop import client_config
 from desktop.actions import AppActions
-from desktop.chat_source import ChatSource
+from desktop.chat_source import ChatSource, key_problem
 from desktop.icons import app_icon, tray_icon
 from desktop.models import ChatSessionsModel, McpSessionsModel, format_time
 from desktop.server_host import ServerHost, ServerState
@@ -168,6 +168,14 @@ class SessionsWindow(QMainWindow):
         self.chat_stack = QStackedWidget()
         self.chat_stack.addWidget(self.chat_empty)
         self.chat_stack.addWidget(self.chat_table)
+        # Shown under a data problem (wrong key, key needed, unreadable folder).
+        self.open_settings_button = QPushButton(self.tr("Open Settings…"))
+        self.open_settings_button.clicked.connect(self._actions.settings.trigger)
+        self.open_settings_button.hide()
+        problem_row = QHBoxLayout()
+        problem_row.addStretch(1)
+        problem_row.addWidget(self.open_settings_button)
+        problem_row.addStretch(1)
         self.previous_page = QPushButton(self.tr("‹ Previous"))
         self.previous_page.clicked.connect(lambda: spawn(self.show_page(self._offset - PAGE_SIZE)))
         self.next_page = QPushButton(self.tr("Next ›"))
@@ -191,6 +199,7 @@ class SessionsWindow(QMainWindow):
         upper_layout.setContentsMargins(0, 0, 0, 0)
         upper_layout.addWidget(self.search)
         upper_layout.addWidget(self.chat_stack, 1)
+        upper_layout.addLayout(problem_row)
         upper_layout.addLayout(paging)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(upper)
@@ -304,10 +313,11 @@ class SessionsWindow(QMainWindow):
             page = await self._chats.sessions(keyword, PAGE_SIZE, max(0, offset))
         except (DataSourceError, QueryError) as error:
             if generation == self._generation:
-                self._show_chat_problem(str(error))
+                self._show_chat_problem(error)
             return
         if generation != self._generation:
             return  # a newer search or page request has already been made
+        self.open_settings_button.hide()
         self._offset, self._total = page.offset, page.total
         self.chat_model.set_rows(page.items)
         self._messages_pane.hide()
@@ -327,16 +337,24 @@ class SessionsWindow(QMainWindow):
             )
         self._update_paging()
 
-    def _show_chat_problem(self, message: str) -> None:
+    def _show_chat_problem(self, error: DataSourceError | QueryError) -> None:
         self.chat_model.set_rows([])
         self._total = self._offset = 0
         self.chat_stack.setCurrentIndex(0)
-        self.chat_empty.setText(
-            self.tr(
+        about_key = key_problem(error) if isinstance(error, DataSourceError) else None
+        if about_key is not None:
+            # Wrong key, or encrypted data and no key: the fix is always in the settings.
+            text = self.tr(
+                "<p><b>%1</b></p><p>Enter the database key in <i>Settings…</i> "
+                "(WeChat data, Database key).</p>"
+            )
+        else:
+            text = self.tr(
                 "<p><b>The WeChat data cannot be read.</b></p><p>%1</p>"
                 "<p>Choose the decrypted WeChat data folder in <i>Settings…</i>.</p>"
-            ).replace("%1", html.escape(message))
-        )
+            )
+        self.chat_empty.setText(text.replace("%1", html.escape(about_key or str(error))))
+        self.open_settings_button.show()
         self._update_paging()
 
     def _update_source_label(self) -> None:

@@ -1,9 +1,10 @@
-"""Persisted desktop settings: QSettings for plain values, the OS keychain for the token.
+"""Persisted desktop settings: QSettings for plain values, the OS keychain for the secrets.
 
-The token never goes into QSettings (an INI file or the registry, readable by anything
-running as the user). It goes to `keyring`; when no keychain backend works (a headless
-Linux box without Secret Service, say) the token is kept for this session only and
-`TokenStore.problem` says so, so the settings dialog can tell the user.
+The two secrets, the access token and the WeChat database key, never go into QSettings (an
+INI file or the registry, readable by anything running as the user). Each is one `keyring`
+entry; when no keychain backend works (a headless Linux box without Secret Service, say) it
+is kept for this session only and `SecretStore.problem` says so, so the settings dialog can
+tell the user.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings
 
 from server.config import ServerConfig
+from server.logging_setup import register_secret
 
 logger = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "chatlog-tray"
 KEYRING_USER = "mcp-token"
+KEYRING_KEY_USER = "database-key"
 
 # QSettings key -> ServerConfig field, for the fields persisted as plain values.
 _FIELDS = {
@@ -38,11 +41,17 @@ _FIELDS = {
     "server/allow_origins": "allow_origins",
 }
 SERVE_AT_LAUNCH_KEY = "app/serve_at_launch"
-# Translated where it is shown (context "Settings").
+# Translated where they are shown (context "Settings").
 KEYCHAIN_PROBLEM = str(
     QT_TRANSLATE_NOOP(
         "Settings",
         "No system keychain is available, so the token is kept only until the app quits.",
+    )
+)
+KEY_KEYCHAIN_PROBLEM = str(
+    QT_TRANSLATE_NOOP(
+        "Settings",
+        "No system keychain is available, so the database key is kept only until the app quits.",
     )
 )
 
@@ -55,13 +64,19 @@ class DesktopSettings:
     serve_at_launch: bool = True
 
 
-class TokenStore:
-    """The bearer token in the OS keychain, or in memory when there is no usable keychain."""
+class SecretStore:
+    """One secret in the OS keychain, or in memory when there is no usable keychain."""
 
-    def __init__(self, service: str = KEYRING_SERVICE, user: str = KEYRING_USER) -> None:
+    def __init__(
+        self,
+        service: str = KEYRING_SERVICE,
+        user: str = KEYRING_USER,
+        problem: str = KEYCHAIN_PROBLEM,
+    ) -> None:
         self._service = service
         self._user = user
-        self._session_token: str | None = None
+        self._problem_text = problem
+        self._session_secret: str | None = None
         self.problem: str | None = None
 
     @property
@@ -70,21 +85,21 @@ class TokenStore:
 
     def load(self) -> str | None:
         if self.problem is not None:
-            return self._session_token
+            return self._session_secret
         try:
             return keyring.get_password(self._service, self._user)
         # Boundary with whatever backend the OS offers: any failure means "no keychain".
         except Exception as error:
             self._fall_back(error)
-            return self._session_token
+            return self._session_secret
 
-    def save(self, token: str | None) -> None:
-        self._session_token = token
+    def save(self, secret: str | None) -> None:
+        self._session_secret = secret
         if self.problem is not None:
             return
         try:
-            if token:
-                keyring.set_password(self._service, self._user, token)
+            if secret:
+                keyring.set_password(self._service, self._user, secret)
             else:
                 # Nothing stored is already the wanted state.
                 with contextlib.suppress(keyring.errors.PasswordDeleteError):
@@ -93,16 +108,33 @@ class TokenStore:
             self._fall_back(error)
 
     def _fall_back(self, error: Exception) -> None:
-        logger.warning("no usable keychain (%s); the token is kept for this session only", error)
-        self.problem = KEYCHAIN_PROBLEM
+        # The backend's error names the entry at most, never the secret.
+        logger.warning(
+            "no usable keychain (%s); the %s is kept for this session only", error, self._user
+        )
+        self.problem = self._problem_text
+
+
+class TokenStore(SecretStore):
+    """The MCP bearer token."""
+
+
+class KeyStore(SecretStore):
+    """The WeChat database key (64 hex characters)."""
+
+    def __init__(self, service: str = KEYRING_SERVICE) -> None:
+        super().__init__(service, KEYRING_KEY_USER, KEY_KEYCHAIN_PROBLEM)
 
 
 class SettingsStore:
     """Reads and writes DesktopSettings; bad stored values fall back to their defaults."""
 
-    def __init__(self, qsettings: QSettings, tokens: TokenStore) -> None:
+    def __init__(
+        self, qsettings: QSettings, tokens: SecretStore, keys: SecretStore | None = None
+    ) -> None:
         self._qsettings = qsettings
         self.tokens = tokens
+        self.keys = keys if keys is not None else KeyStore()
 
     def load(self) -> DesktopSettings:
         values: dict[str, Any] = {}
@@ -118,6 +150,13 @@ class SettingsStore:
         token = self.tokens.load()
         if token:
             values["token"] = token
+        database_key = self.keys.load()
+        if database_key and _valid("key", database_key):
+            register_secret(database_key.strip())
+            values["key"] = database_key
+        elif database_key:
+            # The text itself stays out of the log: it may be a real key with a typo.
+            logger.warning("ignoring the stored database key: it is not 64 hex characters")
         try:
             config = ServerConfig.model_validate(values)
         except ValidationError:
@@ -141,6 +180,7 @@ class SettingsStore:
         self._qsettings.setValue(SERVE_AT_LAUNCH_KEY, settings.serve_at_launch)
         self._qsettings.sync()
         self.tokens.save(config.token.get_secret_value() if config.token else None)
+        self.keys.save(config.key.get_secret_value() if config.key else None)
 
 
 def _from_stored(name: str, raw: object) -> object:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import string
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.settings import DesktopSettings
 from desktop.tasks import spawn
 from server.config import ServerConfig, is_loopback_host
+from server.wechat.crypto.keys import KEY_HEX_LENGTH
 from server.wechat.errors import DataSourceError
 from server.wechat.layout import detect
 
@@ -55,6 +57,8 @@ LAYOUT_NAMES = {
 ERROR_STYLE = "color: #c62828;"
 WARNING_STYLE = "color: #a15c00;"
 OK_STYLE = "color: #2e7d32;"
+# Room for a pasted key with spaces or a line break around it, not for a whole document.
+KEY_FIELD_LIMIT = 256
 
 
 class SettingsDialog(QDialog):
@@ -65,6 +69,7 @@ class SettingsDialog(QDialog):
         settings: DesktopSettings,
         apply: ApplySettings,
         keychain_problem: str | None = None,
+        key_keychain_problem: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,12 +77,12 @@ class SettingsDialog(QDialog):
         self._apply = apply
         self._applied = settings
         self._busy = False
-        self._build(keychain_problem)
+        self._build(keychain_problem, key_keychain_problem)
         self.load(settings)
 
     # Building -----------------------------------------------------------------------------
 
-    def _build(self, keychain_problem: str | None) -> None:
+    def _build(self, keychain_problem: str | None, key_keychain_problem: str | None) -> None:
         self.host = QComboBox()
         self.host.addItem(self.tr("This computer only (127.0.0.1)"), LOOPBACK)
         self.host.addItem(self.tr("All network interfaces (0.0.0.0)"), ALL_INTERFACES)
@@ -95,14 +100,7 @@ class SettingsDialog(QDialog):
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText(self.tr("none: any local program may connect"))
-        reveal = QAction(self.tr("Show"), self.token)
-        reveal.setCheckable(True)
-        reveal.toggled.connect(
-            lambda shown: self.token.setEchoMode(
-                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
-            )
-        )
-        self.token.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
+        self._add_reveal(self.token)
         self.generate_token = QPushButton(self.tr("Generate"))
         self.copy_token = QPushButton(self.tr("Copy"))
         self.origins = QPlainTextEdit()
@@ -127,6 +125,19 @@ class SettingsDialog(QDialog):
         self.browse = QPushButton(self.tr("Browse…"))
         self.layout_label = QLabel()
         self.layout_label.setWordWrap(True)
+        self.key = QLineEdit()
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key.setPlaceholderText(self.tr("none: the data is not encrypted"))
+        self.key.setMaxLength(KEY_FIELD_LIMIT)
+        self.reveal_key = self._add_reveal(self.key)
+        self.clear_key = QPushButton(self.tr("Clear"))
+        self.key_help = QLabel(
+            self.tr(
+                "WeChat databases are encrypted; the key (64 hexadecimal characters) stays in "
+                "memory and in your system keychain, never on disk in plain text."
+            )
+        )
+        self.key_help.setWordWrap(True)
         self.serve_at_launch = QCheckBox(self.tr("Start serving when the app starts"))
 
         self.problems = QLabel()
@@ -170,6 +181,16 @@ class SettingsDialog(QDialog):
         dir_row.addWidget(self.browse)
         form.addRow(self.tr("Data directory:"), dir_row)
         form.addRow("", self.layout_label)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key, 1)
+        key_row.addWidget(self.clear_key)
+        form.addRow(self.tr("Database key:"), key_row)
+        form.addRow("", self.key_help)
+        if key_keychain_problem:
+            key_keychain = QLabel(QCoreApplication.translate("Settings", key_keychain_problem))
+            key_keychain.setWordWrap(True)
+            key_keychain.setStyleSheet(WARNING_STYLE)
+            form.addRow("", key_keychain)
 
         layout = QVBoxLayout(self)
         layout.addWidget(network)
@@ -190,15 +211,29 @@ class SettingsDialog(QDialog):
             self.ping_interval.valueChanged,
             self.idle_timeout.valueChanged,
             self.data_dir.textChanged,
+            self.key.textChanged,
             self.serve_at_launch.toggled,
         ):
             signal.connect(self.validate)
         self.generate_token.clicked.connect(self._generate_token)
         self.copy_token.clicked.connect(self._copy_token)
         self.browse.clicked.connect(self._browse)
+        self.clear_key.clicked.connect(self.key.clear)
         self.buttons.rejected.connect(self.reject)
         self.buttons.accepted.connect(lambda: spawn(self.accept_changes()))
         self.apply_button.clicked.connect(lambda: spawn(self.apply_changes()))
+
+    def _add_reveal(self, field: QLineEdit) -> QAction:
+        """A Show toggle inside a password field."""
+        reveal = QAction(self.tr("Show"), field)
+        reveal.setCheckable(True)
+        reveal.toggled.connect(
+            lambda shown: field.setEchoMode(
+                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+            )
+        )
+        field.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
+        return reveal
 
     @property
     def ok_button(self) -> QPushButton:
@@ -232,6 +267,7 @@ class SettingsDialog(QDialog):
         self.ping_interval.setValue(config.ping_interval)
         self.idle_timeout.setValue(config.session_idle_timeout)
         self.data_dir.setText(str(config.data_dir) if config.data_dir else "")
+        self.key.setText(config.key.get_secret_value() if config.key else "")
         self.serve_at_launch.setChecked(settings.serve_at_launch)
         self.validate()
 
@@ -249,6 +285,7 @@ class SettingsDialog(QDialog):
             "ping_interval": self.ping_interval.value(),
             "session_idle_timeout": self.idle_timeout.value(),
             "data_dir": Path(data_dir).expanduser() if data_dir else None,
+            "key": self.key.text().strip() or None,
         }
 
     def current_settings(self) -> DesktopSettings | None:
@@ -261,6 +298,9 @@ class SettingsDialog(QDialog):
         if not is_loopback_host(str(values["host"])) and values["token"] is None:
             problems.append(self.tr("Listening on all network interfaces needs an access token."))
             return None, problems
+        key_problem = self._key_problem(values["key"])
+        if key_problem:
+            return None, [key_problem]
         try:
             config = ServerConfig.model_validate(values)
         except ValidationError as error:
@@ -271,12 +311,26 @@ class SettingsDialog(QDialog):
             return None, problems
         return DesktopSettings(config, self.serve_at_launch.isChecked()), problems
 
+    def _key_problem(self, key: str | None) -> str | None:
+        # Checked here rather than by ServerConfig, for a message in the user's language.
+        if key is None:
+            return None
+        if len(key) != KEY_HEX_LENGTH:
+            return self.tr(
+                "Database key: %1 characters typed; the key is exactly 64 hexadecimal "
+                "characters (0-9, a-f)."
+            ).replace("%1", str(len(key)))
+        if not all(character in string.hexdigits for character in key):
+            return self.tr("Database key: only the characters 0-9 and a-f are allowed.")
+        return None
+
     def _field_label(self, field: str) -> str:
         labels = {
             "allow_origins": self.tr("Allowed browser origins"),
             "host": self.tr("Listen on"),
             "token": self.tr("Access token"),
             "data_dir": self.tr("Data directory"),
+            "key": self.tr("Database key"),
         }
         return labels.get(field, field)
 
@@ -338,7 +392,16 @@ class SettingsDialog(QDialog):
             return True
         self._busy = True
         self.validate()
-        self.problems.setText(self.tr("Applying…"))
+        config, before = settings.config, self._applied.config
+        checking = config.key is not None and (config.data_dir, config.key) != (
+            before.data_dir,
+            before.key,
+        )
+        self.problems.setText(
+            self.tr("Checking the database key against the data…")
+            if checking
+            else self.tr("Applying…")
+        )
         self.problems.setStyleSheet("")
         self.problems.setVisible(True)
         try:

@@ -32,6 +32,10 @@ from desktop.app import DesktopApp, create_qapplication
 from desktop.autostart import XdgAutostart
 from desktop.settings import DesktopSettings, SettingsStore, TokenStore
 from server.config import ServerConfig
+from server.wechat.crypto.params import V4
+from server.wechat.demo import generate
+from server.wechat.model import Layout
+from tests.unit.wechat.crypto.conftest import KEY, encrypt_tree
 
 AppFactory = Callable[..., DesktopApp]
 
@@ -138,6 +142,14 @@ async def make_app(store: SettingsStore, autostart: XdgAutostart) -> AsyncIterat
     # of Qt's dispatching to it.
     apps.clear()
     gc.collect()
+
+
+@pytest.fixture(scope="session")
+def encrypted_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A WeChat 4.x data directory encrypted with `KEY` by SQLCipher 4 (never by our code)."""
+    plain = tmp_path_factory.mktemp("plain-v4")
+    generate(plain, Layout.V4, messages=300)
+    return encrypt_tree(plain, tmp_path_factory.mktemp("encrypted-v4"), V4, KEY)
 
 
 @pytest.fixture

@@ -8,13 +8,18 @@ from keyring.backends.fail import Keyring as NoKeyring
 from PySide6.QtCore import QSettings
 
 from desktop.settings import (
+    KEY_KEYCHAIN_PROBLEM,
+    KEYRING_KEY_USER,
     KEYRING_SERVICE,
     KEYRING_USER,
     DesktopSettings,
+    KeyStore,
     SettingsStore,
     TokenStore,
 )
 from server.config import ServerConfig
+from server.logging_setup import redactor
+from tests.unit.wechat.crypto.conftest import KEY
 
 pytestmark = pytest.mark.desktop
 
@@ -84,3 +89,42 @@ def test_a_network_host_whose_token_was_lost_falls_back_to_loopback(store, keych
     keychain.passwords.clear()  # e.g. the keychain was reset
     loaded = store.load().config
     assert loaded.host == "127.0.0.1" and loaded.token is None
+
+
+def test_the_database_key_is_a_second_keychain_entry_and_never_in_the_settings_file(
+    store, ini_path, keychain
+):
+    config = ServerConfig(data_dir=Path("/data/wechat"), token="tok", key=KEY.upper())
+    store.save(DesktopSettings(config))
+    assert keychain.passwords[(KEYRING_SERVICE, KEYRING_KEY_USER)] == KEY.upper()
+    assert keychain.passwords[(KEYRING_SERVICE, KEYRING_USER)] == "tok"
+    text = ini_path.read_text().lower()
+    assert KEY not in text and "database-key" not in text
+    reloaded = SettingsStore(
+        QSettings(str(ini_path), QSettings.Format.IniFormat), TokenStore(), KeyStore()
+    ).load()
+    assert reloaded.config.key is not None and reloaded.config.key.get_secret_value() == (
+        KEY.upper()
+    )
+    assert KEY.upper() in redactor.secrets  # masked in every log handler
+
+    store.save(DesktopSettings(ServerConfig(data_dir=Path("/data/wechat"), token="tok")))
+    assert (KEYRING_SERVICE, KEYRING_KEY_USER) not in keychain.passwords
+    assert store.load().config.key is None
+
+
+def test_a_damaged_stored_key_is_ignored_without_logging_it(store, keychain, caplog):
+    keychain.passwords[(KEYRING_SERVICE, KEYRING_KEY_USER)] = "not-a-key-" + KEY[:10]
+    assert store.load().config.key is None
+    assert "database key" in caplog.text and KEY[:10] not in caplog.text
+
+
+def test_without_a_keychain_the_key_lives_for_the_session_only(store, ini_path):
+    keyring.set_keyring(NoKeyring())
+    store.save(DesktopSettings(ServerConfig(key=KEY)))
+    assert store.keys.problem == KEY_KEYCHAIN_PROBLEM and not store.keys.persistent
+    loaded = store.load().config.key
+    assert loaded is not None and loaded.get_secret_value() == KEY
+    assert KEY not in ini_path.read_text()
+    fresh = SettingsStore(QSettings(str(ini_path), QSettings.Format.IniFormat), TokenStore())
+    assert fresh.load().config.key is None
