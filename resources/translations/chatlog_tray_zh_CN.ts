@@ -71,7 +71,9 @@
     <message numerus="yes">
         <location filename="../../desktop/actions.py" line="127" />
         <source>%n client(s)</source>
-        <translation><numerusform>%n 个客户端</numerusform></translation>
+        <translation>
+            <numerusform>%n 个客户端</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/actions.py" line="133" />
@@ -115,69 +117,82 @@
     </message>
 </context>
 <context>
+    <name>ChatSource</name>
+    <message>
+        <location filename="../../desktop/chat_source.py" line="134" />
+        <source>Wrong key for this data: %1 does not decrypt with the database key. Check the key: it belongs to one WeChat account and changes when WeChat is reinstalled.</source>
+        <translation>此数据的密钥错误：%1 无法用该数据库密钥解密。请检查密钥：它只属于一个微信账号，重新安装微信后会改变。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat_source.py" line="140" />
+        <source>This WeChat data is encrypted: enter the account's database key (64 hexadecimal characters) to read it.</source>
+        <translation>此微信数据已加密：请输入该账号的数据库密钥（64 个十六进制字符）以读取。</translation>
+    </message>
+</context>
+<context>
     <name>Models</name>
     <message>
-        <location filename="../../desktop/models.py" line="36" />
+        <location filename="../../desktop/models.py" line="59" />
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="37" />
+        <location filename="../../desktop/models.py" line="60" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="38" />
+        <location filename="../../desktop/models.py" line="61" />
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="39" />
+        <location filename="../../desktop/models.py" line="62" />
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="40" />
+        <location filename="../../desktop/models.py" line="63" />
         <source>Remote address</source>
         <translation>远程地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="41" />
+        <location filename="../../desktop/models.py" line="64" />
         <source>Connected since</source>
         <translation>连接时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="42" />
+        <location filename="../../desktop/models.py" line="65" />
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="43" />
+        <location filename="../../desktop/models.py" line="66" />
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="44" />
+        <location filename="../../desktop/models.py" line="67" />
         <source>In flight</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="125" />
+        <location filename="../../desktop/models.py" line="131" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="126" />
+        <location filename="../../desktop/models.py" line="132" />
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="127" />
+        <location filename="../../desktop/models.py" line="133" />
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="128" />
+        <location filename="../../desktop/models.py" line="134" />
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -210,72 +225,84 @@
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="171" />
+        <location filename="../../desktop/sessions_window.py" line="172" />
+        <source>Open Settings…</source>
+        <translation>打开设置…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sessions_window.py" line="179" />
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="173" />
+        <location filename="../../desktop/sessions_window.py" line="181" />
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="242" />
+        <location filename="../../desktop/sessions_window.py" line="252" />
         <source>%n client(s) connected</source>
-        <translation><numerusform>已连接 %n 个客户端</numerusform></translation>
+        <translation>
+            <numerusform>已连接 %n 个客户端</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="258" />
+        <location filename="../../desktop/sessions_window.py" line="268" />
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="263" />
+        <location filename="../../desktop/sessions_window.py" line="273" />
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="271" />
+        <location filename="../../desktop/sessions_window.py" line="281" />
         <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu's &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="319" />
+        <location filename="../../desktop/sessions_window.py" line="330" />
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="323" />
+        <location filename="../../desktop/sessions_window.py" line="334" />
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="335" />
+        <location filename="../../desktop/sessions_window.py" line="348" />
+        <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sessions_window.py" line="353" />
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="344" />
+        <location filename="../../desktop/sessions_window.py" line="363" />
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="347" />
+        <location filename="../../desktop/sessions_window.py" line="366" />
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="353" />
+        <location filename="../../desktop/sessions_window.py" line="372" />
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="376" />
+        <location filename="../../desktop/sessions_window.py" line="395" />
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="385" />
+        <location filename="../../desktop/sessions_window.py" line="404" />
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
@@ -283,186 +310,231 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../desktop/settings.py" line="43" />
+        <location filename="../../desktop/settings.py" line="46" />
         <source>No system keychain is available, so the token is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，令牌只保留到应用退出为止。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings.py" line="52" />
+        <source>No system keychain is available, so the database key is kept only until the app quits.</source>
+        <translation>系统钥匙串不可用，数据库密钥只保留到应用退出。</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="71" />
+        <location filename="../../desktop/settings_dialog.py" line="76" />
         <source>Chatlog Tray Settings</source>
         <translation>Chatlog Tray 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="82" />
+        <location filename="../../desktop/settings_dialog.py" line="87" />
         <source>This computer only (127.0.0.1)</source>
         <translation>仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="83" />
+        <location filename="../../desktop/settings_dialog.py" line="88" />
         <source>All network interfaces (0.0.0.0)</source>
         <translation>所有网络接口（0.0.0.0）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="86" />
+        <location filename="../../desktop/settings_dialog.py" line="91" />
         <source>Other devices on your network can reach this server. A token is required; anyone who has it can read your chat history.</source>
         <translation>网络中的其他设备可以访问此服务。必须设置令牌；任何持有令牌的人都能读取你的聊天记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="94" />
+        <location filename="../../desktop/settings_dialog.py" line="99" />
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="97" />
+        <location filename="../../desktop/settings_dialog.py" line="102" />
         <source>none: any local program may connect</source>
         <translation>无：本机任何程序都可连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="98" />
+        <location filename="../../desktop/settings_dialog.py" line="228" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="106" />
+        <location filename="../../desktop/settings_dialog.py" line="104" />
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="107" />
+        <location filename="../../desktop/settings_dialog.py" line="105" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="119" />
-        <location filename="../../desktop/settings_dialog.py" line="123" />
+        <location filename="../../desktop/settings_dialog.py" line="117" />
+        <location filename="../../desktop/settings_dialog.py" line="121" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="126" />
+        <location filename="../../desktop/settings_dialog.py" line="124" />
         <source>empty: use the built-in demo data</source>
         <translation>留空：使用内置演示数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="127" />
+        <location filename="../../desktop/settings_dialog.py" line="125" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
         <location filename="../../desktop/settings_dialog.py" line="130" />
+        <source>none: the data is not encrypted</source>
+        <translation>无：数据未加密</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="133" />
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="136" />
+        <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
+        <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="141" />
         <source>Start serving when the app starts</source>
         <translation>应用启动时开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="142" />
+        <location filename="../../desktop/settings_dialog.py" line="153" />
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="144" />
+        <location filename="../../desktop/settings_dialog.py" line="155" />
         <source>Listen on:</source>
         <translation>监听：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="146" />
+        <location filename="../../desktop/settings_dialog.py" line="157" />
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="151" />
+        <location filename="../../desktop/settings_dialog.py" line="162" />
         <source>Access token:</source>
         <translation>访问令牌：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="157" />
+        <location filename="../../desktop/settings_dialog.py" line="168" />
         <source>Allowed browser origins:</source>
         <translation>允许的浏览器来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="159" />
+        <location filename="../../desktop/settings_dialog.py" line="170" />
         <source>Performance</source>
         <translation>性能</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="161" />
+        <location filename="../../desktop/settings_dialog.py" line="172" />
         <source>Queue capacity:</source>
         <translation>队列容量：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="162" />
+        <location filename="../../desktop/settings_dialog.py" line="173" />
         <source>Workers:</source>
         <translation>工作线程：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="163" />
+        <location filename="../../desktop/settings_dialog.py" line="174" />
         <source>SSE ping interval:</source>
         <translation>SSE 心跳间隔：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="164" />
+        <location filename="../../desktop/settings_dialog.py" line="175" />
         <source>Session idle timeout:</source>
         <translation>会话空闲超时：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="166" />
+        <location filename="../../desktop/settings_dialog.py" line="177" />
         <source>WeChat data</source>
         <translation>微信数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="171" />
+        <location filename="../../desktop/settings_dialog.py" line="182" />
         <source>Data directory:</source>
         <translation>数据目录：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="257" />
+        <location filename="../../desktop/settings_dialog.py" line="187" />
+        <source>Database key:</source>
+        <translation>数据库密钥：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="299" />
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="271" />
+        <location filename="../../desktop/settings_dialog.py" line="320" />
+        <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
+        <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="324" />
+        <source>Database key: only the characters 0-9 and a-f are allowed.</source>
+        <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="329" />
         <source>Allowed browser origins</source>
         <translation>允许的浏览器来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="272" />
+        <location filename="../../desktop/settings_dialog.py" line="330" />
         <source>Listen on</source>
         <translation>监听</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="273" />
+        <location filename="../../desktop/settings_dialog.py" line="331" />
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="274" />
+        <location filename="../../desktop/settings_dialog.py" line="332" />
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="295" />
+        <location filename="../../desktop/settings_dialog.py" line="333" />
+        <source>Database key</source>
+        <translation>数据库密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="354" />
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="306" />
+        <location filename="../../desktop/settings_dialog.py" line="365" />
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="318" />
+        <location filename="../../desktop/settings_dialog.py" line="377" />
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="336" />
+        <location filename="../../desktop/settings_dialog.py" line="401" />
+        <source>Checking the database key against the data…</source>
+        <translation>正在用数据检验数据库密钥…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="403" />
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="350" />
+        <location filename="../../desktop/settings_dialog.py" line="418" />
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>
@@ -472,7 +544,9 @@
     <message numerus="yes">
         <location filename="../../desktop/tray.py" line="47" />
         <source>%n client(s) connected</source>
-        <translation><numerusform>已连接 %n 个客户端</numerusform></translation>
+        <translation>
+            <numerusform>已连接 %n 个客户端</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/tray.py" line="64" />

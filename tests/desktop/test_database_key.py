@@ -7,10 +7,17 @@ the key is checked by really opening it, on the store's threads.
 import logging
 
 import httpx
+import keyring
 import pytest
-from PySide6.QtWidgets import QLineEdit
+from keyring.backends.fail import Keyring as NoKeyring
+from PySide6.QtWidgets import QLabel, QLineEdit
 
-from desktop.settings import KEYRING_KEY_USER, KEYRING_SERVICE, DesktopSettings
+from desktop.settings import (
+    KEY_KEYCHAIN_PROBLEM,
+    KEYRING_KEY_USER,
+    KEYRING_SERVICE,
+    DesktopSettings,
+)
 from desktop.settings_dialog import SettingsDialog
 from server.config import ServerConfig
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY
@@ -152,3 +159,12 @@ async def test_the_window_says_when_encrypted_data_needs_a_key(make_app, encrypt
     assert "encrypted" in window.chat_empty.text()
     assert "Database key" in window.chat_empty.text()
     assert not window.open_settings_button.isHidden()
+
+
+async def test_without_a_keychain_the_dialog_says_the_key_is_kept_for_the_session(make_app):
+    keyring.set_keyring(NoKeyring())
+    app = make_app(ServerConfig(port=0, key=KEY), serve=False)
+    dialog = app.open_settings()
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert KEY_KEYCHAIN_PROBLEM in labels
+    assert dialog.key.text() == KEY  # still there for this session

@@ -44,3 +44,4 @@ async def test_the_menu_speaks_chinese_under_a_chinese_locale(chinese, make_app)
     assert app.actions.state_line.text() == "已停止"
     assert QCoreApplication.translate("Models", "Client") == "客户端"
     assert app.window.tabs.tabText(1) == "微信会话"
+    assert app.open_settings().clear_key.text() == "清除"
