@@ -13,7 +13,8 @@ import sys
 
 def _set_qt_paths() -> None:
     base = getattr(sys, "_MEIPASS", os.path.dirname(sys.executable))
-    qt = os.path.join(base, "PySide6") if sys.platform == "win32" else os.path.join(base, "PySide6", "Qt")
+    # The wheels' layout: PySide6/plugins on Windows, PySide6/Qt/plugins elsewhere.
+    qt = os.path.join(base, "PySide6", *([] if sys.platform == "win32" else ["Qt"]))
     os.environ["QT_PLUGIN_PATH"] = os.path.join(qt, "plugins")
     if sys.platform == "win32":
         # As PyInstaller's hook does: DLLs collected to the top folder are found by Qt's plugins.
