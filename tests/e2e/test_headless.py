@@ -86,3 +86,20 @@ def test_headless_mode_never_imports_qt():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_without_a_display_the_tray_app_says_to_use_headless_instead_of_crashing():
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=environment,
+    )
+    assert result.returncode == 2
+    assert "no display" in result.stderr and "--headless" in result.stderr
