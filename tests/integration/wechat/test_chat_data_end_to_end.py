@@ -16,6 +16,7 @@ from server.config import ServerConfig
 from server.serving import ServerController
 from server.wechat.demo import generate
 from server.wechat.model import Layout
+from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY, PROFILE, encrypt_tree
 
 pytestmark = pytest.mark.asyncio
 
@@ -33,9 +34,9 @@ def data_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[Layout, Path]:
 
 
 @asynccontextmanager
-async def serving(data_dir: Path | None) -> AsyncIterator[str]:
-    """The whole application as `chatlog-tray --headless --data-dir` builds it."""
-    application = build_application(ServerConfig(port=0, data_dir=data_dir))
+async def serving(data_dir: Path | None, key: str | None = None) -> AsyncIterator[str]:
+    """The whole application as `chatlog-tray --headless --data-dir [--key]` builds it."""
+    application = build_application(ServerConfig(port=0, data_dir=data_dir, key=key))
     controller = ServerController(application)
     address = await controller.start()
     try:
@@ -132,3 +133,15 @@ async def test_with_no_folder_the_demo_data_is_served_and_labelled():
         async with httpx.AsyncClient() as http:
             health = (await http.get(url + "/health")).json()
         assert health["data"]["demo"] is True
+
+
+async def test_encrypted_data_is_served_in_place_with_the_key_and_refused_with_another(
+    data_dirs, tmp_path
+):
+    encrypted = encrypt_tree(data_dirs[Layout.V4], tmp_path / "encrypted", PROFILE[Layout.V4])
+    async with serving(encrypted, KEY) as url, mcp_client(url) as client:
+        recent = await client.call_tool("query_recent_chat", {"limit": 3})
+        assert not recent.is_error and len(recent.structured_content["sessions"]) == 3
+    async with serving(encrypted, OTHER_KEY) as url, mcp_client(url) as client:
+        refused = await client.call_tool("query_recent_chat", {})
+        assert refused.is_error and "wrong key" in refused.content[0].text.lower()
