@@ -21,7 +21,14 @@ from server.wechat.serialize import csv_text
 from server.wechat.timerange import ALL_TIME, parse_time_range
 
 DEMO_LABEL = "demo data"
-DEMO_NOTICE = "[demo data: invented sample chats, not the user's WeChat history]\n"
+# The demo set's fixed time span (START_TIME/END_TIME in server/wechat/demo/corpus.py; a test
+# keeps the two in step), so a model asking about "last week" on the demo data learns why
+# nothing matches and which dates to use instead.
+DEMO_SPAN = "2024-01-01 to 2024-12-31"
+DEMO_NOTICE = (
+    f"[demo data: invented sample chats, not the user's WeChat history; they span "
+    f"{DEMO_SPAN}, so use time ranges within it]\n"
+)
 NO_MESSAGES = "未找到符合查询条件的聊天记录 (no chat records matched the query)"
 TEXT_BUDGET = 30_000  # characters of message text per call, to spare the model's context
 MEMBERS_SHOWN = 50

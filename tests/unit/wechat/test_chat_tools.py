@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
+from server.mcp.tools import chat
 from server.mcp.tools.base import Tool, ToolError, ToolResult
 from server.mcp.tools.chat import NO_MESSAGES, chat_tools
 from server.mcp.tools.registry import ToolRegistry
 from server.wechat import ChatStore, open_store
+from server.wechat.demo import corpus as demo_corpus
 
 pytestmark = pytest.mark.asyncio
 
@@ -149,3 +152,10 @@ async def test_demo_data_is_labelled_in_text_and_structured_content(
     result = await call(demo_store, "query_recent_chat")
     assert text_of(result).startswith("[demo data")
     assert result.structured is not None and result.structured["source"] == "demo data"
+
+
+async def test_the_demo_notice_names_the_demo_data_time_span() -> None:
+    first = datetime.fromtimestamp(demo_corpus.START_TIME, UTC).date()
+    last = datetime.fromtimestamp(demo_corpus.END_TIME - 1, UTC).date()
+    assert f"{first} to {last}" == chat.DEMO_SPAN
+    assert chat.DEMO_SPAN in chat.DEMO_NOTICE
