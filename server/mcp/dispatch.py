@@ -64,9 +64,6 @@ class Dispatcher:
             "logging/setLevel": self._set_level,
         }
 
-    def knows(self, method: str) -> bool:
-        return method in self._methods
-
     async def run(
         self, session: Session, request: jsonrpc.Request, respond: Deliver, notify: Deliver
     ) -> None:

@@ -124,9 +124,6 @@ class ResourceRegistry:
             jsonrpc.RESOURCE_NOT_FOUND, f"Resource not found: {uri}", {"uri": uri}
         )
 
-    def knows(self, uri: str) -> bool:
-        return uri in self.resources or any(t.pattern.match(uri) for t in self.templates)
-
 
 class PromptRegistry:
     def __init__(self, prompts: Iterable[Prompt] = ()) -> None:

@@ -7,8 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 # Handshake-era versions, oldest first. Date strings are identifiers: compare by membership.
 SUPPORTED_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
 LATEST_VERSION = SUPPORTED_VERSIONS[-1]
-# A Streamable HTTP request without the header comes from a client older than the header.
-DEFAULT_HEADER_VERSION = "2025-03-26"
+# JSON-RPC batches exist only in this version of the protocol.
 BATCH_VERSIONS = frozenset({"2025-03-26"})
 
 SERVER_NAME = "chatlog-tray"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from server.mcp import jsonrpc
+from server.mcp import jsonrpc, protocol
 from server.mcp.outbox import Outbox
 from server.workqueue import Job, WorkQueue
 
@@ -121,7 +121,7 @@ class Session:
 
     @property
     def batches_allowed(self) -> bool:
-        return self.protocol_version == "2025-03-26"
+        return self.protocol_version in protocol.BATCH_VERSIONS
 
     def touch(self) -> None:
         # Called on every message, so it stores cheap floats; info() makes the datetime.
