@@ -124,13 +124,21 @@ class SseReader:
 
 
 @asynccontextmanager
-async def sse_session(client: httpx.AsyncClient, url: str) -> AsyncIterator[tuple[str, SseReader]]:
-    """Open GET /sse; yields the POST endpoint URL and a reader for the stream."""
+async def sse_session(
+    client: httpx.AsyncClient, url: str, *, initialized: bool = False
+) -> AsyncIterator[tuple[str, SseReader]]:
+    """Open GET /sse; yields the POST endpoint URL and a reader for the stream.
+
+    With `initialized`, the session has also been through `initialize` (its answer read).
+    """
     async with client.stream("GET", url + "/sse") as response:
         assert response.status_code == 200
         reader = SseReader(response)
         event, endpoint = await reader.next_event()
         assert event == "endpoint"
+        if initialized:
+            await client.post(url + endpoint, json=initialize(id="init"))
+            assert (await reader.next_message())["id"] == "init"
         yield url + endpoint, reader
 
 

@@ -8,7 +8,7 @@ import pytest
 from server.app import Extensions
 from server.mcp.tools import Tool
 from server.mcp.tools.current_time import NoArguments
-from tests.support import Gate, initialize, rpc, running_server, sse_session, wait_until
+from tests.support import Gate, rpc, running_server, sse_session, wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -27,12 +27,9 @@ async def test_a_flooding_session_is_capped_and_the_others_are_served_in_turn():
     async with (
         running_server(extensions, queue_capacity=4, workers=1) as server,
         httpx.AsyncClient() as client,
-        sse_session(client, server.url) as (flood, flood_stream),
-        sse_session(client, server.url) as (polite, polite_stream),
+        sse_session(client, server.url, initialized=True) as (flood, _flood_stream),
+        sse_session(client, server.url, initialized=True) as (polite, _polite_stream),
     ):
-        for endpoint, stream in ((flood, flood_stream), (polite, polite_stream)):
-            await client.post(endpoint, json=initialize(id=0))
-            await stream.next_message()
         await client.post(flood, json=rpc("tools/call", {"name": "hold"}, id=1))
         await asyncio.wait_for(gate.entered.wait(), 5)
         statuses = [

@@ -223,10 +223,8 @@ async def test_a_cancelled_request_stops_its_tool_and_gets_no_answer():
     async with (
         running_server(Extensions(tools=[gate.tool()])) as server,
         httpx.AsyncClient() as client,
-        sse_session(client, server.url) as (endpoint, reader),
+        sse_session(client, server.url, initialized=True) as (endpoint, reader),
     ):
-        await client.post(endpoint, json=initialize(id=1))
-        await reader.next_message()
         await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
         await asyncio.wait_for(gate.entered.wait(), 5)
         await client.post(
@@ -269,10 +267,8 @@ async def test_a_reused_request_id_in_flight_is_an_invalid_request():
     async with (
         running_server(Extensions(tools=[gate.tool()])) as server,
         httpx.AsyncClient() as client,
-        sse_session(client, server.url) as (endpoint, reader),
+        sse_session(client, server.url, initialized=True) as (endpoint, reader),
     ):
-        await client.post(endpoint, json=initialize(id=1))
-        await reader.next_message()
         await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
         await asyncio.wait_for(gate.entered.wait(), 5)
         await client.post(endpoint, json=rpc("ping", id=2))

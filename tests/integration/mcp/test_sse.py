@@ -82,9 +82,7 @@ async def test_disconnecting_removes_the_session_and_cancels_its_work():
         running_server(Extensions(tools=[gate.tool()])) as server,
         httpx.AsyncClient() as client,
     ):
-        async with sse_session(client, server.url) as (endpoint, reader):
-            await client.post(endpoint, json=initialize(id=1))
-            await reader.next_message()
+        async with sse_session(client, server.url, initialized=True) as (endpoint, _reader):
             await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
             await asyncio.wait_for(gate.entered.wait(), 5)
             assert len(server.app.registry) == 1
@@ -102,9 +100,7 @@ async def test_a_full_queue_answers_429():
         running_server(Extensions(tools=[gate.tool()]), queue_capacity=1, workers=1) as server,
         httpx.AsyncClient() as client,
     ):
-        async with sse_session(client, server.url) as (endpoint, reader):
-            await client.post(endpoint, json=initialize(id=1))
-            await reader.next_message()
+        async with sse_session(client, server.url, initialized=True) as (endpoint, reader):
             assert (
                 await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
             ).status_code == 202
