@@ -7,6 +7,7 @@ error, the previous configuration keeps serving, restored by ServerHost.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import string
@@ -41,7 +42,7 @@ from desktop.tasks import spawn
 from server.config import ServerConfig, is_loopback_host
 from server.wechat.crypto.keys import KEY_HEX_LENGTH
 from server.wechat.errors import DataSourceError
-from server.wechat.layout import detect
+from server.wechat.layout import DataDir, detect
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,8 @@ class SettingsDialog(QDialog):
         self._apply = apply
         self._applied = settings
         self._busy = False
+        self._layout_for: str | None = None  # the folder text the layout label is about
+        self.layout_checked: asyncio.Task[None] | None = None  # the latest folder check
         self._build(keychain_problem, key_keychain_problem)
         self.load(settings)
 
@@ -350,21 +353,34 @@ class SettingsDialog(QDialog):
 
     def _show_layout(self) -> None:
         text = self.data_dir.text().strip()
+        if text == self._layout_for:
+            return  # another field changed; the folder was already looked at
+        self._layout_for = text
         if not text:
             self.layout_label.setText(self.tr("The built-in demo data set will be served."))
             self.layout_label.setStyleSheet("")
             return
+        self.layout_label.setText(self.tr("Looking at the folder…"))
+        self.layout_label.setStyleSheet("")
+        self.layout_checked = spawn(self._detect_layout(text))
+
+    async def _detect_layout(self, text: str) -> None:
+        # On a worker thread: a slow or network folder must not freeze the dialog while typing.
         try:
-            found = detect(Path(text).expanduser())
+            found = await asyncio.to_thread(_detect_folder, text)
         except DataSourceError as error:
-            self.layout_label.setText(str(error))
-            self.layout_label.setStyleSheet(WARNING_STYLE)
-            return
-        name = LAYOUT_NAMES.get(str(found.layout), str(found.layout))
-        self.layout_label.setText(
-            self.tr("Detected: %1 data in %2").replace("%1", name).replace("%2", str(found.root))
-        )
-        self.layout_label.setStyleSheet(OK_STYLE)
+            message, style = str(error), WARNING_STYLE
+        else:
+            name = LAYOUT_NAMES.get(str(found.layout), str(found.layout))
+            message = (
+                self.tr("Detected: %1 data in %2")
+                .replace("%1", name)
+                .replace("%2", str(found.root))
+            )
+            style = OK_STYLE
+        if text == self._layout_for:  # the user has not typed on meanwhile
+            self.layout_label.setText(message)
+            self.layout_label.setStyleSheet(style)
 
     def _generate_token(self) -> None:
         self.token.setText(secrets.token_urlsafe(32))
@@ -424,3 +440,7 @@ class SettingsDialog(QDialog):
             self.accept()
             return True
         return False
+
+
+def _detect_folder(text: str) -> DataDir:
+    return detect(Path(text).expanduser())

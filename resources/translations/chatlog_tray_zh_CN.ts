@@ -1,117 +1,118 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AppActions</name>
     <message>
-        <location filename="../../desktop/actions.py" line="57" />
+        <location filename="../../desktop/actions.py" line="57"/>
         <source>Sessions…</source>
         <translation>会话…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="59" />
+        <location filename="../../desktop/actions.py" line="59"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="70" />
+        <location filename="../../desktop/actions.py" line="70"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="72" />
-        <location filename="../../desktop/actions.py" line="195" />
+        <location filename="../../desktop/actions.py" line="72"/>
+        <location filename="../../desktop/actions.py" line="195"/>
         <source>Launch at login</source>
         <translation>登录时启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="75" />
+        <location filename="../../desktop/actions.py" line="75"/>
         <source>Quit Chatlog Tray</source>
         <translation>退出 Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="86" />
+        <location filename="../../desktop/actions.py" line="86"/>
         <source>&amp;Server</source>
         <translation>服务(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="93" />
+        <location filename="../../desktop/actions.py" line="93"/>
         <source>Copy MCP address</source>
         <translation>复制 MCP 地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="96" />
+        <location filename="../../desktop/actions.py" line="96"/>
         <source>Copy client configuration</source>
         <translation>复制客户端配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="113" />
+        <location filename="../../desktop/actions.py" line="113"/>
         <source>Serving at %1</source>
         <translation>正在服务：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="115" />
+        <location filename="../../desktop/actions.py" line="115"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="117" />
+        <location filename="../../desktop/actions.py" line="117"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="119" />
+        <location filename="../../desktop/actions.py" line="119"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="120" />
+        <location filename="../../desktop/actions.py" line="120"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/actions.py" line="127" />
+        <location filename="../../desktop/actions.py" line="127"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="133" />
+        <location filename="../../desktop/actions.py" line="133"/>
         <source>Stop serving</source>
         <translation>停止服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="133" />
+        <location filename="../../desktop/actions.py" line="133"/>
         <source>Start serving</source>
         <translation>开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="141" />
+        <location filename="../../desktop/actions.py" line="141"/>
         <source>Streamable HTTP: %1</source>
         <translation>Streamable HTTP：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="145" />
+        <location filename="../../desktop/actions.py" line="145"/>
         <source>SSE: %1</source>
         <translation>SSE：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="169" />
+        <location filename="../../desktop/actions.py" line="169"/>
         <source>Address copied</source>
         <translation>地址已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="177" />
+        <location filename="../../desktop/actions.py" line="177"/>
         <source>Configuration copied</source>
         <translation>配置已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="178" />
+        <location filename="../../desktop/actions.py" line="178"/>
         <source>Paste it into the MCP settings of %1.</source>
         <translation>请粘贴到 %1 的 MCP 设置中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="185" />
+        <location filename="../../desktop/actions.py" line="185"/>
         <source>Cannot open the log folder</source>
         <translation>无法打开日志文件夹</translation>
     </message>
@@ -119,80 +120,80 @@
 <context>
     <name>ChatSource</name>
     <message>
-        <location filename="../../desktop/chat_source.py" line="134" />
+        <location filename="../../desktop/chat_source.py" line="134"/>
         <source>Wrong key for this data: %1 does not decrypt with the database key. Check the key: it belongs to one WeChat account and changes when WeChat is reinstalled.</source>
         <translation>此数据的密钥错误：%1 无法用该数据库密钥解密。请检查密钥：它只属于一个微信账号，重新安装微信后会改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat_source.py" line="140" />
-        <source>This WeChat data is encrypted: enter the account's database key (64 hexadecimal characters) to read it.</source>
+        <location filename="../../desktop/chat_source.py" line="140"/>
+        <source>This WeChat data is encrypted: enter the account&apos;s database key (64 hexadecimal characters) to read it.</source>
         <translation>此微信数据已加密：请输入该账号的数据库密钥（64 个十六进制字符）以读取。</translation>
     </message>
 </context>
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../desktop/models.py" line="59" />
+        <location filename="../../desktop/models.py" line="59"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="60" />
+        <location filename="../../desktop/models.py" line="60"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="61" />
+        <location filename="../../desktop/models.py" line="61"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="62" />
+        <location filename="../../desktop/models.py" line="62"/>
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="63" />
+        <location filename="../../desktop/models.py" line="63"/>
         <source>Remote address</source>
         <translation>远程地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="64" />
+        <location filename="../../desktop/models.py" line="64"/>
         <source>Connected since</source>
         <translation>连接时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="65" />
+        <location filename="../../desktop/models.py" line="65"/>
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="66" />
+        <location filename="../../desktop/models.py" line="66"/>
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="67" />
+        <location filename="../../desktop/models.py" line="67"/>
         <source>In flight</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="131" />
+        <location filename="../../desktop/models.py" line="131"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="132" />
+        <location filename="../../desktop/models.py" line="132"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="133" />
+        <location filename="../../desktop/models.py" line="133"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="134" />
+        <location filename="../../desktop/models.py" line="134"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -200,109 +201,109 @@
 <context>
     <name>SessionsWindow</name>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="91" />
+        <location filename="../../desktop/sessions_window.py" line="91"/>
         <source>Chatlog Tray</source>
         <translation>Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="98" />
+        <location filename="../../desktop/sessions_window.py" line="98"/>
         <source>AI clients (MCP)</source>
         <translation>AI 客户端（MCP）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="99" />
+        <location filename="../../desktop/sessions_window.py" line="99"/>
         <source>WeChat chats</source>
         <translation>微信会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="146" />
+        <location filename="../../desktop/sessions_window.py" line="146"/>
         <source>Disconnect</source>
         <translation>断开连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="160" />
+        <location filename="../../desktop/sessions_window.py" line="160"/>
         <source>Search chats by name or ID</source>
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="172" />
+        <location filename="../../desktop/sessions_window.py" line="172"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="179" />
+        <location filename="../../desktop/sessions_window.py" line="179"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="181" />
+        <location filename="../../desktop/sessions_window.py" line="181"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="252" />
+        <location filename="../../desktop/sessions_window.py" line="252"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="268" />
+        <location filename="../../desktop/sessions_window.py" line="268"/>
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="273" />
+        <location filename="../../desktop/sessions_window.py" line="273"/>
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="281" />
-        <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu's &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
+        <location filename="../../desktop/sessions_window.py" line="281"/>
+        <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu&apos;s &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="330" />
+        <location filename="../../desktop/sessions_window.py" line="330"/>
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="334" />
+        <location filename="../../desktop/sessions_window.py" line="334"/>
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="348" />
+        <location filename="../../desktop/sessions_window.py" line="348"/>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="353" />
+        <location filename="../../desktop/sessions_window.py" line="353"/>
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="363" />
+        <location filename="../../desktop/sessions_window.py" line="363"/>
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="366" />
+        <location filename="../../desktop/sessions_window.py" line="366"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="372" />
+        <location filename="../../desktop/sessions_window.py" line="372"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="395" />
+        <location filename="../../desktop/sessions_window.py" line="395"/>
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="404" />
+        <location filename="../../desktop/sessions_window.py" line="404"/>
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
@@ -310,12 +311,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../desktop/settings.py" line="46" />
+        <location filename="../../desktop/settings.py" line="46"/>
         <source>No system keychain is available, so the token is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，令牌只保留到应用退出为止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings.py" line="52" />
+        <location filename="../../desktop/settings.py" line="52"/>
         <source>No system keychain is available, so the database key is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，数据库密钥只保留到应用退出。</translation>
     </message>
@@ -323,218 +324,223 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="76" />
+        <location filename="../../desktop/settings_dialog.py" line="77"/>
         <source>Chatlog Tray Settings</source>
         <translation>Chatlog Tray 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="87" />
+        <location filename="../../desktop/settings_dialog.py" line="90"/>
         <source>This computer only (127.0.0.1)</source>
         <translation>仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="88" />
+        <location filename="../../desktop/settings_dialog.py" line="91"/>
         <source>All network interfaces (0.0.0.0)</source>
         <translation>所有网络接口（0.0.0.0）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="91" />
+        <location filename="../../desktop/settings_dialog.py" line="94"/>
         <source>Other devices on your network can reach this server. A token is required; anyone who has it can read your chat history.</source>
         <translation>网络中的其他设备可以访问此服务。必须设置令牌；任何持有令牌的人都能读取你的聊天记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="99" />
+        <location filename="../../desktop/settings_dialog.py" line="102"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="102" />
+        <location filename="../../desktop/settings_dialog.py" line="105"/>
         <source>none: any local program may connect</source>
         <translation>无：本机任何程序都可连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="228" />
+        <location filename="../../desktop/settings_dialog.py" line="231"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="104" />
+        <location filename="../../desktop/settings_dialog.py" line="107"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="105" />
+        <location filename="../../desktop/settings_dialog.py" line="108"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="117" />
-        <location filename="../../desktop/settings_dialog.py" line="121" />
+        <location filename="../../desktop/settings_dialog.py" line="120"/>
+        <location filename="../../desktop/settings_dialog.py" line="124"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="124" />
+        <location filename="../../desktop/settings_dialog.py" line="127"/>
         <source>empty: use the built-in demo data</source>
         <translation>留空：使用内置演示数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="125" />
+        <location filename="../../desktop/settings_dialog.py" line="128"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="130" />
+        <location filename="../../desktop/settings_dialog.py" line="133"/>
         <source>none: the data is not encrypted</source>
         <translation>无：数据未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="133" />
+        <location filename="../../desktop/settings_dialog.py" line="136"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="136" />
+        <location filename="../../desktop/settings_dialog.py" line="139"/>
         <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
         <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="141" />
+        <location filename="../../desktop/settings_dialog.py" line="144"/>
         <source>Start serving when the app starts</source>
         <translation>应用启动时开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="153" />
+        <location filename="../../desktop/settings_dialog.py" line="156"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="155" />
+        <location filename="../../desktop/settings_dialog.py" line="158"/>
         <source>Listen on:</source>
         <translation>监听：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="157" />
+        <location filename="../../desktop/settings_dialog.py" line="160"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="162" />
+        <location filename="../../desktop/settings_dialog.py" line="165"/>
         <source>Access token:</source>
         <translation>访问令牌：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="168" />
+        <location filename="../../desktop/settings_dialog.py" line="171"/>
         <source>Allowed browser origins:</source>
         <translation>允许的浏览器来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="170" />
+        <location filename="../../desktop/settings_dialog.py" line="173"/>
         <source>Performance</source>
         <translation>性能</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="172" />
+        <location filename="../../desktop/settings_dialog.py" line="175"/>
         <source>Queue capacity:</source>
         <translation>队列容量：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="173" />
+        <location filename="../../desktop/settings_dialog.py" line="176"/>
         <source>Workers:</source>
         <translation>工作线程：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="174" />
+        <location filename="../../desktop/settings_dialog.py" line="177"/>
         <source>SSE ping interval:</source>
         <translation>SSE 心跳间隔：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="175" />
+        <location filename="../../desktop/settings_dialog.py" line="178"/>
         <source>Session idle timeout:</source>
         <translation>会话空闲超时：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="177" />
+        <location filename="../../desktop/settings_dialog.py" line="180"/>
         <source>WeChat data</source>
         <translation>微信数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="182" />
+        <location filename="../../desktop/settings_dialog.py" line="185"/>
         <source>Data directory:</source>
         <translation>数据目录：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="187" />
+        <location filename="../../desktop/settings_dialog.py" line="190"/>
         <source>Database key:</source>
         <translation>数据库密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="299" />
+        <location filename="../../desktop/settings_dialog.py" line="302"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="320" />
+        <location filename="../../desktop/settings_dialog.py" line="323"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="324" />
+        <location filename="../../desktop/settings_dialog.py" line="327"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="329" />
+        <location filename="../../desktop/settings_dialog.py" line="332"/>
         <source>Allowed browser origins</source>
         <translation>允许的浏览器来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="330" />
+        <location filename="../../desktop/settings_dialog.py" line="333"/>
         <source>Listen on</source>
         <translation>监听</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="331" />
+        <location filename="../../desktop/settings_dialog.py" line="334"/>
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="332" />
+        <location filename="../../desktop/settings_dialog.py" line="335"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="333" />
+        <location filename="../../desktop/settings_dialog.py" line="336"/>
         <source>Database key</source>
         <translation>数据库密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="354" />
+        <location filename="../../desktop/settings_dialog.py" line="360"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="365" />
+        <location filename="../../desktop/settings_dialog.py" line="363"/>
+        <source>Looking at the folder…</source>
+        <translation>正在查看文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="376"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="377" />
+        <location filename="../../desktop/settings_dialog.py" line="391"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="401" />
+        <location filename="../../desktop/settings_dialog.py" line="415"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="403" />
+        <location filename="../../desktop/settings_dialog.py" line="417"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="418" />
+        <location filename="../../desktop/settings_dialog.py" line="432"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>
@@ -542,14 +548,14 @@
 <context>
     <name>TrayIcon</name>
     <message numerus="yes">
-        <location filename="../../desktop/tray.py" line="47" />
+        <location filename="../../desktop/tray.py" line="47"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/tray.py" line="64" />
+        <location filename="../../desktop/tray.py" line="64"/>
         <source>Chatlog Tray could not start serving</source>
         <translation>Chatlog Tray 无法开始服务</translation>
     </message>

@@ -51,11 +51,14 @@ async def test_the_data_directory_shows_the_detected_layout(tmp_path):
     dialog = _dialog()
     assert "demo" in dialog.layout_label.text()
     dialog.data_dir.setText(str(tmp_path / "missing"))
+    await dialog.layout_checked
     assert "not found" in dialog.layout_label.text()
     account = tmp_path / "wxid_me"
     (account / "db_storage" / "contact").mkdir(parents=True)
     (account / "db_storage" / "contact" / "contact.db").write_bytes(b"")
     dialog.data_dir.setText(str(account))
+    assert "Looking at the folder" in dialog.layout_label.text()  # off the GUI thread
+    await dialog.layout_checked
     assert "WeChat 4.x" in dialog.layout_label.text()
     settings = dialog.current_settings()
     assert settings is not None and settings.config.data_dir == Path(account)
