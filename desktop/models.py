@@ -13,8 +13,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QBrush, QColor
 
-from server.mcp.sessions import SessionEvent, SessionEventKind, SessionInfo
+from server.mcp.clients import ClientEvent, ClientEventKind, ClientInfo
 from server.wechat.model import Session
 
 type _Index = QModelIndex | QPersistentModelIndex
@@ -52,7 +53,7 @@ class _RowsModel[Row](QAbstractTableModel):
         return None
 
 
-class McpSessionsModel(_RowsModel[SessionInfo]):
+class McpSessionsModel(_RowsModel[ClientInfo]):
     """Connected MCP clients, kept current from the registry's events."""
 
     HEADERS = (
@@ -61,7 +62,8 @@ class McpSessionsModel(_RowsModel[SessionInfo]):
         QT_TRANSLATE_NOOP("Models", "Transport"),
         QT_TRANSLATE_NOOP("Models", "Protocol"),
         QT_TRANSLATE_NOOP("Models", "Remote address"),
-        QT_TRANSLATE_NOOP("Models", "Connected since"),
+        QT_TRANSLATE_NOOP("Models", "State"),
+        QT_TRANSLATE_NOOP("Models", "First seen"),
         QT_TRANSLATE_NOOP("Models", "Last activity"),
         QT_TRANSLATE_NOOP("Models", "Requests"),
         QT_TRANSLATE_NOOP("Models", "In flight"),
@@ -74,42 +76,46 @@ class McpSessionsModel(_RowsModel[SessionInfo]):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(info, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return info.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 7:
+            return info.handle
+        if role == Qt.ItemDataRole.ForegroundRole and info.state != "active":
+            return QBrush(QColor(Qt.GlobalColor.gray))
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 8:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     @staticmethod
-    def _display(info: SessionInfo, column: int) -> str:
+    def _display(info: ClientInfo, column: int) -> str:
         unknown = "—"
         values = (
-            info.client_name or _tr("(not initialised)"),
-            info.client_version or unknown,
-            "SSE" if info.transport == "sse" else "Streamable HTTP",
+            info.name or _tr("(not initialised)"),
+            info.version or unknown,
+            _transport_label(info),
             info.protocol_version or unknown,
             info.remote_address or unknown,
-            format_time(info.created),
+            _tr("active") if info.state == "active" else _tr("idle"),
+            format_time(info.first_seen),
             format_time(info.last_activity),
             str(info.requests_served),
             str(info.requests_in_flight),
         )
         return values[column]
 
-    def session_id(self, row: int) -> str:
-        return self._rows[row].id
+    def handle(self, row: int) -> str:
+        return self._rows[row].handle
 
-    def ids(self) -> list[str]:
-        return [info.id for info in self._rows]
+    def handles(self) -> list[str]:
+        return [info.handle for info in self._rows]
 
-    def reset(self, sessions: list[SessionInfo]) -> None:
+    def reset(self, clients: list[ClientInfo]) -> None:
         self.beginResetModel()
-        self._rows = sorted(sessions, key=lambda info: info.created)
+        self._rows = sorted(clients, key=lambda info: info.first_seen)
         self.endResetModel()
 
-    def apply(self, event: SessionEvent) -> None:
+    def apply(self, event: ClientEvent) -> None:
         """Follow one registry event: add, update in place, or remove a row."""
-        row = next((i for i, info in enumerate(self._rows) if info.id == event.session.id), None)
-        if event.kind is SessionEventKind.CLOSED:
+        handle = event.client.handle
+        row = next((i for i, info in enumerate(self._rows) if info.handle == handle), None)
+        if event.kind is ClientEventKind.CLOSED:
             if row is not None:
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._rows[row]
@@ -117,11 +123,17 @@ class McpSessionsModel(_RowsModel[SessionInfo]):
         elif row is None:
             end = len(self._rows)
             self.beginInsertRows(QModelIndex(), end, end)
-            self._rows.append(event.session)
+            self._rows.append(event.client)
             self.endInsertRows()
         else:
-            self._rows[row] = event.session
+            self._rows[row] = event.client
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+
+def _transport_label(info: ClientInfo) -> str:
+    if info.transport == "sse":
+        return "SSE"
+    return "Streamable HTTP" if info.era == "handshake" else "Streamable HTTP (stateless)"
 
 
 class ChatSessionsModel(_RowsModel[Session]):

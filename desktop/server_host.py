@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from server.app import Application
 from server.composition import build_application
 from server.config import ServerConfig
-from server.mcp.sessions import SessionEvent, SessionInfo
+from server.mcp.clients import ClientEvent, ClientInfo
 from server.serving import Address, ServerController, ServerError
 
 logger = logging.getLogger(__name__)
@@ -42,8 +42,8 @@ class ServerHost(QObject):
         started(str): the base URL, once connections are accepted.
         stopped(): serving ended (by request; a failed start emits `failed` instead).
         failed(str): a start failed; the message is fit to show a user.
-        session_event(object): a `SessionEvent` from the current server's registry.
-        clients_changed(int): the number of connected MCP sessions.
+        session_event(object): a `ClientEvent` from the current server's client registry.
+        clients_changed(int): the number of active MCP clients (see server/mcp/clients.py).
     """
 
     state_changed = Signal(str)
@@ -102,17 +102,20 @@ class ServerHost(QObject):
     def application(self) -> Application | None:
         return self._application
 
-    def sessions(self) -> list[SessionInfo]:
+    def sessions(self) -> list[ClientInfo]:
         return self._application.registry.snapshot() if self._application else []
 
     def client_count(self) -> int:
-        return len(self._application.registry) if self._application else 0
+        """Active clients: those with a stream or request open, or heard from lately."""
+        return self._application.registry.active_count if self._application else 0
 
-    def close_session(self, session_id: str) -> bool:
+    def close_session(self, handle: str) -> bool:
         """Disconnect one MCP client; False if it is already gone."""
-        if self._application is None:
+        registry = self._application.registry if self._application else None
+        client = registry.by_handle(handle) if registry is not None else None
+        if registry is None or client is None:
             return False
-        return self._application.registry.close(session_id, "disconnected from the desktop app")
+        return registry.close(client, "disconnected from the desktop app")
 
     async def start(self) -> bool:
         """Serve with the current config; True on success, else `failed` was emitted."""
@@ -215,7 +218,7 @@ class ServerHost(QObject):
         if config is not None:
             self._config = config
 
-    def _on_session_event(self, event: SessionEvent) -> None:
+    def _on_session_event(self, event: ClientEvent) -> None:
         self.session_event.emit(event)
         self.clients_changed.emit(self.client_count())
 

@@ -36,7 +36,7 @@ from desktop.icons import app_icon, tray_icon
 from desktop.models import ChatSessionsModel, McpSessionsModel, format_time
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
-from server.mcp.sessions import SessionEvent
+from server.mcp.clients import ClientEvent
 from server.wechat.errors import DataSourceError, QueryError
 from server.wechat.render import body_text, sender_label
 
@@ -232,7 +232,7 @@ class SessionsWindow(QMainWindow):
 
     # MCP sessions -------------------------------------------------------------------------
 
-    def _on_session_event(self, event: SessionEvent) -> None:
+    def _on_session_event(self, event: ClientEvent) -> None:
         self.mcp_model.apply(event)
         self._refresh_mcp()
 
@@ -295,8 +295,8 @@ class SessionsWindow(QMainWindow):
 
     def disconnect_selected(self) -> int:
         """Disconnect the selected MCP clients; returns how many were still connected."""
-        ids = [self.mcp_model.session_id(row) for row in self._selected_rows(self.mcp_table)]
-        return sum(self._host.close_session(session_id) for session_id in ids)
+        handles = [self.mcp_model.handle(row) for row in self._selected_rows(self.mcp_table)]
+        return sum(self._host.close_session(handle) for handle in handles)
 
     # WeChat chats -------------------------------------------------------------------------
 

@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 from server import asgi
 from server.config import ServerConfig
 from server.mcp import jsonrpc
+from server.mcp.clients import ClientRegistry
 from server.mcp.dispatch import Dispatcher
 from server.mcp.features import PromptRegistry, ResourceRegistry
 from server.mcp.service import McpService
-from server.mcp.sessions import SessionRegistry
+from server.mcp.subscriptions import SubscriptionHub
 from server.mcp.tools import Tool, ToolRegistry
 from server.mcp.tools.current_time import CURRENT_TIME
 from server.mcp.transports.common import rpc_error_body
@@ -46,6 +47,8 @@ class Extensions:
     tools: list[Tool] = field(default_factory=list)
     resources: ResourceRegistry | None = None
     prompts: PromptRegistry | None = None
+    # Where change notifications for `subscriptions/listen` streams come from.
+    subscriptions: SubscriptionHub = field(default_factory=SubscriptionHub)
     # Factories, called when the Quart app is built (after start-up, see the module docstring).
     blueprints: list[Callable[[], Blueprint]] = field(default_factory=list)
     health: Callable[[], dict[str, Any]] | None = None
@@ -60,7 +63,10 @@ class Application:
         extensions = extensions or Extensions()
         self.config = config
         self.queue = WorkQueue(config.queue_capacity, config.workers)
-        self.registry = SessionRegistry(self.queue, outbox_limit=config.max_pending_bytes)
+        self.registry = ClientRegistry(
+            self.queue, outbox_limit=config.max_pending_bytes, max_sessions=config.max_sessions
+        )
+        self.subscriptions = extensions.subscriptions
         tools = ToolRegistry([CURRENT_TIME, *extensions.tools])
         self.dispatcher = Dispatcher(tools, extensions.resources, extensions.prompts)
         self.service = McpService(
@@ -69,7 +75,11 @@ class Application:
         bodies = asgi.BodyReader(config.max_body_bytes, config.body_timeout)
         self.sse = SseTransport(self.service, config.ping_interval, bodies)
         self.streamable = StreamableHttpTransport(
-            self.service, config.ping_interval, bodies, config.max_pending_bytes
+            self.service,
+            self.subscriptions,
+            config.ping_interval,
+            bodies,
+            config.max_pending_bytes,
         )
         self.security = SecurityPolicy(config)
         self._health_extra = extensions.health
@@ -94,7 +104,7 @@ class Application:
         status: dict[str, Any] = {
             "status": "ok",
             "server": self.dispatcher.server_info,
-            "mcp_sessions": len(self.registry),
+            "mcp_clients": {"known": len(self.registry), "active": self.registry.active_count},
             "queue": {
                 "capacity": self.queue.capacity,
                 "waiting": self.queue.waiting,
@@ -114,6 +124,7 @@ class Application:
 
             self._web = create_web_app(
                 self.registry,
+                self.config.token is not None,
                 [factory() for factory in self._blueprints],
                 self.config.max_body_bytes,
                 self.config.body_timeout,

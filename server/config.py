@@ -36,7 +36,12 @@ class ServerConfig(BaseModel):
     workers: int = Field(8, ge=1, le=256, description="Requests processed at the same time.")
     ping_interval: float = Field(30.0, gt=0, le=3600, description="Seconds between SSE pings.")
     session_idle_timeout: float = Field(
-        1800.0, gt=0, description="Seconds before an idle Streamable HTTP session expires."
+        1800.0,
+        gt=0,
+        description="Seconds before an idle client leaves the list (its session, if any, ends).",
+    )
+    max_sessions: int = Field(
+        1000, ge=1, le=100_000, description="Live handshake sessions at most (oldest idle goes)."
     )
     data_dir: Path | None = Field(None, description="WeChat data directory; demo data if unset.")
     token: SecretStr | None = Field(None, description="Bearer token required on every route.")

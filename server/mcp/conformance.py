@@ -375,16 +375,16 @@ def _user(content: JsonObject) -> JsonObject:
     return {"role": "user", "content": content}
 
 
-async def _simple_prompt(_arguments: dict[str, str]) -> list[JsonObject]:
+async def _simple_prompt(_arguments: dict[str, str], _c: ToolContext) -> list[JsonObject]:
     return [_user({"type": "text", "text": "This is a simple prompt for testing."})]
 
 
-async def _prompt_with_arguments(arguments: dict[str, str]) -> list[JsonObject]:
+async def _prompt_with_arguments(arguments: dict[str, str], _c: ToolContext) -> list[JsonObject]:
     text = f"Prompt with arguments: arg1='{arguments['arg1']}', arg2='{arguments['arg2']}'"
     return [_user({"type": "text", "text": text})]
 
 
-async def _prompt_with_resource(arguments: dict[str, str]) -> list[JsonObject]:
+async def _prompt_with_resource(arguments: dict[str, str], _c: ToolContext) -> list[JsonObject]:
     resource = {
         "uri": arguments["resourceUri"],
         "mimeType": "text/plain",
@@ -396,7 +396,7 @@ async def _prompt_with_resource(arguments: dict[str, str]) -> list[JsonObject]:
     ]
 
 
-async def _prompt_with_image(_arguments: dict[str, str]) -> list[JsonObject]:
+async def _prompt_with_image(_arguments: dict[str, str], _c: ToolContext) -> list[JsonObject]:
     return [
         _user({"type": "image", "data": PNG_1X1, "mimeType": "image/png"}),
         _user({"type": "text", "text": "Please analyze the image above."}),

@@ -1,4 +1,11 @@
-"""What a request's handler can do while it runs: progress, logs and requests to the client."""
+"""What a request's handler can do while it runs: progress, logs and input from the client.
+
+`RequestContext` serves a handshake-era request: messages go to the request's stream or the
+session's, and input is asked for with a server-to-client request on the session.
+`ModernContext` serves a 2026-07-28 request: progress goes to the request's own response
+stream, log messages only when the request asked for them in `_meta`, and input is asked for
+with an `InputRequiredResult` (see `server/mcp/mrtr.py`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,9 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from server.mcp import jsonrpc
+from server.mcp import jsonrpc, modern, mrtr
+from server.mcp.clients import Client
+from server.mcp.mrtr import InputRequest
 from server.mcp.sessions import LOG_LEVELS, ClientRequestError, Session
 
 # Where a message goes: a stream, a POST's answer or a batch collector.
@@ -15,24 +24,59 @@ Deliver = Callable[[Any], object]
 CLIENT_REQUEST_TIMEOUT = 300.0
 
 
-class RequestContext:
-    """Implements `ToolContext` for one request; `notify` routes to the request's stream."""
+class _Progress:
+    """Progress notifications for one request, increasing as the spec requires."""
 
-    __slots__ = ("_last_progress", "notify", "progress_token", "request_id", "session")
+    __slots__ = ("_last", "notify", "token")
+
+    def __init__(self, params: jsonrpc.JsonObject, notify: Deliver) -> None:
+        meta = params.get("_meta")
+        token = meta.get("progressToken") if isinstance(meta, dict) else None
+        valid = isinstance(token, str) or (isinstance(token, int) and not isinstance(token, bool))
+        self.token: str | int | None = token if valid else None
+        self.notify = notify
+        self._last: float | None = None
+
+    def report(self, progress: float, total: float | None, message: str | None) -> None:
+        if self.token is None:
+            return
+        if self._last is not None and progress <= self._last:
+            return  # the spec requires progress to increase with every notification
+        self._last = progress
+        params: jsonrpc.JsonObject = {"progressToken": self.token, "progress": progress}
+        if total is not None:
+            params["total"] = total
+        if message is not None:
+            params["message"] = message
+        self.notify(jsonrpc.notification_message("notifications/progress", params))
+
+
+def _log_message(level: str, data: Any, logger: str | None) -> jsonrpc.JsonObject:
+    params: jsonrpc.JsonObject = {"level": level, "data": data}
+    if logger is not None:
+        params["logger"] = logger
+    return jsonrpc.notification_message("notifications/message", params)
+
+
+def _check_level(level: str) -> None:
+    if level not in LOG_LEVELS:
+        raise ValueError(f"unknown log level {level!r}")
+
+
+class RequestContext:
+    """Implements `ToolContext` for one handshake-era request."""
+
+    __slots__ = ("_progress", "notify", "request_id", "session")
 
     def __init__(self, session: Session, request: jsonrpc.Request, notify: Deliver) -> None:
         self.session = session
         self.request_id = request.id
         self.notify = notify
-        meta = request.params.get("_meta")
-        token = meta.get("progressToken") if isinstance(meta, dict) else None
-        valid = isinstance(token, str) or (isinstance(token, int) and not isinstance(token, bool))
-        self.progress_token: str | int | None = token if valid else None
-        self._last_progress: float | None = None
+        self._progress = _Progress(request.params, notify)
 
     @property
-    def session_id(self) -> str:
-        return self.session.id
+    def client(self) -> Client:
+        return self.session
 
     @property
     def client_capabilities(self) -> jsonrpc.JsonObject:
@@ -41,27 +85,12 @@ class RequestContext:
     async def report_progress(
         self, progress: float, total: float | None = None, message: str | None = None
     ) -> None:
-        if self.progress_token is None:
-            return
-        if self._last_progress is not None and progress <= self._last_progress:
-            return  # the spec requires progress to increase with every notification
-        self._last_progress = progress
-        params: jsonrpc.JsonObject = {"progressToken": self.progress_token, "progress": progress}
-        if total is not None:
-            params["total"] = total
-        if message is not None:
-            params["message"] = message
-        self.notify(jsonrpc.notification_message("notifications/progress", params))
+        self._progress.report(progress, total, message)
 
     async def log(self, level: str, data: Any, logger: str | None = None) -> None:
-        if level not in LOG_LEVELS:
-            raise ValueError(f"unknown log level {level!r}")
-        if LOG_LEVELS.index(level) < LOG_LEVELS.index(self.session.log_level):
-            return
-        params: jsonrpc.JsonObject = {"level": level, "data": data}
-        if logger is not None:
-            params["logger"] = logger
-        self.notify(jsonrpc.notification_message("notifications/message", params))
+        _check_level(level)
+        if LOG_LEVELS.index(level) >= LOG_LEVELS.index(self.session.log_level):
+            self.notify(_log_message(level, data, logger))
 
     async def request_client(self, method: str, params: jsonrpc.JsonObject) -> jsonrpc.JsonObject:
         request_id, future = self.session.new_client_request()
@@ -73,3 +102,82 @@ class RequestContext:
             raise ClientRequestError(f"the client did not answer {method} in time") from None
         finally:
             future.cancel()
+
+    async def request_inputs(
+        self, requests: dict[str, InputRequest]
+    ) -> dict[str, jsonrpc.JsonObject]:
+        """Ask the client every question at once, on the session; answers by key."""
+        keys = list(requests)
+        answers = await asyncio.gather(
+            *(self.request_client(requests[key].method, requests[key].params) for key in keys)
+        )
+        return dict(zip(keys, answers, strict=True))
+
+
+class ModernContext:
+    """Implements `ToolContext` for one 2026-07-28 request."""
+
+    __slots__ = (
+        "_answers",
+        "_progress",
+        "client",
+        "client_capabilities",
+        "log_level",
+        "notify",
+        "request_id",
+    )
+
+    def __init__(
+        self,
+        client: Client,
+        request: jsonrpc.Request,
+        meta: jsonrpc.JsonObject,
+        notify: Deliver,
+        answers: jsonrpc.JsonObject,
+    ) -> None:
+        self.client = client
+        self.request_id = request.id
+        self.notify = notify
+        capabilities = meta.get(modern.CLIENT_CAPABILITIES_META)
+        self.client_capabilities: jsonrpc.JsonObject = (
+            capabilities if isinstance(capabilities, dict) else {}
+        )
+        level = meta.get(modern.LOG_LEVEL_META)
+        # No level in _meta: the client asked for no log messages at all.
+        self.log_level: str | None = level if level in LOG_LEVELS else None
+        self._progress = _Progress(request.params, notify)
+        self._answers = answers
+
+    async def report_progress(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None:
+        self._progress.report(progress, total, message)
+
+    async def log(self, level: str, data: Any, logger: str | None = None) -> None:
+        _check_level(level)
+        if self.log_level is not None and LOG_LEVELS.index(level) >= LOG_LEVELS.index(
+            self.log_level
+        ):
+            self.notify(_log_message(level, data, logger))
+
+    async def request_client(self, method: str, params: jsonrpc.JsonObject) -> jsonrpc.JsonObject:
+        key = method.replace("/", "_")
+        return (await self.request_inputs({key: InputRequest(method, params)}))[key]
+
+    async def request_inputs(
+        self, requests: dict[str, InputRequest]
+    ) -> dict[str, jsonrpc.JsonObject]:
+        """The answers to every question if the client has sent them all; otherwise end
+        this round with an `InputRequiredResult` asking for the ones still missing."""
+        for request in requests.values():
+            capability = mrtr.missing_capability(request.method, self.client_capabilities)
+            if capability is not None:
+                raise jsonrpc.JsonRpcError(
+                    jsonrpc.MISSING_CLIENT_CAPABILITY,
+                    f"this needs the client capability {capability!r}, which it did not declare",
+                    {"requiredCapabilities": {capability: {}}},
+                )
+        missing = {key: request for key, request in requests.items() if key not in self._answers}
+        if missing:
+            raise mrtr.InputRequiredError(missing)
+        return {key: self._answers[key] for key in requests}

@@ -1,29 +1,35 @@
-"""MCP method dispatch: one table from method name to handler, one place errors become wire.
+"""MCP method dispatch: one table from method name to handler, for both eras.
 
-`Dispatcher.run` is the body of one queued job: it answers a request (or stays silent when the
-request was cancelled) and keeps the session's counters. Notifications are handled inline by
-`Dispatcher.notify`, never queued, so `notifications/cancelled` overtakes the work it cancels.
+`Dispatcher.handle` answers one handshake-era request and `handle_modern` one 2026-07-28
+request; both return the result or raise `JsonRpcError`. Nothing here counts requests or
+touches a client's bookkeeping: `Client.submit` owns that. Notifications of the handshake era
+are handled inline by `notify`, never queued, so `notifications/cancelled` overtakes the work
+it cancels.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from server.mcp import jsonrpc, protocol
-from server.mcp.context import Deliver, RequestContext
+from server.mcp import jsonrpc, modern, protocol
+from server.mcp.context import ModernContext, RequestContext
 from server.mcp.features import PromptRegistry, ResourceRegistry
-from server.mcp.sessions import LOG_LEVELS, ClientRequestError, Session
+from server.mcp.sessions import LOG_LEVELS, Session
 from server.mcp.tools import ToolRegistry
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[Session, jsonrpc.Request, RequestContext], Awaitable[jsonrpc.JsonObject]]
+HandlerContext = RequestContext | ModernContext
+Handler = Callable[[jsonrpc.Request, HandlerContext], Awaitable[jsonrpc.JsonObject]]
 
 # Methods a client may send before `initialize` has completed.
 ALLOWED_BEFORE_INITIALIZE = frozenset({"initialize", "ping"})
+# Handshake-era methods that 2026-07-28 removed: a modern request for them gets 404/-32601.
+REMOVED_IN_MODERN = frozenset(
+    {"initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"}
+)
 
 INSTRUCTIONS = (
     "Chatlog Tray gives read-only access to the user's own WeChat chat history on this "
@@ -48,54 +54,37 @@ class Dispatcher:
             "title": "Chatlog Tray",
             "version": protocol.server_version(),
         }
+        # Methods both eras share.
         self._methods: dict[str, Handler] = {
-            "initialize": self._initialize,
-            "ping": self._ping,
             "tools/list": self._tools_list,
             "tools/call": self._tools_call,
             "resources/list": self._resources_list,
             "resources/templates/list": self._resource_templates_list,
             "resources/read": self._resources_read,
-            "resources/subscribe": self._resources_subscribe,
-            "resources/unsubscribe": self._resources_subscribe,
             "prompts/list": self._prompts_list,
             "prompts/get": self._prompts_get,
             "completion/complete": self._complete,
+        }
+        self._handshake_methods: dict[str, Handler] = {
+            **self._methods,
+            "initialize": self._initialize,
+            "ping": self._ping,
+            "resources/subscribe": self._resources_subscribe,
+            "resources/unsubscribe": self._resources_subscribe,
             "logging/setLevel": self._set_level,
         }
+        self._modern_methods: dict[str, Handler] = {
+            **self._methods,
+            "server/discover": self._discover,
+        }
 
-    async def run(
-        self, session: Session, request: jsonrpc.Request, respond: Deliver, notify: Deliver
-    ) -> None:
-        """Answer one request through `respond`; silent if cancelled."""
-        context = RequestContext(session, request, notify)
-        try:
-            result = await self.handle(session, request, context)
-            response = jsonrpc.result_message(request.id, result)
-        except asyncio.CancelledError:
-            raise
-        except jsonrpc.JsonRpcError as error:
-            response = jsonrpc.error_message(request.id, error)
-        except ClientRequestError as error:
-            response = jsonrpc.error_message(
-                request.id, jsonrpc.JsonRpcError(jsonrpc.INTERNAL_ERROR, str(error))
-            )
-        except Exception:
-            logger.exception("%s failed in session %s", request.method, session.id)
-            response = jsonrpc.error_message(
-                request.id, jsonrpc.JsonRpcError(jsonrpc.INTERNAL_ERROR, "Internal error")
-            )
-        finally:
-            session.in_flight.pop(request.id, None)
-        session.requests_served += 1
-        session.touch()
-        respond(response)
-        session.changed()
+    def knows_modern(self, method: str) -> bool:
+        return method in self._modern_methods
 
     async def handle(
         self, session: Session, request: jsonrpc.Request, context: RequestContext
     ) -> jsonrpc.JsonObject:
-        handler = self._methods.get(request.method)
+        handler = self._handshake_methods.get(request.method)
         if handler is None:
             raise jsonrpc.JsonRpcError(
                 jsonrpc.METHOD_NOT_FOUND, f"Method not found: {request.method}"
@@ -104,34 +93,50 @@ class Dispatcher:
             raise jsonrpc.JsonRpcError(
                 jsonrpc.INVALID_REQUEST, "Session not initialized: send initialize first"
             )
-        return await handler(session, request, context)
+        return await handler(request, context)
+
+    async def handle_modern(
+        self, request: jsonrpc.Request, context: ModernContext
+    ) -> jsonrpc.JsonObject:
+        handler = self._modern_methods.get(request.method)
+        if handler is None:
+            raise jsonrpc.JsonRpcError(
+                jsonrpc.METHOD_NOT_FOUND, f"Method not found: {request.method}"
+            )
+        return modern.complete_result(request.method, await handler(request, context))
 
     def notify(self, session: Session, notification: jsonrpc.Notification) -> None:
         """Handle a client notification; unknown ones are ignored, as the spec asks."""
         session.touch()
         if notification.method == "notifications/cancelled":
             request_id = notification.params.get("requestId")
-            job = session.in_flight.get(request_id) if isinstance(request_id, str | int) else None
-            if job is not None and isinstance(request_id, str | int):
-                logger.debug("session %s cancelled request %r", session.id, request_id)
-                session.in_flight.pop(request_id, None)
-                job.cancel()
-                session.changed()
+            if isinstance(request_id, str | int) and session.cancel_request(request_id):
+                logger.debug("session %s cancelled request %r", session.handle, request_id)
         elif notification.method == "notifications/initialized":
             session.initialized = True
+            session.saw_initialized_notification = True
+
+    def capabilities(self) -> jsonrpc.JsonObject:
+        return {
+            "tools": {"listChanged": False},
+            "resources": {"subscribe": True, "listChanged": False},
+            "prompts": {"listChanged": False},
+            "logging": {},
+            "completions": {},
+        }
 
     # --- lifecycle -------------------------------------------------------------------------
 
     async def _initialize(
-        self, session: Session, request: jsonrpc.Request, _context: RequestContext
+        self, request: jsonrpc.Request, context: HandlerContext
     ) -> jsonrpc.JsonObject:
+        session = _session_of(context)
         if session.protocol_version is not None:
             raise jsonrpc.JsonRpcError(jsonrpc.INVALID_REQUEST, "Session already initialized")
         params = request.params
         client = params.get("clientInfo")
         if isinstance(client, dict):
-            session.client_name = _short_text(client.get("name"))
-            session.client_version = _short_text(client.get("version"))
+            session.identify(client.get("name"), client.get("version"))
         capabilities = params.get("capabilities")
         session.client_capabilities = capabilities if isinstance(capabilities, dict) else {}
         session.protocol_version = protocol.negotiate(params.get("protocolVersion"))
@@ -145,20 +150,22 @@ class Dispatcher:
             "instructions": self.instructions,
         }
 
-    def capabilities(self) -> jsonrpc.JsonObject:
+    async def _discover(
+        self, _request: jsonrpc.Request, _context: HandlerContext
+    ) -> jsonrpc.JsonObject:
         return {
-            "tools": {"listChanged": False},
-            "resources": {"subscribe": True, "listChanged": False},
-            "prompts": {"listChanged": False},
-            "logging": {},
-            "completions": {},
+            "supportedVersions": list(protocol.ALL_VERSIONS),
+            "capabilities": modern.capabilities(),
+            "serverInfo": self.server_info,
+            "instructions": self.instructions,
+            "_meta": {modern.SERVER_INFO_META: self.server_info},
         }
 
     async def _ping(self, *_: Any) -> jsonrpc.JsonObject:
         return {}
 
     async def _set_level(
-        self, session: Session, request: jsonrpc.Request, _context: RequestContext
+        self, request: jsonrpc.Request, context: HandlerContext
     ) -> jsonrpc.JsonObject:
         level = request.params.get("level")
         if level not in LOG_LEVELS:
@@ -167,39 +174,47 @@ class Dispatcher:
                 f"Invalid log level: {level!r}",
                 {"levels": list(LOG_LEVELS)},
             )
-        session.log_level = level
+        _session_of(context).log_level = level
         return {}
 
     # --- tools, resources, prompts -------------------------------------------------------
 
     async def _tools_list(
-        self, _session: Session, request: jsonrpc.Request, _context: RequestContext
+        self, request: jsonrpc.Request, _context: HandlerContext
     ) -> jsonrpc.JsonObject:
         return self.tools.list_page(request.params.get("cursor"))
 
     async def _tools_call(
-        self, _session: Session, request: jsonrpc.Request, context: RequestContext
+        self, request: jsonrpc.Request, context: HandlerContext
     ) -> jsonrpc.JsonObject:
         params = request.params
         return await self.tools.call(params.get("name"), params.get("arguments"), context)
 
     async def _resources_list(
-        self, _session: Session, request: jsonrpc.Request, _context: RequestContext
+        self, request: jsonrpc.Request, _context: HandlerContext
     ) -> jsonrpc.JsonObject:
         return self.resources.list_page(request.params.get("cursor"))
 
     async def _resource_templates_list(
-        self, _session: Session, request: jsonrpc.Request, _context: RequestContext
+        self, request: jsonrpc.Request, _context: HandlerContext
     ) -> jsonrpc.JsonObject:
         return self.resources.list_templates_page(request.params.get("cursor"))
 
     async def _resources_read(
-        self, _session: Session, request: jsonrpc.Request, _context: RequestContext
+        self, request: jsonrpc.Request, context: HandlerContext
     ) -> jsonrpc.JsonObject:
-        return await self.resources.read(request.params.get("uri"))
+        try:
+            return await self.resources.read(request.params.get("uri"))
+        except jsonrpc.JsonRpcError as error:
+            if error.code == jsonrpc.RESOURCE_NOT_FOUND and isinstance(context, ModernContext):
+                # 2026-07-28 folds "resource not found" into invalid params.
+                raise jsonrpc.JsonRpcError(
+                    jsonrpc.INVALID_PARAMS, error.message, error.data
+                ) from None
+            raise
 
     async def _resources_subscribe(
-        self, _session: Session, request: jsonrpc.Request, _context: RequestContext
+        self, request: jsonrpc.Request, _context: HandlerContext
     ) -> jsonrpc.JsonObject:
         # Every resource here is static for the life of the server, so a subscription is
         # accepted and simply never fires.
@@ -209,18 +224,18 @@ class Dispatcher:
         return {}
 
     async def _prompts_list(
-        self, _session: Session, request: jsonrpc.Request, _context: RequestContext
+        self, request: jsonrpc.Request, _context: HandlerContext
     ) -> jsonrpc.JsonObject:
         return self.prompts.list_page(request.params.get("cursor"))
 
     async def _prompts_get(
-        self, _session: Session, request: jsonrpc.Request, _context: RequestContext
+        self, request: jsonrpc.Request, context: HandlerContext
     ) -> jsonrpc.JsonObject:
         params = request.params
-        return await self.prompts.get(params.get("name"), params.get("arguments"))
+        return await self.prompts.get(params.get("name"), params.get("arguments"), context)
 
     async def _complete(
-        self, _session: Session, request: jsonrpc.Request, _context: RequestContext
+        self, request: jsonrpc.Request, _context: HandlerContext
     ) -> jsonrpc.JsonObject:
         ref, argument = request.params.get("ref"), request.params.get("argument")
         if not isinstance(ref, dict) or not isinstance(argument, dict):
@@ -238,5 +253,7 @@ class Dispatcher:
         return {"completion": {"values": values, "total": len(values), "hasMore": False}}
 
 
-def _short_text(value: Any, limit: int = 200) -> str | None:
-    return value[:limit] if isinstance(value, str) else None
+def _session_of(context: HandlerContext) -> Session:
+    # Only handshake-era methods call this, and only a handshake request reaches them.
+    assert isinstance(context, RequestContext)
+    return context.session

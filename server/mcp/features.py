@@ -13,6 +13,7 @@ from typing import Any
 
 from server.mcp import jsonrpc
 from server.mcp.pagination import page
+from server.mcp.tools.base import ToolContext
 
 JsonObject = dict[str, Any]
 PAGE_SIZE = 50
@@ -78,7 +79,8 @@ class PromptArgument:
 @dataclass(frozen=True, slots=True)
 class Prompt:
     name: str
-    render: Callable[[dict[str, str]], Awaitable[list[JsonObject]]]
+    # Given the arguments and the request's context (a prompt may ask the client for input).
+    render: Callable[[dict[str, str], ToolContext], Awaitable[list[JsonObject]]]
     description: str | None = None
     arguments: tuple[PromptArgument, ...] = ()
     # Completion values for an argument, given the partial value typed so far.
@@ -133,7 +135,7 @@ class PromptRegistry:
         items, next_cursor = page([p.describe() for p in self.prompts.values()], cursor, PAGE_SIZE)
         return _with_cursor({"prompts": list(items)}, next_cursor)
 
-    async def get(self, name: Any, arguments: Any) -> JsonObject:
+    async def get(self, name: Any, arguments: Any, context: ToolContext) -> JsonObject:
         prompt = self.prompts.get(name) if isinstance(name, str) else None
         if prompt is None:
             raise jsonrpc.JsonRpcError(jsonrpc.INVALID_PARAMS, f"Unknown prompt: {name}")
@@ -147,7 +149,7 @@ class PromptRegistry:
             raise jsonrpc.JsonRpcError(
                 jsonrpc.INVALID_PARAMS, f"Missing required arguments: {', '.join(missing)}"
             )
-        result: JsonObject = {"messages": await prompt.render(arguments)}
+        result: JsonObject = {"messages": await prompt.render(arguments, context)}
         if prompt.description:
             result["description"] = prompt.description
         return result

@@ -18,8 +18,13 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 RESOURCE_NOT_FOUND = -32002
 # Implementation-defined server errors (-32000..-32099).
-SERVER_BUSY = -32000
+SERVER_ERROR = -32000  # the work could not be done now: queue full, session or server ended
+SERVER_BUSY = SERVER_ERROR
 SESSION_NOT_FOUND = -32001
+# Defined by MCP 2026-07-28.
+HEADER_MISMATCH = -32020
+MISSING_CLIENT_CAPABILITY = -32021
+UNSUPPORTED_VERSION = -32022
 
 RequestId = str | int
 JsonObject = dict[str, Any]

@@ -1,7 +1,9 @@
-"""The MCP service: what both transports share once a message has arrived.
+"""The MCP service: what the transports share once a message has arrived.
 
-It owns the session registry, the work queue and the dispatcher, and turns one decoded POST
-body (a message or, on 2025-03-26, a batch) into queued requests and inline notifications.
+It owns the client registry, the work queue and the dispatcher. For the handshake era it
+turns one decoded POST body (a message or, on 2025-03-26, a batch) into queued requests and
+inline notifications; for 2026-07-28 it queues the one request a POST carries. Either way a
+request's job is `_answer`: dispatch, then one response through the transport's `respond`.
 """
 
 from __future__ import annotations
@@ -9,18 +11,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from server.mcp import jsonrpc
-from server.mcp.context import Deliver
+from server.mcp.clients import Client, ClientRegistry
+from server.mcp.context import Deliver, RequestContext
 from server.mcp.dispatch import Dispatcher
-from server.mcp.sessions import Session, SessionRegistry
+from server.mcp.sessions import ClientRequestError, Session
 from server.workqueue import Job, QueueFullError, WorkQueue
 
 logger = logging.getLogger(__name__)
 
-EXPIRY_CHECK_SECONDS = 30.0
+# How often clients are checked for idleness (the window shows the change within this).
+SWEEP_SECONDS = 5.0
+
+Handle = Callable[[], Awaitable[jsonrpc.JsonObject]]
 
 
 class McpService:
@@ -28,38 +34,57 @@ class McpService:
         self,
         dispatcher: Dispatcher,
         queue: WorkQueue,
-        registry: SessionRegistry,
-        session_idle_timeout: float,
+        registry: ClientRegistry,
+        idle_timeout: float,
     ) -> None:
         self.dispatcher = dispatcher
         self.queue = queue
         self.registry = registry
-        self.session_idle_timeout = session_idle_timeout
-        self._reaper: asyncio.Task[None] | None = None
+        self.idle_timeout = idle_timeout
+        self._sweeper: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        """Begin expiring idle sessions (call on the serving loop)."""
+        """Begin watching clients for idleness (call on the serving loop)."""
         self.queue.reopen()
-        if self._reaper is None:
-            self._reaper = asyncio.get_running_loop().create_task(self._expire_idle_sessions())
+        if self._sweeper is None:
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep_clients())
 
     async def stop(self) -> None:
-        """Close every session and cancel all work; the service can be started again."""
-        if self._reaper is not None:
-            self._reaper.cancel()
+        """End every client (their requests are answered with an error) and all work."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._reaper
-            self._reaper = None
-        self.registry.close_all()
+                await self._sweeper
+            self._sweeper = None
+        self.registry.close_all("the server is stopping")
         await self.queue.close()
 
-    async def _expire_idle_sessions(self) -> None:
-        interval = min(EXPIRY_CHECK_SECONDS, self.session_idle_timeout / 2)
+    async def _sweep_clients(self) -> None:
+        interval = min(SWEEP_SECONDS, self.idle_timeout / 2)
         while True:
             await asyncio.sleep(interval)
-            expired = self.registry.expire_idle(self.session_idle_timeout)
-            if expired:
-                logger.info("expired %d idle session(s)", expired)
+            gone = self.registry.sweep(self.idle_timeout)
+            if gone:
+                logger.info("%d idle client(s) left", gone)
+
+    # --- one request, either era -----------------------------------------------------------
+
+    def submit(
+        self, client: Client, request: jsonrpc.Request, handle: Handle, respond: Deliver
+    ) -> Job:
+        """Queue one request; its answer (or error) goes to `respond` exactly once.
+
+        Raises QueueFullError when there is no room.
+        """
+
+        def abort(error: jsonrpc.JsonRpcError) -> None:
+            respond(jsonrpc.error_message(request.id, error))
+
+        return client.submit(
+            self.queue, request.id, lambda: _answer(request, handle, respond), abort
+        )
+
+    # --- the handshake era -----------------------------------------------------------------
 
     def receive(
         self, session: Session, payload: Any, respond: Deliver, notify: Deliver
@@ -93,20 +118,17 @@ class McpService:
     def _submit(
         self, session: Session, request: jsonrpc.Request, respond: Deliver, notify: Deliver
     ) -> Job | None:
-        if request.id in session.in_flight:
+        if session.is_in_flight(request.id):
             error = jsonrpc.JsonRpcError(
                 jsonrpc.INVALID_REQUEST, f"Request id {request.id!r} is already in use"
             )
             respond(jsonrpc.error_message(request.id, error))
             return None
+        context = RequestContext(session, request, notify)
         dispatcher = self.dispatcher
-        job = self.queue.submit(
-            session.id, lambda: dispatcher.run(session, request, respond, notify)
+        return self.submit(
+            session, request, lambda: dispatcher.handle(session, request, context), respond
         )
-        if not job.done:  # a quick job may already have answered (see WorkQueue.submit)
-            session.in_flight[request.id] = job
-        session.changed()
-        return job
 
     def _receive_batch(
         self, session: Session, payload: list[Any], respond: Deliver, notify: Deliver
@@ -139,6 +161,27 @@ class McpService:
                 error = jsonrpc.JsonRpcError(jsonrpc.SERVER_BUSY, str(busy))
                 collect(jsonrpc.error_message(getattr(message, "id", None), error))
         return queued
+
+
+async def _answer(request: jsonrpc.Request, handle: Handle, respond: Deliver) -> None:
+    """The body of one queued request: dispatch, then answer; silent when cancelled."""
+    request_id = request.id
+    try:
+        response = jsonrpc.result_message(request_id, await handle())
+    except asyncio.CancelledError:
+        raise
+    except jsonrpc.JsonRpcError as error:
+        response = jsonrpc.error_message(request_id, error)
+    except ClientRequestError as error:
+        response = jsonrpc.error_message(
+            request_id, jsonrpc.JsonRpcError(jsonrpc.INTERNAL_ERROR, str(error))
+        )
+    except Exception:
+        logger.exception("%s failed (request %r)", request.method, request_id)
+        response = jsonrpc.error_message(
+            request_id, jsonrpc.JsonRpcError(jsonrpc.INTERNAL_ERROR, "Internal error")
+        )
+    respond(response)
 
 
 class _BatchCollector:

@@ -1,4 +1,4 @@
-"""The Quart application: `/api/v1/mcp/sessions` and the chat data API."""
+"""The Quart application: the MCP client list (`/api/v1/mcp/...`) and the chat data API."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ from typing import Any
 
 from quart import Blueprint, Quart, jsonify
 
-from server.mcp.sessions import SessionRegistry
+from server.mcp.clients import ClientRegistry, Era
 
 
 def create_web_app(
-    registry: SessionRegistry,
+    registry: ClientRegistry,
+    token_required: bool,
     blueprints: list[Blueprint],
     max_body_bytes: int,
     body_timeout: float,
 ) -> Quart:
+    """The API app. Disconnecting a client through it needs the user's token: without one
+    configured, any program on this computer could end another's session, so only the
+    desktop window can."""
     app = Quart("chatlog_tray")
     app.config.update(
         MAX_CONTENT_LENGTH=max_body_bytes,
@@ -23,16 +27,36 @@ def create_web_app(
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
 
+    @app.get("/api/v1/mcp/clients")
+    async def mcp_clients() -> Any:
+        clients = [info.to_json() for info in registry.snapshot()]
+        active = sum(client["state"] == "active" for client in clients)
+        return jsonify({"count": len(clients), "active": active, "clients": clients})
+
     @app.get("/api/v1/mcp/sessions")
     async def mcp_sessions() -> Any:
-        sessions = [info.to_json() for info in registry.snapshot()]
+        # The handshake-era view, kept for the scripts written against it.
+        sessions = [info.to_json() for info in registry.snapshot() if info.era == Era.HANDSHAKE]
         return jsonify({"count": len(sessions), "sessions": sessions})
 
-    @app.delete("/api/v1/mcp/sessions/<session_id>")
-    async def disconnect_mcp_session(session_id: str) -> Any:
-        if registry.close(session_id, "disconnected through the API"):
+    async def disconnect(handle: str) -> Any:
+        if not token_required:
+            message = (
+                "disconnecting a client needs the desktop window, or a server token "
+                "(--token) presented by the caller"
+            )
+            return jsonify({"error": {"code": 403, "message": message}}), 403
+        client = registry.by_handle(handle)
+        if client is not None and registry.close(client, "disconnected through the API"):
             return "", 204
-        return jsonify({"error": {"code": 404, "message": "no such session"}}), 404
+        return jsonify({"error": {"code": 404, "message": "no such client"}}), 404
+
+    app.add_url_rule(
+        "/api/v1/mcp/clients/<handle>", "disconnect_client", disconnect, methods=["DELETE"]
+    )
+    app.add_url_rule(
+        "/api/v1/mcp/sessions/<handle>", "disconnect_session", disconnect, methods=["DELETE"]
+    )
 
     @app.errorhandler(404)
     async def not_found(_error: Exception) -> Any:

@@ -37,7 +37,7 @@ async def test_the_mcp_table_follows_a_streamable_http_client_in_and_out(make_ap
         assert _cell(window.mcp_model, 0, 3) == "2025-11-25"
         assert _cell(window.mcp_model, 0, 4).startswith("127.0.0.1")
         await client.list_tools()
-        await wait_until(lambda: int(_cell(window.mcp_model, 0, 7)) >= 1)
+        await wait_until(lambda: int(_cell(window.mcp_model, 0, 8)) >= 1)
         assert "1 client(s) connected" in window.clients_label.text()
         assert app.tray is not None and "1 client(s) connected" in app.tray.icon.toolTip()
     # Leaving the SDK context sends DELETE: the row goes away by itself.

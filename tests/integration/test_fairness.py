@@ -15,7 +15,7 @@ pytestmark = pytest.mark.asyncio
 
 def recording_tool(order: list[str]) -> Tool:
     async def note(context, _arguments: NoArguments) -> str:
-        order.append(context.session_id)
+        order.append(context.client.id)
         return "noted"
 
     return Tool(name="note", description="Records who called.", arguments=NoArguments, handler=note)

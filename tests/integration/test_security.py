@@ -128,9 +128,9 @@ async def test_a_body_that_trickles_in_too_slowly_gets_408():
         writer.close()
 
 
-async def test_health_reports_the_queue_and_sessions():
+async def test_health_reports_the_queue_and_clients():
     async with running_server(queue_capacity=7, workers=3) as server, httpx.AsyncClient() as client:
         health = (await client.get(server.url + "/health")).json()
         assert health["status"] == "ok"
         assert health["queue"] == {"capacity": 7, "waiting": 0, "running": 0, "workers": 3}
-        assert health["mcp_sessions"] == 0
+        assert health["mcp_clients"] == {"known": 0, "active": 0}

@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from server.mcp.mrtr import InputRequest
+
 JsonObject = dict[str, Any]
 
 
@@ -24,11 +26,9 @@ class ToolContext(Protocol):
     """What a running tool may do besides returning its result."""
 
     @property
-    def session_id(self) -> str: ...
-
-    @property
     def client_capabilities(self) -> JsonObject:
-        """The capabilities the client declared in `initialize` (e.g. sampling)."""
+        """The capabilities the client declared (in `initialize`, or in this request's
+        `_meta` in 2026-07-28), e.g. sampling."""
         ...
 
     async def report_progress(
@@ -40,7 +40,16 @@ class ToolContext(Protocol):
         """Send `notifications/message` if the session's log level lets it through."""
 
     async def request_client(self, method: str, params: JsonObject) -> JsonObject:
-        """Send a request to the client (sampling, elicitation) and await its result."""
+        """Ask the client one thing (sampling, elicitation, roots) and await its answer."""
+
+    async def request_inputs(self, requests: dict[str, InputRequest]) -> dict[str, JsonObject]:
+        """Ask the client several things at once; their answers by the keys given.
+
+        In the handshake era the questions go to the client as requests on its session. In
+        2026-07-28 the tool's request ends with an `InputRequiredResult` and the tool runs
+        again when the client retries with the answers, so a tool must not act before it
+        has every answer it needs (see server/mcp/mrtr.py).
+        """
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,9 @@ import logging
 
 from server import asgi
 from server.mcp import jsonrpc
+from server.mcp.clients import Transport, credential_of
 from server.mcp.service import McpService
-from server.mcp.sessions import Transport
+from server.mcp.sessions import Session, open_session
 from server.mcp.transports.common import pump_stream, remote_address, respond_rpc_error
 from server.workqueue import QueueFullError
 
@@ -38,7 +39,16 @@ class SseTransport:
             await asgi.respond_text(send, 503, "the server is shutting down")
             return
         registry = self.service.registry
-        session = registry.create(Transport.SSE, remote_address(scope))
+        try:
+            session = open_session(
+                registry,
+                Transport.SSE,
+                remote_address(scope),
+                credential_of(asgi.header(scope, b"authorization")),
+            )
+        except QueueFullError as full:
+            await asgi.respond_text(send, 503, str(full))
+            return
         stream = session.stream
         assert stream is not None  # SSE sessions always have their stream
         task = asyncio.current_task()
@@ -60,7 +70,7 @@ class SseTransport:
                 raise
         finally:
             session.abort_stream = None
-            registry.close(session.id, "stream ended")
+            registry.close(session, "stream ended")
 
     async def post_message(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
         if scope["method"] != "POST":
@@ -71,7 +81,10 @@ class SseTransport:
             await respond_rpc_error(send, 400, jsonrpc.INVALID_REQUEST, "sessionId is required")
             return
         session = self.service.registry.get(session_id)
-        if session is None:
+        credential = credential_of(asgi.header(scope, b"authorization"))
+        # Only an SSE session, and only for the credential that opened it (an id seen
+        # elsewhere is not a key to someone's chats).
+        if not isinstance(session, Session) or not session.accepts(Transport.SSE, credential):
             await respond_rpc_error(send, 404, jsonrpc.SESSION_NOT_FOUND, "Session not found")
             return
         body = await self.bodies.read(receive)

@@ -1,4 +1,7 @@
-"""Streamable HTTP (protocol 2025-03-26 and later): one endpoint, `/mcp`.
+"""Streamable HTTP (protocol 2025-03-26 and later): one endpoint, `/mcp`, both eras.
+
+A request whose `MCP-Protocol-Version` is not a handshake version is served statelessly by
+`ModernHttp` (2026-07-28, `modern_http.py`). Everything else is the handshake era:
 
 - POST carries client messages. `initialize` (without a session header) creates a session and
   the answer carries its `Mcp-Session-Id`; every other POST must name a live session (400
@@ -18,11 +21,14 @@ import logging
 from typing import Any
 
 from server import asgi
-from server.mcp import jsonrpc, protocol
+from server.mcp import jsonrpc, modern
+from server.mcp.clients import Transport, credential_of
 from server.mcp.outbox import Outbox, OutboxClosedError
 from server.mcp.service import McpService
-from server.mcp.sessions import Session, Transport
+from server.mcp.sessions import Session, open_session
+from server.mcp.subscriptions import SubscriptionHub
 from server.mcp.transports.common import pump_stream, remote_address, respond_rpc_error
+from server.mcp.transports.modern_http import ModernHttp
 from server.workqueue import QueueFullError
 
 logger = logging.getLogger(__name__)
@@ -36,6 +42,7 @@ class StreamableHttpTransport:
     def __init__(
         self,
         service: McpService,
+        subscriptions: SubscriptionHub,
         ping_interval: float,
         bodies: asgi.BodyReader,
         outbox_limit: int,
@@ -44,11 +51,23 @@ class StreamableHttpTransport:
         self.ping_interval = ping_interval
         self.bodies = bodies
         self.outbox_limit = outbox_limit
-        self.accepting = True
+        self.modern = ModernHttp(service, subscriptions, ping_interval, outbox_limit)
+        self._accepting = True
+
+    @property
+    def accepting(self) -> bool:
+        return self._accepting
+
+    @accepting.setter
+    def accepting(self, value: bool) -> None:
+        self._accepting = self.modern.accepting = value
 
     async def __call__(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
         method = scope["method"]
-        if method == "POST":
+        if modern.is_modern_version(asgi.header(scope, VERSION_HEADER)) and method != "POST":
+            # The 2026-07-28 era has no GET stream and no session to DELETE.
+            await asgi.respond(send, 405, b"", headers=[(b"allow", b"POST")])
+        elif method == "POST":
             await self._post(scope, receive, send)
         elif method == "GET":
             await self._get(scope, receive, send)
@@ -75,19 +94,20 @@ class StreamableHttpTransport:
                 send, 415, jsonrpc.INVALID_REQUEST, "Content-Type must be application/json"
             )
             return
-        if not await self._version_header_ok(scope, send):
-            return
         body = await self.bodies.read(receive)
         try:
             payload = jsonrpc.decode_json(body)
         except jsonrpc.JsonRpcError as error:
             await respond_rpc_error(send, 400, error.code, error.message)
             return
+        if modern.is_modern_version(asgi.header(scope, VERSION_HEADER)):
+            await self.modern.post(scope, payload, receive, send)
+            return
 
         session_id = asgi.header(scope, SESSION_HEADER)
         new_session = False
         if session_id is not None:
-            session = self._find(session_id)
+            session = self._find(scope, session_id)
             if session is None:
                 await respond_rpc_error(send, 404, jsonrpc.SESSION_NOT_FOUND, "Session not found")
                 return
@@ -95,7 +115,16 @@ class StreamableHttpTransport:
             if not self.accepting:
                 await respond_rpc_error(send, 503, jsonrpc.SERVER_BUSY, "Server shutting down")
                 return
-            session = self.service.registry.create(Transport.STREAMABLE_HTTP, remote_address(scope))
+            try:
+                session = open_session(
+                    self.service.registry,
+                    Transport.STREAMABLE_HTTP,
+                    remote_address(scope),
+                    _credential(scope),
+                )
+            except QueueFullError as full:
+                await respond_rpc_error(send, 503, jsonrpc.SERVER_BUSY, str(full))
+                return
             new_session = True
         else:
             await respond_rpc_error(
@@ -113,7 +142,7 @@ class StreamableHttpTransport:
             jobs = self.service.receive(session, payload, respond, notify)
         except QueueFullError as busy:
             if new_session:
-                self.service.registry.close(session.id, "queue full at initialize")
+                self.service.registry.close(session, "queue full at initialize")
             await respond_rpc_error(send, 429, jsonrpc.SERVER_BUSY, str(busy))
             return
 
@@ -144,7 +173,7 @@ class StreamableHttpTransport:
             session.request_streams.discard(outbox)
             if new_session and session.protocol_version is None:
                 # initialize was refused: the session never came to life.
-                self.service.registry.close(session.id, "initialize failed")
+                self.service.registry.close(session, "initialize failed")
 
     async def _answer(
         self,
@@ -214,43 +243,33 @@ class StreamableHttpTransport:
         session = await self._required_session(scope, send)
         if session is None:
             return
-        self.service.registry.close(session.id, "deleted by the client")
+        self.service.registry.close(session, "deleted by the client")
         await asgi.respond(send, 200)
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _find(self, session_id: bytes) -> Session | None:
+    def _find(self, scope: asgi.Scope, session_id: bytes) -> Session | None:
+        """The session this id names, if the caller may use it (see `Session.accepts`)."""
         session = self.service.registry.get(session_id.decode("latin-1"))
-        if session is None or session.transport is not Transport.STREAMABLE_HTTP:
+        if not isinstance(session, Session):
             return None
-        return session
+        return session if session.accepts(Transport.STREAMABLE_HTTP, _credential(scope)) else None
 
     async def _required_session(self, scope: asgi.Scope, send: asgi.Send) -> Session | None:
-        if not await self._version_header_ok(scope, send):
-            return None
         session_id = asgi.header(scope, SESSION_HEADER)
         if session_id is None:
             await respond_rpc_error(
                 send, 400, jsonrpc.INVALID_REQUEST, "Bad Request: Mcp-Session-Id header is required"
             )
             return None
-        session = self._find(session_id)
+        session = self._find(scope, session_id)
         if session is None:
             await respond_rpc_error(send, 404, jsonrpc.SESSION_NOT_FOUND, "Session not found")
         return session
 
-    async def _version_header_ok(self, scope: asgi.Scope, send: asgi.Send) -> bool:
-        version = asgi.header(scope, VERSION_HEADER)
-        if version is None or version.decode("latin-1") in protocol.SUPPORTED_VERSIONS:
-            return True
-        await respond_rpc_error(
-            send,
-            400,
-            jsonrpc.INVALID_REQUEST,
-            f"Bad Request: unsupported MCP-Protocol-Version {version.decode('latin-1')!r}; "
-            f"supported: {', '.join(protocol.SUPPORTED_VERSIONS)}",
-        )
-        return False
+
+def _credential(scope: asgi.Scope) -> bytes:
+    return credential_of(asgi.header(scope, b"authorization"))
 
 
 def _is_initialize(payload: Any) -> bool:

@@ -289,14 +289,28 @@ async def test_session_counters_follow_requests():
             await client.get(server.url + "/api/v1/mcp/sessions", headers={"accept": ACCEPT_BOTH})
         ).json()
         assert listing["count"] == 1
-        assert listing["sessions"][0]["id"] == session_id
+        assert listing["sessions"][0]["handle"] == server.app.registry.get(session_id).handle
+        assert session_id not in str(listing)
         assert listing["sessions"][0]["requests_served"] == 4
 
 
-async def test_a_session_can_be_disconnected_through_the_api():
+async def test_without_a_token_no_caller_can_disconnect_a_session_through_the_api():
     async with running_server() as server, httpx.AsyncClient() as client:
+        session_id, _ = await streamable_session(client, server.url)
+        handle = server.app.registry.get(session_id).handle
+        for target in (handle, session_id):
+            refused = await client.delete(f"{server.url}/api/v1/mcp/sessions/{target}")
+            assert refused.status_code == 403
+        assert server.app.registry.get(session_id) is not None
+
+
+async def test_the_users_token_disconnects_a_session_through_the_api_by_its_handle():
+    token = "a-long-enough-test-token"
+    auth = {"authorization": f"Bearer {token}"}
+    async with running_server(token=token) as server, httpx.AsyncClient(headers=auth) as client:
         session_id, headers = await streamable_session(client, server.url)
-        url = f"{server.url}/api/v1/mcp/sessions/{session_id}"
+        handle = server.app.registry.get(session_id).handle
+        url = f"{server.url}/api/v1/mcp/clients/{handle}"
         assert (await client.delete(url)).status_code == 204
         assert (await client.delete(url)).status_code == 404
         after = await client.post(server.url + "/mcp", json=rpc("ping"), headers=headers)

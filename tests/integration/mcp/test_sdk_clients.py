@@ -56,7 +56,7 @@ async def test_the_session_is_registered_with_the_client_identity_and_removed_af
             [info] = server.app.registry.snapshot()
             assert info.transport == transport
             assert info.protocol_version == "2025-11-25"
-            assert info.client_name  # the SDK names itself
+            assert info.name  # the SDK names itself
         await wait_until(lambda: len(server.app.registry) == 0)
         await wait_until(lambda: not server.app.request_tasks)
 

@@ -17,7 +17,8 @@ async def test_the_stream_opens_with_the_endpoint_event_and_registers_a_session(
     async with running_server() as server, httpx.AsyncClient() as client:
         async with sse_session(client, server.url) as (endpoint, _reader):
             [info] = server.app.registry.snapshot()
-            assert endpoint == f"{server.url}/message?sessionId={info.id}"
+            [session] = server.app.registry
+            assert endpoint == f"{server.url}/message?sessionId={session.id}"
             assert info.transport == "sse"
             assert info.remote_address.startswith("127.0.0.1:")
 
@@ -31,7 +32,7 @@ async def test_a_posted_request_gets_202_and_its_answer_on_the_stream():
             assert answer["id"] == 1
             assert answer["result"]["protocolVersion"] == "2024-11-05"
             [info] = server.app.registry.snapshot()
-            assert (info.client_name, info.client_version) == ("pytest", "1.0")
+            assert (info.name, info.version) == ("pytest", "1.0")
 
 
 async def test_messages_and_session_id_spellings_are_both_accepted():
@@ -128,7 +129,9 @@ async def test_closing_a_session_from_the_registry_ends_its_stream_cleanly():
     async with running_server() as server, httpx.AsyncClient() as client:
         async with sse_session(client, server.url) as (_endpoint, reader):
             [info] = server.app.registry.snapshot()
-            assert server.app.registry.close(info.id, "disconnected by the user")
+            assert server.app.registry.close(
+                server.app.registry.by_handle(info.handle), "disconnected by the user"
+            )
             assert await reader.at_end()
 
 

@@ -43,8 +43,9 @@ async def test_initialize_issues_a_session_id_and_echoes_a_supported_version():
             "completions",
         }
         [info] = server.app.registry.snapshot()
-        assert (info.id, info.transport, info.client_name, info.protocol_version) == (
-            session_id,
+        assert server.app.registry.get(session_id).handle == info.handle
+        assert (info.era, info.transport, info.name, info.protocol_version) == (
+            "handshake",
             "streamable-http",
             "pytest",
             "2025-06-18",
@@ -87,13 +88,20 @@ async def test_an_unknown_session_gets_404_on_every_method():
         assert (post.status_code, get.status_code, delete.status_code) == (404, 404, 404)
 
 
-async def test_an_unsupported_protocol_version_header_gets_400():
+async def test_an_unknown_protocol_version_is_answered_as_the_stateless_era_answers_it():
     async with running_server() as server, httpx.AsyncClient() as client:
         _, headers = await streamable_session(client, server.url)
-        headers["mcp-protocol-version"] = "2030-01-01"
-        response = await client.post(server.url + "/mcp", json=rpc("ping"), headers=headers)
+        headers |= {"mcp-protocol-version": "2030-01-01", "mcp-method": "tools/list"}
+        meta = {
+            "io.modelcontextprotocol/protocolVersion": "2030-01-01",
+            "io.modelcontextprotocol/clientCapabilities": {},
+        }
+        body = rpc("tools/list", {"_meta": meta}, id=9)
+        response = await client.post(server.url + "/mcp", json=body, headers=headers)
         assert response.status_code == 400
-        assert "2030-01-01" in response.json()["error"]["message"]
+        error = response.json()["error"]
+        assert (response.json()["id"], error["code"]) == (9, -32022)
+        assert error["data"] == {"supported": ["2026-07-28"], "requested": "2030-01-01"}
 
 
 async def test_any_supported_version_header_is_accepted_on_a_session():
