@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the official MCP conformance suite (server mode) against a running server.
 #
-# Usage: .ci/conformance.sh <url> <mode-or-expect-file>
+# Usage: .ci/conformance.sh <url> <mode-or-expect-file> [<revision>]
 #
 #   <url>   Streamable HTTP endpoint, e.g. http://127.0.0.1:8765/mcp
 #           (use 127.0.0.1/localhost: dns-rebinding-protection fails on other hosts)
@@ -10,6 +10,10 @@
 #           bare      only .ci/conformance-expected/bare.txt must pass (a server
 #                     without the conformance test fixtures)
 #           <file>    any file listing scenario names, one per line (# comments ok)
+#   <revision>  e.g. 2026-07-28 or 2025-11-25: run the frozen requirement set of that
+#           spec revision (--requirements) with the pinned prerelease instead of the stable
+#           suite. With `fixtures`, every server scenario the revision requires must pass;
+#           with `bare`, those in .ci/conformance-expected/bare-<revision>.txt.
 #
 # The whole suite (default --suite all, so pending scenarios are shown too) is run
 # once; every scenario is printed, but only the expected ones decide the exit code.
@@ -34,6 +38,8 @@ set -euo pipefail
 
 NODE_VERSION=22.23.3           # npm package node-linux-<arch>@NODE_VERSION ships the binary
 CONFORMANCE_VERSION=0.1.16     # must match .ci/conformance-expected/npm/package.json
+# The prerelease with the frozen requirement sets; must match .../npm-next/package.json.
+CONFORMANCE_NEXT_VERSION=0.2.0-alpha.12
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -82,7 +88,7 @@ install_node() {
 }
 
 install_conformance() {
-  local lock_src="$expected_dir/npm" stamp want have
+  local stamp want have
   stamp="$conf_dir/.installed"
   want="$(cat "$lock_src/package.json" "$lock_src/package-lock.json" | sha256sum | cut -d' ' -f1) node=$NODE_VERSION"
   have="$(cat "$stamp" 2>/dev/null || true)"
@@ -120,19 +126,31 @@ if [[ "${CONFORMANCE_INSTALL_ONLY:-0}" == 1 ]]; then
   exit 0
 fi
 
-if [[ $# -ne 2 ]]; then
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+if [[ $# -lt 2 || $# -gt 3 ]]; then
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 url="$1"
 mode="$2"
+revision="${3:-}"
 case "$url" in http://* | https://*) ;; *) die 2 "url must start with http:// or https://: $url" ;; esac
+lock_src="$expected_dir/npm"
+if [[ -n "$revision" ]]; then
+  # The frozen requirement sets live in the prerelease; it installs beside the stable one.
+  CONFORMANCE_VERSION="$CONFORMANCE_NEXT_VERSION"
+  lock_src="$expected_dir/npm-next"
+  conf_dir="$tools/conformance-next"
+fi
 case "$mode" in
   fixtures) expect_file="$expected_dir/fixtures.txt" ;;
-  bare) expect_file="$expected_dir/bare.txt" ;;
+  bare) expect_file="$expected_dir/bare${revision:+-$revision}.txt" ;;
   *) expect_file="$mode" ;;
 esac
-[[ -f "$expect_file" ]] || die 2 "expected-pass list not found: $expect_file"
+if [[ -n "$revision" && "$mode" == fixtures ]]; then
+  expect_file=""  # every server scenario the revision requires (read after install)
+else
+  [[ -f "$expect_file" ]] || die 2 "expected-pass list not found: $expect_file"
+fi
 suite="${CONFORMANCE_SUITE:-all}"
 run_timeout="${CONFORMANCE_TIMEOUT:-300}"
 wait_s="${CONFORMANCE_WAIT:-30}"
@@ -140,7 +158,17 @@ strict="${CONFORMANCE_STRICT:-0}"
 
 install_tools
 export PATH="$NODE_BIN_DIR:$PATH"
-cli="$conf_dir/node_modules/@modelcontextprotocol/conformance/dist/index.js"
+package="$conf_dir/node_modules/@modelcontextprotocol/conformance"
+cli="$package/dist/index.js"
+if [[ -z "$expect_file" ]]; then
+  requirements="$package/requirements/$revision.yaml"
+  [[ -f "$requirements" ]] || die 2 "no frozen requirement set for revision $revision"
+  expect_file="$(mktemp)"
+  # The `server:` list of the frozen file: "  - name" lines until the next section.
+  awk '/^server:/{on=1; next} /^[a-z_]+:/{on=0} on && /^  - /{print $2}' \
+    "$requirements" >"$expect_file"
+  [[ -s "$expect_file" ]] || die 2 "could not read the server list of $requirements"
+fi
 
 # ---------------------------------------------------------------- wait for server
 # Any HTTP answer (even 4xx/405) means the server is up.
@@ -165,13 +193,19 @@ else
   results="$(mktemp -d "${TMPDIR:-/tmp}/conformance.XXXXXX")"
 fi
 raw="$results/output.txt"
-log "node $(node --version), conformance $CONFORMANCE_VERSION, suite '$suite', url $url"
+if [[ -n "$revision" ]]; then
+  selection=(--requirements "$revision")
+  log "node $(node --version), conformance $CONFORMANCE_VERSION, requirements $revision, url $url"
+else
+  selection=(--suite "$suite")
+  log "node $(node --version), conformance $CONFORMANCE_VERSION, suite '$suite', url $url"
+fi
 log "raw output: $raw"
 
 set +e
 # The CLI has no overall timeout of its own (the SDK client waits 60s per
 # request), so bound it here; kill -9 10s after TERM if it ignores it.
-timeout -k 10 "$run_timeout" node "$cli" server --url "$url" --suite "$suite" \
+timeout -k 10 "$run_timeout" node "$cli" server --url "$url" "${selection[@]}" \
   --output-dir "$results/checks" </dev/null >"$raw" 2>&1
 cli_rc=$?
 set -e

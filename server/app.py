@@ -68,7 +68,12 @@ class Application:
         )
         self.subscriptions = extensions.subscriptions
         tools = ToolRegistry([CURRENT_TIME, *extensions.tools])
-        self.dispatcher = Dispatcher(tools, extensions.resources, extensions.prompts)
+        self.dispatcher = Dispatcher(
+            tools,
+            extensions.resources,
+            extensions.prompts,
+            announced=extensions.subscriptions.supported,
+        )
         self.service = McpService(
             self.dispatcher, self.queue, self.registry, config.session_idle_timeout
         )

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from server.app import Application, Extensions
 from server.config import ServerConfig
 from server.mcp.conformance import conformance_prompts, conformance_resources, conformance_tools
+from server.mcp.conformance_modern import MODERN_PROMPTS, modern_conformance_tools
+from server.mcp.subscriptions import SubscriptionHub
 from server.mcp.tools.chat import chat_tools
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.store import ChatStore, open_store
@@ -31,9 +33,12 @@ def build_application(config: ServerConfig, store: ChatStore | None = None) -> A
         closers=[store.close] if owned else [],
     )
     if config.conformance_fixtures:
-        extensions.tools.extend(conformance_tools())
+        # The fixtures announce list changes on demand, so listen streams may ask for them.
+        hub = SubscriptionHub(("toolsListChanged", "promptsListChanged"))
+        extensions.subscriptions = hub
+        extensions.tools.extend([*conformance_tools(), *modern_conformance_tools(hub)])
         extensions.resources = conformance_resources()
-        extensions.prompts = conformance_prompts()
+        extensions.prompts = conformance_prompts(MODERN_PROMPTS)
     return Application(config, extensions)
 
 

@@ -408,9 +408,10 @@ def _complete_argument(argument: str, value: str) -> list[str]:
     return [c for c in candidates.get(argument, []) if c.startswith(value)]
 
 
-def conformance_prompts() -> PromptRegistry:
+def conformance_prompts(extra: list[Prompt] | None = None) -> PromptRegistry:
     return PromptRegistry(
         [
+            *(extra or []),
             Prompt("test_simple_prompt", _simple_prompt, "A simple prompt without arguments"),
             Prompt(
                 "test_prompt_with_arguments",

@@ -16,7 +16,8 @@ from typing import Any
 from server.mcp import jsonrpc, modern, mrtr
 from server.mcp.clients import Client
 from server.mcp.mrtr import InputRequest
-from server.mcp.sessions import LOG_LEVELS, ClientRequestError, Session
+from server.mcp.protocol import LOG_LEVELS
+from server.mcp.sessions import ClientRequestError, Session
 
 # Where a message goes: a stream, a POST's answer or a batch collector.
 Deliver = Callable[[Any], object]
@@ -177,7 +178,11 @@ class ModernContext:
                     f"this needs the client capability {capability!r}, which it did not declare",
                     {"requiredCapabilities": {capability: {}}},
                 )
-        missing = {key: request for key, request in requests.items() if key not in self._answers}
+        missing = {
+            key: request
+            for key, request in requests.items()
+            if not mrtr.answers_question(request.method, self._answers.get(key) or {})
+        }
         if missing:
             raise mrtr.InputRequiredError(missing)
         return {key: self._answers[key] for key in requests}

@@ -16,7 +16,8 @@ from typing import Any
 from server.mcp import jsonrpc, modern, protocol
 from server.mcp.context import ModernContext, RequestContext
 from server.mcp.features import PromptRegistry, ResourceRegistry
-from server.mcp.sessions import LOG_LEVELS, Session
+from server.mcp.protocol import LOG_LEVELS
+from server.mcp.sessions import Session
 from server.mcp.tools import ToolRegistry
 
 logger = logging.getLogger(__name__)
@@ -44,8 +45,10 @@ class Dispatcher:
         resources: ResourceRegistry | None = None,
         prompts: PromptRegistry | None = None,
         instructions: str = INSTRUCTIONS,
+        announced: frozenset[str] = frozenset(),
     ) -> None:
         self.tools = tools
+        self.announced = announced  # what subscriptions/listen can deliver
         self.resources = resources or ResourceRegistry()
         self.prompts = prompts or PromptRegistry()
         self.instructions = instructions
@@ -103,7 +106,9 @@ class Dispatcher:
             raise jsonrpc.JsonRpcError(
                 jsonrpc.METHOD_NOT_FOUND, f"Method not found: {request.method}"
             )
-        return modern.complete_result(request.method, await handler(request, context))
+        return modern.complete_result(
+            request.method, await handler(request, context), self.server_info
+        )
 
     def notify(self, session: Session, notification: jsonrpc.Notification) -> None:
         """Handle a client notification; unknown ones are ignored, as the spec asks."""
@@ -155,10 +160,8 @@ class Dispatcher:
     ) -> jsonrpc.JsonObject:
         return {
             "supportedVersions": list(protocol.ALL_VERSIONS),
-            "capabilities": modern.capabilities(),
-            "serverInfo": self.server_info,
+            "capabilities": modern.capabilities(self.announced),
             "instructions": self.instructions,
-            "_meta": {modern.SERVER_INFO_META: self.server_info},
         }
 
     async def _ping(self, *_: Any) -> jsonrpc.JsonObject:

@@ -111,6 +111,13 @@ def check_envelope(request: jsonrpc.Request, header: Any) -> Envelope:
             f"Unsupported protocol version {version!r}",
             {"supported": list(protocol.MODERN_VERSIONS), "requested": version},
         )
+    level = meta.get(LOG_LEVEL_META)
+    if level is not None and level not in protocol.LOG_LEVELS:
+        raise jsonrpc.JsonRpcError(
+            jsonrpc.INVALID_PARAMS,
+            f"unknown log level {level!r}",
+            {"levels": list(protocol.LOG_LEVELS)},
+        )
     capabilities = meta[CLIENT_CAPABILITIES_META]
     info = meta.get(CLIENT_INFO_META)
     info = info if isinstance(info, dict) else {}
@@ -158,20 +165,32 @@ def _decode_header(value: bytes | None) -> str | None:
         return None
 
 
-def capabilities() -> jsonrpc.JsonObject:
-    """What this server offers to a 2026-07-28 client (see `server/discover`)."""
+def capabilities(announced: frozenset[str]) -> jsonrpc.JsonObject:
+    """What this server offers to a 2026-07-28 client (see `server/discover`).
+
+    `announced` are the notifications `subscriptions/listen` can deliver here (filter flags,
+    see server/mcp/subscriptions.py); only those are declared.
+    """
     return {
-        "tools": {"listChanged": False},
-        "resources": {"subscribe": False, "listChanged": False},
-        "prompts": {"listChanged": False},
+        "tools": {"listChanged": "toolsListChanged" in announced},
+        "resources": {
+            "subscribe": "resourceSubscriptions" in announced,
+            "listChanged": "resourcesListChanged" in announced,
+        },
+        "prompts": {"listChanged": "promptsListChanged" in announced},
         "logging": {},
         "completions": {},
     }
 
 
-def complete_result(method: str, result: jsonrpc.JsonObject) -> jsonrpc.JsonObject:
-    """A final result as 2026-07-28 sends it: `resultType` and, where due, caching hints."""
-    if "resultType" in result:  # an input_required result passes through as it is
+def complete_result(
+    method: str, result: jsonrpc.JsonObject, server_info: jsonrpc.JsonObject
+) -> jsonrpc.JsonObject:
+    """A result as 2026-07-28 sends it: `resultType`, the server's identity in `_meta`
+    and, on a final result that may be cached, the caching hints."""
+    meta = result.setdefault("_meta", {})
+    meta[SERVER_INFO_META] = server_info
+    if result.get("resultType") == "input_required":  # interim: never cached
         return result
     result["resultType"] = "complete"
     hints = CACHE_HINTS.get(method)

@@ -113,9 +113,9 @@ def binding_for(method: str, params: JsonObject, credential: bytes) -> str:
 
 def input_responses(params: JsonObject) -> JsonObject:
     """The `inputResponses` of a retried request, checked for shape (-32602 if wrong)."""
-    responses = params.get("inputResponses")
-    if responses is None:
+    if "inputResponses" not in params:
         return {}
+    responses = params["inputResponses"]
     if not isinstance(responses, dict):
         raise jsonrpc.JsonRpcError(jsonrpc.INVALID_PARAMS, "inputResponses must be an object")
     for key, value in responses.items():
@@ -124,6 +124,17 @@ def input_responses(params: JsonObject) -> JsonObject:
                 jsonrpc.INVALID_PARAMS, f"inputResponses[{key!r}] must be an object (a result)"
             )
     return responses
+
+
+def answers_question(method: str, answer: JsonObject) -> bool:
+    """Whether `answer` is a result of the kind `method` asks for (else ask again)."""
+    if method == "elicitation/create":
+        return isinstance(answer.get("action"), str)
+    if method == "sampling/createMessage":
+        return isinstance(answer.get("content"), dict | list)
+    if method == "roots/list":
+        return isinstance(answer.get("roots"), list)
+    return True
 
 
 def input_required_result(requests: dict[str, InputRequest], state: str) -> JsonObject:

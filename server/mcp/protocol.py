@@ -14,6 +14,9 @@ ALL_VERSIONS = HANDSHAKE_VERSIONS + MODERN_VERSIONS
 # JSON-RPC batches exist only in this version of the protocol.
 BATCH_VERSIONS = frozenset({"2025-03-26"})
 
+# The levels of MCP log messages, least severe first.
+LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
+
 SERVER_NAME = "chatlog-tray"
 
 

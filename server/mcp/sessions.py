@@ -20,7 +20,6 @@ from server.workqueue import WorkQueue
 
 logger = logging.getLogger(__name__)
 
-LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 DEFAULT_LOG_LEVEL = "info"
 
 

@@ -71,7 +71,7 @@ def accepted_filter(requested: object, supported: Iterable[str]) -> dict[str, An
 class SubscriptionHub:
     """Every open listen stream, and the notifications that go to them."""
 
-    def __init__(self, supported: Iterable[str] = ("resourceSubscriptions",)) -> None:
+    def __init__(self, supported: Iterable[str] = ()) -> None:
         # What this server can ever announce; the rest of a filter is declined.
         self.supported = frozenset(supported)
         self._subscriptions: set[Subscription] = set()

@@ -128,7 +128,9 @@ class ModernHttp:
             except mrtr.InputRequiredError as needed:
                 if request.method not in mrtr.INPUT_METHODS:
                     raise
-                return mrtr.input_required_result(needed.requests, seal.seal(binding, answers))
+                state = seal.seal(binding, answers)
+                result = mrtr.input_required_result(needed.requests, state)
+                return modern.complete_result(request.method, result, dispatcher.server_info)
 
         try:
             job = self.service.submit(client, request, handle, respond)
@@ -277,5 +279,7 @@ async def _refuse(
     status: int | None = None,
 ) -> None:
     message = jsonrpc.error_message(request_id, jsonrpc.JsonRpcError(code, text))
+    if request_id is None:
+        del message["id"]  # 2026-07-28 ids are strings or integers: unknown means absent
     body = jsonrpc.encode(message)
     await asgi.respond(send, status or modern.http_status(message), body, asgi.JSON)
