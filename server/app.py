@@ -190,12 +190,13 @@ class Application:
         try:
             self.security.check(scope)
         except asgi.HttpError as denied:
-            await self._deny(path, denied, send)
+            # A listed origin may read the refusal (a browser client learns it needs a token).
+            await self._deny(path, denied, _with_headers(send, self.security.cors_headers(scope)))
             return
-        cors = self.security.cors_headers(scope)
-        if scope["method"] == "OPTIONS" and cors:
+        if self.security.is_preflight(scope):
             await asgi.respond(send, 204, headers=self.security.preflight_headers(scope))
             return
+        cors = self.security.cors_headers(scope)
         if cors:
             send = _with_headers(send, cors)
         handler = self._routes.get(path)

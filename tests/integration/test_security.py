@@ -75,6 +75,99 @@ async def test_a_listed_origin_gets_cors_headers_and_a_preflight_but_never_a_wil
         assert "mcp-session-id" in response.headers["access-control-expose-headers"]
 
 
+MCP_CLIENT_HEADERS = [
+    "authorization",
+    "content-type",
+    "accept",
+    "mcp-session-id",
+    "mcp-protocol-version",
+    "last-event-id",
+    "mcp-method",
+    "mcp-name",
+]
+BROWSER = "http://localhost:6274"
+TOKEN = "a-token-of-22-letters!"
+
+
+def preflight_headers(origin: str = BROWSER) -> dict[str, str]:
+    return {
+        "origin": origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type, mcp-protocol-version",
+    }
+
+
+async def test_with_a_token_a_browser_preflight_from_a_listed_origin_needs_no_token():
+    async with (
+        running_server(token=TOKEN, allow_origins=(BROWSER,)) as server,
+        httpx.AsyncClient() as client,
+    ):
+        preflight = await client.options(server.url + "/mcp", headers=preflight_headers())
+        assert preflight.status_code == 204
+        assert preflight.headers["access-control-allow-origin"] == BROWSER
+        allowed = preflight.headers["access-control-allow-headers"].split(", ")
+        assert allowed == MCP_CLIENT_HEADERS
+        assert "POST" in preflight.headers["access-control-allow-methods"]
+        response = await client.post(
+            server.url + "/mcp",
+            json=initialize(),
+            headers={"origin": BROWSER, "accept": ACCEPT_BOTH, "authorization": f"Bearer {TOKEN}"},
+        )
+        assert response.status_code == 200
+        assert response.headers["access-control-allow-origin"] == BROWSER
+        exposed = response.headers["access-control-expose-headers"].split(", ")
+        assert exposed == ["mcp-session-id", "mcp-protocol-version"]
+
+
+async def test_the_real_request_after_a_preflight_still_needs_the_token_and_may_read_the_401():
+    async with (
+        running_server(token=TOKEN, allow_origins=(BROWSER,)) as server,
+        httpx.AsyncClient() as client,
+    ):
+        response = await client.post(
+            server.url + "/mcp", json=initialize(), headers={"origin": BROWSER}
+        )
+        assert response.status_code == 401
+        assert response.headers["access-control-allow-origin"] == BROWSER
+        assert len(server.app.registry) == 0
+
+
+async def test_only_a_preflight_skips_the_token_and_only_from_a_listed_origin():
+    async with (
+        running_server(token=TOKEN, allow_origins=(BROWSER,)) as server,
+        httpx.AsyncClient() as client,
+    ):
+        plain_options = await client.options(server.url + "/mcp", headers={"origin": BROWSER})
+        assert plain_options.status_code == 401
+        assert "access-control-allow-methods" not in plain_options.headers
+        own = f"http://127.0.0.1:{server.port}"  # allowed as the server itself, but not listed
+        for origin, status in (("http://evil.example.com", 403), (own, 401)):
+            refused = await client.options(server.url + "/mcp", headers=preflight_headers(origin))
+            assert refused.status_code == status, origin
+            assert "access-control-allow-origin" not in refused.headers
+            assert "access-control-allow-methods" not in refused.headers
+
+
+async def test_an_options_request_without_a_requested_method_gets_no_preflight_grant():
+    async with running_server(allow_origins=(BROWSER,)) as server, httpx.AsyncClient() as client:
+        plain_options = await client.options(server.url + "/mcp", headers={"origin": BROWSER})
+        assert plain_options.status_code != 204
+        assert "access-control-allow-methods" not in plain_options.headers
+        assert "access-control-allow-headers" not in plain_options.headers
+
+
+async def test_a_preflight_is_still_subject_to_the_host_check():
+    async with (
+        running_server(token=TOKEN, allow_origins=(BROWSER,)) as server,
+        httpx.AsyncClient() as client,
+    ):
+        rebound = await client.options(
+            server.url + "/mcp", headers={**preflight_headers(), "host": "evil.example.com"}
+        )
+        assert rebound.status_code == 421
+        assert "access-control-allow-methods" not in rebound.headers
+
+
 async def test_with_a_token_every_route_but_health_needs_it():
     async with running_server(token="s3cret-token") as server, httpx.AsyncClient() as client:
         assert (await client.get(server.url + "/health")).status_code == 200

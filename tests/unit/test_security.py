@@ -5,9 +5,10 @@ from server.config import ServerConfig
 from server.security import SecurityPolicy
 
 
-def scope(path: str = "/mcp", **headers: str) -> dict:
+def scope(path: str = "/mcp", method: str = "POST", **headers: str) -> dict:
     return {
         "path": path,
+        "method": method,
         "headers": [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()],
     }
 
@@ -66,3 +67,14 @@ def test_all_interfaces_skip_the_host_check_but_not_the_origin_check():
 
 def test_an_empty_token_means_no_token():
     assert ServerConfig(token="").token is None
+
+
+def test_a_preflight_is_an_options_with_a_requested_method_from_a_listed_origin():
+    policy = SecurityPolicy(ServerConfig(allow_origins=("http://localhost:6274",)))
+    listed = {"origin": "http://localhost:6274/", "access_control_request_method": "POST"}
+    assert policy.is_preflight(scope(method="OPTIONS", **listed))
+    assert not policy.is_preflight(scope(method="POST", **listed))
+    assert not policy.is_preflight(scope(method="OPTIONS", origin="http://localhost:6274"))
+    assert not policy.is_preflight(
+        scope(method="OPTIONS", origin="http://other:1", access_control_request_method="POST")
+    )
