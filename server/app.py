@@ -187,6 +187,7 @@ class Application:
 
     async def _handle_http(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
         path = scope["path"]
+        receive, send = asgi.close_if_answered_early(scope, receive, send)
         try:
             self.security.check(scope)
         except asgi.HttpError as denied:

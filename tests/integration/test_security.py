@@ -208,17 +208,66 @@ async def test_a_body_over_the_limit_gets_413():
             assert (await client.post(endpoint, json=big)).status_code == 413
 
 
-async def test_a_body_that_trickles_in_too_slowly_gets_408():
+async def test_a_body_that_trickles_in_too_slowly_gets_408_and_the_connection_closes():
     async with running_server(body_timeout=0.2) as server:
-        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        head = await answer_to_a_partly_sent_body(server.port, length=100, sent=b'{"jsonrpc"')
+        assert head.startswith(b"HTTP/1.1 408 ")
+        assert b"\r\nconnection: close\r\n" in head.lower()
+
+
+async def test_a_413_sent_before_the_body_arrived_says_that_the_connection_closes():
+    async with running_server(max_body_bytes=2048) as server:
+        head = await answer_to_a_partly_sent_body(server.port, length=100_000, sent=b"x" * 4096)
+        assert head.startswith(b"HTTP/1.1 413 ")
+        assert b"\r\nconnection: close\r\n" in head.lower()
+
+
+async def test_a_refusal_sent_before_the_body_arrived_says_that_the_connection_closes():
+    async with running_server(token=TOKEN) as server:
+        head = await answer_to_a_partly_sent_body(server.port, length=100_000, sent=b"x" * 4096)
+        assert head.startswith(b"HTTP/1.1 401 ")
+        assert b"\r\nconnection: close\r\n" in head.lower()
+
+
+async def test_after_a_413_a_keep_alive_client_loses_none_of_its_next_50_requests():
+    one_connection = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    async with (
+        running_server(max_body_bytes=2048) as server,
+        httpx.AsyncClient(limits=one_connection) as client,
+    ):
+        too_big = await client.post(
+            server.url + "/mcp",
+            content=b"x" * 100_000,
+            headers={"accept": ACCEPT_BOTH, "content-type": "application/json"},
+        )
+        assert too_big.status_code == 413
+        statuses = [(await client.get(server.url + "/health")).status_code for _ in range(50)]
+        assert statuses == [200] * 50
+
+
+async def test_an_answer_after_the_whole_body_keeps_the_connection_open():
+    async with running_server() as server, httpx.AsyncClient() as client:
+        response = await client.post(
+            server.url + "/mcp", json=initialize(), headers={"accept": ACCEPT_BOTH}
+        )
+        assert response.status_code == 200
+        assert "connection" not in response.headers
+
+
+async def answer_to_a_partly_sent_body(port: int, length: int, sent: bytes) -> bytes:
+    """Send a POST /mcp whose body is `length` bytes long but only `sent` of it; the answer's
+    head, once the server has closed the connection."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
         writer.write(
-            b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
-            b'\r\nAccept: application/json\r\nContent-Length: 100\r\n\r\n{"jsonrpc"'
+            b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Accept: application/json\r\nContent-Length: %d\r\n\r\n" % length + sent
         )
         await writer.drain()
-        status_line = await asyncio.wait_for(reader.readline(), 5)
-        assert b" 408 " in status_line
+        answer = await asyncio.wait_for(reader.read(), 5)  # to the end: the server closes
+    finally:
         writer.close()
+    return answer.partition(b"\r\n\r\n")[0] + b"\r\n"
 
 
 async def test_health_reports_the_queue_and_sessions():
