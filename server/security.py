@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import functools
 import hmac
+import secrets
+import string
 from urllib.parse import urlsplit
 
 from server.asgi import Headers, HttpError, Scope, header
@@ -27,6 +29,17 @@ CORS_ALLOW_HEADERS = (
     b"last-event-id, mcp-method, mcp-name"
 )
 CORS_EXPOSE_HEADERS = b"mcp-session-id, mcp-protocol-version"
+
+
+# Letters and digits only: a token never starts with "-" (which a command line would take for
+# an option) and double-clicking it selects all of it.
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+TOKEN_LENGTH = 43  # 43 characters from 62 carry 256 bits, as many as secrets.token_urlsafe(32)
+
+
+def generate_token() -> str:
+    """A new random bearer token."""
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
 class SecurityPolicy:

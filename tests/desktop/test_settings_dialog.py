@@ -42,6 +42,7 @@ async def test_all_interfaces_needs_a_token_and_shows_a_warning():
     assert "token" in dialog.problems.text()
     dialog.generate_token.click()
     assert len(dialog.token.text()) >= 32
+    assert dialog.token.text().isalnum()  # never "-…", which a command line takes for a flag
     assert dialog.ok_button.isEnabled()
     settings = dialog.current_settings()
     assert settings is not None and settings.config.host == ALL_INTERFACES

@@ -169,7 +169,7 @@ async def test_a_preflight_is_still_subject_to_the_host_check():
 
 
 async def test_with_a_token_every_route_but_health_needs_it():
-    async with running_server(token="s3cret-token") as server, httpx.AsyncClient() as client:
+    async with running_server(token="s3cret-token-value") as server, httpx.AsyncClient() as client:
         assert (await client.get(server.url + "/health")).status_code == 200
         for method, path in ROUTES:
             response = await client.request(method, server.url + path, json=initialize())
@@ -182,21 +182,21 @@ async def test_with_a_token_every_route_but_health_needs_it():
         right = await client.post(
             server.url + "/mcp",
             json=initialize(),
-            headers={"authorization": "Bearer s3cret-token", "accept": ACCEPT_BOTH},
+            headers={"authorization": "Bearer s3cret-token-value", "accept": ACCEPT_BOTH},
         )
         assert right.status_code == 200
 
 
 async def test_the_token_never_appears_in_the_log(caplog):
     caplog.set_level("DEBUG")
-    async with running_server(token="s3cret-token") as server, httpx.AsyncClient() as client:
+    async with running_server(token="s3cret-token-value") as server, httpx.AsyncClient() as client:
         await client.get(server.url + "/sse", headers={"authorization": "Bearer wrong"})
         await client.post(
             server.url + "/mcp",
             json=initialize(),
-            headers={"authorization": "Bearer s3cret-token", "accept": ACCEPT_BOTH},
+            headers={"authorization": "Bearer s3cret-token-value", "accept": ACCEPT_BOTH},
         )
-    assert "s3cret-token" not in caplog.text
+    assert "s3cret-token-value" not in caplog.text
 
 
 async def test_a_body_over_the_limit_gets_413():
