@@ -192,7 +192,8 @@ class Application:
             self.security.check(scope)
         except asgi.HttpError as denied:
             # A listed origin may read the refusal (a browser client learns it needs a token).
-            await self._deny(path, denied, _with_headers(send, self.security.cors_headers(scope)))
+            cors = self.security.cors_headers(scope)
+            await self._deny(path, denied, _with_headers(send, cors) if cors else send)
             return
         if self.security.is_preflight(scope):
             await asgi.respond(send, 204, headers=self.security.preflight_headers(scope))
