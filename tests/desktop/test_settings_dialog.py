@@ -48,6 +48,16 @@ async def test_all_interfaces_needs_a_token_and_shows_a_warning():
     assert settings is not None and settings.config.host == ALL_INTERFACES
 
 
+async def test_a_short_token_is_reported_as_typed_and_blocks_ok():
+    dialog = _dialog()
+    dialog.token.setText("abc123")
+    assert not dialog.ok_button.isEnabled()
+    assert "Access token" in dialog.problems.text() and "16" in dialog.problems.text()
+    assert "abc123" not in dialog.problems.text()
+    dialog.token.setText("abc123" * 3)
+    assert dialog.ok_button.isEnabled()
+
+
 async def test_the_data_directory_shows_the_detected_layout(tmp_path):
     dialog = _dialog()
     assert "demo" in dialog.layout_label.text()
