@@ -148,7 +148,7 @@ def close_if_answered_early(scope: Scope, receive: Receive, send: Send) -> tuple
     body unread, so Hypercorn closes the connection once the answer is out: it cannot tell
     where the next request would start. Without saying so, a keep-alive client sends its
     next request into the closing connection and loses it; `Connection: close` makes it open
-    a new one instead (RFC 9112, section 9.6). Requests without a body pass untouched.
+    a new one instead. Requests without a body pass untouched.
     """
     if scope.get("http_version") not in ("1.0", "1.1") or not _has_body(scope):
         return receive, send  # HTTP/2 forbids the header and ends each stream on its own

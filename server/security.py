@@ -5,9 +5,9 @@ The chat history behind this server is as private as data gets, so the rules are
   attacker's host name);
 - a browser's Origin must be this server itself or one the user listed; there is no wildcard;
 - with a token configured, every route but /health needs `Authorization: Bearer <token>`,
-  except a listed origin's CORS preflight: browsers never send credentials on a preflight
-  (Fetch standard), so demanding the token there would lock every browser client out. The
-  preflight itself grants nothing but permission to send the real, authenticated request.
+  except a listed origin's CORS preflight: browsers never send credentials on a preflight,
+  so demanding the token there would lock every browser client out. The preflight itself
+  grants nothing but permission to send the real, authenticated request.
 """
 
 from __future__ import annotations

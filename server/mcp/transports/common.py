@@ -19,7 +19,7 @@ RETRY_AFTER_SECONDS = b"1"
 
 
 async def respond_rpc_error(send: asgi.Send, status: int, code: int, message: str) -> None:
-    # A 429 (the work queue is full) says when to come back, as RFC 6585 suggests.
+    # A 429 (the work queue is full) says when to come back (docs/architecture.md).
     headers = [(b"retry-after", RETRY_AFTER_SECONDS)] if status == 429 else []
     await asgi.respond(send, status, rpc_error_body(code, message), asgi.JSON, headers)
 
