@@ -20,7 +20,7 @@ import keyring.errors
 from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings
 
-from server.config import ServerConfig
+from server.config import MIN_TOKEN_LENGTH, ServerConfig
 from server.logging_setup import register_secret
 
 logger = logging.getLogger(__name__)
@@ -148,8 +148,15 @@ class SettingsStore:
             else:
                 logger.warning("ignoring invalid stored setting %s=%r", key, raw)
         token = self.tokens.load()
-        if token:
+        if token and _valid("token", token):
             values["token"] = token
+        elif token:
+            # Saved before tokens had a minimum length. Without it the server is loopback-only.
+            logger.warning(
+                "ignoring the stored access token: it is shorter than %d characters; "
+                "generate a new one in Settings",
+                MIN_TOKEN_LENGTH,
+            )
         database_key = self.keys.load()
         if database_key and _valid("key", database_key):
             register_secret(database_key.strip())
@@ -207,7 +214,7 @@ def _from_stored(name: str, raw: object) -> object:
 def _valid(name: str, value: object) -> bool:
     # With a placeholder token, so that a non-loopback host is judged on its own here.
     try:
-        ServerConfig.model_validate({name: value, "token": "placeholder"})
+        ServerConfig.model_validate({"token": "x" * MIN_TOKEN_LENGTH, name: value})
     except ValidationError:
         return False
     return True

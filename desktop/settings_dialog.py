@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import string
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.settings import DesktopSettings
 from desktop.tasks import spawn
 from server.config import ServerConfig, is_loopback_host
+from server.security import generate_token
 from server.wechat.crypto.keys import KEY_HEX_LENGTH
 from server.wechat.errors import DataSourceError
 from server.wechat.layout import DataDir, detect
@@ -383,7 +383,7 @@ class SettingsDialog(QDialog):
             self.layout_label.setStyleSheet(style)
 
     def _generate_token(self) -> None:
-        self.token.setText(secrets.token_urlsafe(32))
+        self.token.setText(generate_token())
 
     def _copy_token(self) -> None:
         QGuiApplication.clipboard().setText(self.token.text())

@@ -203,15 +203,18 @@ class Application:
 
     async def _handle_http(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
         path = scope["path"]
+        receive, send = asgi.close_if_answered_early(scope, receive, send)
         try:
             self.security.check(scope)
         except asgi.HttpError as denied:
-            await self._deny(path, denied, send)
+            # A listed origin may read the refusal (a browser client learns it needs a token).
+            cors = self.security.cors_headers(scope)
+            await self._deny(path, denied, _with_headers(send, cors) if cors else send)
             return
-        cors = self.security.cors_headers(scope)
-        if scope["method"] == "OPTIONS" and cors:
+        if self.security.is_preflight(scope):
             await asgi.respond(send, 204, headers=self.security.preflight_headers(scope))
             return
+        cors = self.security.cors_headers(scope)
         if cors:
             send = _with_headers(send, cors)
         handler = self._routes.get(path)

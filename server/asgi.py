@@ -141,6 +141,41 @@ class BodyReader:
             self._schedule_sweep()
 
 
+def close_if_answered_early(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """Add `Connection: close` to an answer that starts before the request body was all read.
+
+    An early answer (413, 408, a refusal by the security gate, ...) leaves the rest of the
+    body unread, so Hypercorn closes the connection once the answer is out: it cannot tell
+    where the next request would start. Without saying so, a keep-alive client sends its
+    next request into the closing connection and loses it; `Connection: close` makes it open
+    a new one instead. Requests without a body pass untouched.
+    """
+    if scope.get("http_version") not in ("1.0", "1.1") or not _has_body(scope):
+        return receive, send  # HTTP/2 forbids the header and ends each stream on its own
+    body_read = False
+
+    async def watching_receive() -> Message:
+        nonlocal body_read
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            body_read = True
+        return message
+
+    async def closing_send(message: Message) -> None:
+        if message["type"] == "http.response.start" and not body_read:
+            message["headers"] = [*message.get("headers", []), (b"connection", b"close")]
+        await send(message)
+
+    return watching_receive, closing_send
+
+
+def _has_body(scope: Scope) -> bool:
+    length = header(scope, b"content-length")
+    return (length is not None and length.strip() != b"0") or (
+        header(scope, b"transfer-encoding") is not None
+    )
+
+
 async def respond(
     send: Send,
     status: int,

@@ -1,18 +1,39 @@
-"""Command-line arguments, shared by the desktop app and the headless server. Qt-free."""
+"""Command-line arguments, shared by the desktop app and the headless server. Qt-free.
+
+The token and the database key can come from the command line, standard input, a file or an
+environment variable. Only the first is unsafe: any user of the computer can read a
+process's arguments (`ps`, /proc/PID/cmdline), but not its standard input, a file only its
+owner may read, or its environment.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import getpass
+import os
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from pydantic import ValidationError
 
-from server.config import DEFAULT_HOST, DEFAULT_PORT, ServerConfig
+from server.config import DEFAULT_HOST, DEFAULT_PORT, MIN_TOKEN_LENGTH, ServerConfig
+from server.logging_setup import register_secret
 from server.mcp.protocol import server_version
 from server.mcp.tools.registry import validation_message
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+TOKEN_ENV = "CHATLOG_TRAY_TOKEN"
+KEY_ENV = "CHATLOG_TRAY_KEY"
+FROM_STDIN = "-"
+SECRETS_HELP = (
+    "A token or key given as a value (--token VALUE, --key VALUE) is visible to every user "
+    "of this computer in the process list. Safe ways: '-' reads it from standard input "
+    "(typed without echo at a terminal), a file only you can read (--token-file, "
+    f"--key-from), or the environment variables {TOKEN_ENV} and {KEY_ENV}. A value on the "
+    "command line wins over the environment."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,11 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds before an idle Streamable HTTP session expires (default 1800)",
     )
     parser.add_argument("--data-dir", type=Path, help="WeChat data directory (default: demo data)")
-    parser.add_argument(
-        "--key", help="WeChat database key (64 hex characters): read encrypted data in place"
+    secrets = parser.add_argument_group("secrets", SECRETS_HELP)
+    token = secrets.add_mutually_exclusive_group()
+    token.add_argument(
+        "--token",
+        help="require 'Authorization: Bearer TOKEN' on every route but /health "
+        f"(at least {MIN_TOKEN_LENGTH} characters); '-' reads it from standard input",
     )
-    parser.add_argument(
-        "--token", help="require 'Authorization: Bearer TOKEN' on every route but /health"
+    token.add_argument("--token-file", type=Path, metavar="PATH", help="read the token from PATH")
+    key = secrets.add_mutually_exclusive_group()
+    key.add_argument(
+        "--key",
+        help="WeChat database key (64 hex characters): read encrypted data in place; "
+        "'-' reads it from standard input",
+    )
+    key.add_argument(
+        "--key-from", type=Path, metavar="PATH", help="read the database key from PATH"
     )
     parser.add_argument(
         "--allow-origin",
@@ -90,11 +122,79 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
         ) from None
 
 
-def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, ServerConfig]:
+def parse_args(
+    argv: Sequence[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    stdin: TextIO | None = None,
+) -> tuple[argparse.Namespace, ServerConfig]:
+    """The arguments and the ServerConfig they make; exits with a message (status 2) if bad.
+
+    The token and key are read from their source here, once, so `args.token` and `args.key`
+    hold the secrets themselves (the desktop app applies the arguments again later).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        read_secrets(
+            args,
+            os.environ if environ is None else environ,
+            sys.stdin if stdin is None else stdin,
+        )
         config = config_from_args(args)
     except ValueError as error:
         parser.error(str(error))
     return args, config
+
+
+def read_secrets(
+    args: argparse.Namespace, environ: Mapping[str, str], stdin: TextIO | None
+) -> None:
+    """Replace `-`, --token-file, --key-from and the environment by the secrets they hold."""
+    if args.token == FROM_STDIN and args.key == FROM_STDIN:
+        raise ValueError(
+            "only one of --token and --key can come from standard input; "
+            "give the other in a file or an environment variable"
+        )
+    args.token = _secret("token", args.token, args.token_file, environ.get(TOKEN_ENV), stdin)
+    args.key = _secret("key", args.key, args.key_from, environ.get(KEY_ENV), stdin)
+
+
+def _secret(
+    name: str, value: str | None, path: Path | None, from_env: str | None, stdin: TextIO | None
+) -> str | None:
+    if value == FROM_STDIN:
+        secret = _read_stdin(name, stdin)
+    elif path is not None:
+        secret = _read_file(name, path)
+    elif value is not None:
+        secret = value
+    elif from_env:
+        secret = from_env.strip()
+    else:
+        return None
+    # Masked in every log from now on, whatever logs it by mistake.
+    register_secret(secret)
+    return secret
+
+
+def _read_stdin(name: str, stdin: TextIO | None) -> str:
+    if stdin is None or stdin.closed:
+        raise ValueError(f"there is no standard input to read the {name} from")
+    # At a terminal, typed without echo; else the first line (stdin may be left open).
+    secret = getpass.getpass(f"{name.capitalize()}: ") if stdin.isatty() else stdin.readline()
+    secret = secret.strip()
+    if not secret:
+        raise ValueError(f"no {name} on standard input")
+    return secret
+
+
+def _read_file(name: str, path: Path) -> str:
+    try:
+        secret = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ValueError(f"cannot read the {name} from {path}: {reason}") from None
+    if not secret:
+        raise ValueError(f"the {name} file {path} is empty")
+    return secret

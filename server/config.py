@@ -12,6 +12,9 @@ from server.wechat.crypto.keys import check_key_text
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5030
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+# A bearer token is all that stands between the network and the user's chats: one short
+# enough to guess is no protection. The desktop app generates 43 characters.
+MIN_TOKEN_LENGTH = 16
 
 
 def is_loopback_host(host: str) -> bool:
@@ -28,7 +31,8 @@ def is_loopback_host(host: str) -> bool:
 class ServerConfig(BaseModel):
     """Everything the server needs to run; immutable, so a change means a new object."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # hide_input_in_errors: a rejected token or key must not be echoed in an error message.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     host: str = Field(DEFAULT_HOST, description="Interface to listen on (loopback by default).")
     port: int = Field(DEFAULT_PORT, ge=0, le=65535, description="TCP port; 0 picks a free one.")
@@ -73,9 +77,14 @@ class ServerConfig(BaseModel):
 
     @field_validator("token")
     @classmethod
-    def _empty_token_is_none(cls, token: SecretStr | None) -> SecretStr | None:
-        if token is not None and not token.get_secret_value():
-            return None
+    def _no_token_or_a_long_one(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is None or not token.get_secret_value():
+            return None  # an empty token means none
+        if len(token.get_secret_value()) < MIN_TOKEN_LENGTH:
+            raise ValueError(
+                f"the token is too short to protect your chats: use at least "
+                f"{MIN_TOKEN_LENGTH} random characters, e.g. the output of 'openssl rand -hex 32'"
+            )
         return token
 
     @field_validator("key")

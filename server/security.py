@@ -4,13 +4,18 @@ The chat history behind this server is as private as data gets, so the rules are
 - bound to loopback, the Host header must name this computer (a rebinding attack carries the
   attacker's host name);
 - a browser's Origin must be this server itself or one the user listed; there is no wildcard;
-- with a token configured, every route but /health needs `Authorization: Bearer <token>`.
+- with a token configured, every route but /health needs `Authorization: Bearer <token>`,
+  except a listed origin's CORS preflight: browsers never send credentials on a preflight,
+  so demanding the token there would lock every browser client out. The preflight itself
+  grants nothing but permission to send the real, authenticated request.
 """
 
 from __future__ import annotations
 
 import functools
 import hmac
+import secrets
+import string
 from urllib.parse import urlsplit
 
 from server.asgi import Headers, HttpError, Scope, header
@@ -18,10 +23,23 @@ from server.config import ServerConfig, is_loopback_host
 
 PUBLIC_PATHS = frozenset({"/health"})
 
+# What MCP clients send; mcp-method and mcp-name are new in MCP 2026-07-28.
 CORS_ALLOW_HEADERS = (
-    b"authorization, content-type, accept, mcp-session-id, mcp-protocol-version, last-event-id"
+    b"authorization, content-type, accept, mcp-session-id, mcp-protocol-version, "
+    b"last-event-id, mcp-method, mcp-name"
 )
 CORS_EXPOSE_HEADERS = b"mcp-session-id, mcp-protocol-version"
+
+
+# Letters and digits only: a token never starts with "-" (which a command line would take for
+# an option) and double-clicking it selects all of it.
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+TOKEN_LENGTH = 43  # 43 characters from 62 carry 256 bits, as many as secrets.token_urlsafe(32)
+
+
+def generate_token() -> str:
+    """A new random bearer token."""
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
 class SecurityPolicy:
@@ -39,7 +57,11 @@ class SecurityPolicy:
         origin = header(scope, b"origin")
         if origin is not None and not self.origin_allowed(origin, host):
             raise HttpError(403, "requests from this web origin are not allowed")
-        if self._expected_authorization is not None and scope["path"] not in PUBLIC_PATHS:
+        if (
+            self._expected_authorization is not None
+            and scope["path"] not in PUBLIC_PATHS
+            and not self.is_preflight(scope)
+        ):
             supplied = header(scope, b"authorization") or b""
             if not hmac.compare_digest(supplied, self._expected_authorization):
                 raise HttpError(401, "a valid bearer token is required")
@@ -52,16 +74,30 @@ class SecurityPolicy:
         netloc = urlsplit(text).netloc
         return host is not None and netloc == host.decode("latin-1").lower()
 
+    def is_preflight(self, scope: Scope) -> bool:
+        """A CORS preflight from a listed origin: OPTIONS with Access-Control-Request-Method."""
+        return (
+            scope.get("method") == "OPTIONS"
+            and header(scope, b"access-control-request-method") is not None
+            and self._listed(header(scope, b"origin"))
+        )
+
     def cors_headers(self, scope: Scope) -> Headers:
         """CORS answer headers for a listed cross-origin caller; empty for everyone else."""
         origin = header(scope, b"origin")
-        if origin is None or origin.decode("latin-1").lower() not in self._allowed_origins:
+        if origin is None or not self._listed(origin):
             return []
         return [
             (b"access-control-allow-origin", origin),
             (b"access-control-expose-headers", CORS_EXPOSE_HEADERS),
             (b"vary", b"origin"),
         ]
+
+    def _listed(self, origin: bytes | None) -> bool:
+        return (
+            origin is not None
+            and origin.decode("latin-1").lower().rstrip("/") in self._allowed_origins
+        )
 
     def preflight_headers(self, scope: Scope) -> Headers:
         return [

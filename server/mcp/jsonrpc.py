@@ -82,7 +82,9 @@ Message = Request | Notification | Response | Invalid
 def decode_json(body: bytes) -> Any:
     """Parse a body; raises JsonRpcError(-32700) on anything that is not JSON."""
     try:
-        return pydantic_core.from_json(body)
+        # Strict JSON: NaN and Infinity are JavaScript, not JSON, and the parser would
+        # otherwise let them through (docs/architecture.md, Security).
+        return pydantic_core.from_json(body, allow_inf_nan=False)
     except ValueError as exc:
         raise JsonRpcError(PARSE_ERROR, "Parse error: body is not valid JSON") from exc
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.desktop
 
 
 def test_all_interfaces_is_reached_through_loopback_and_ipv6_is_bracketed():
-    assert client_base_url(ServerConfig(host="0.0.0.0", port=5030, token="t")) == (
+    assert client_base_url(ServerConfig(host="0.0.0.0", port=5030, token="t" * 16)) == (
         "http://127.0.0.1:5030"
     )
     assert sse_url(ServerConfig(host="::1", port=5030)) == "http://[::1]:5030/sse"
@@ -19,7 +19,9 @@ def test_all_interfaces_is_reached_through_loopback_and_ipv6_is_bracketed():
 
 
 def test_claude_desktop_goes_through_mcp_remote_with_the_token_header():
-    text = client_configuration("claude-desktop", ServerConfig(port=5030, token="abc"))
+    text = client_configuration(
+        "claude-desktop", ServerConfig(port=5030, token="abc-token-for-claude")
+    )
     entry = json.loads(text)["mcpServers"]["chatlog"]
     assert entry == {
         "command": "npx",
@@ -28,7 +30,7 @@ def test_claude_desktop_goes_through_mcp_remote_with_the_token_header():
             "mcp-remote",
             "http://127.0.0.1:5030/mcp",
             "--header",
-            "Authorization:Bearer abc",
+            "Authorization:Bearer abc-token-for-claude",
         ],
     }
 

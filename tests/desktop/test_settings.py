@@ -49,7 +49,7 @@ def test_settings_round_trip_and_the_token_stays_out_of_the_settings_file(
 
 
 def test_clearing_the_token_removes_it_from_the_keychain(store, keychain):
-    store.save(DesktopSettings(ServerConfig(token="abc")))
+    store.save(DesktopSettings(ServerConfig(token="abc-abc-abc-abc-abc")))
     store.save(DesktopSettings(ServerConfig()))
     assert keychain.passwords == {}
     assert store.load().config.token is None
@@ -75,29 +75,42 @@ def test_an_invalid_stored_value_falls_back_to_its_default_and_keeps_the_rest(in
 
 def test_without_a_keychain_the_token_lives_for_the_session_only(store, ini_path):
     keyring.set_keyring(NoKeyring())  # what keyring picks when no backend is usable
-    store.save(DesktopSettings(ServerConfig(token="session-only")))
+    store.save(DesktopSettings(ServerConfig(token="session-only-token")))
     assert store.tokens.problem is not None and not store.tokens.persistent
     assert store.load().config.token is not None
-    assert store.load().config.token.get_secret_value() == "session-only"
-    assert "session-only" not in ini_path.read_text()
+    assert store.load().config.token.get_secret_value() == "session-only-token"
+    assert "session-only-token" not in ini_path.read_text()
     fresh = SettingsStore(QSettings(str(ini_path), QSettings.Format.IniFormat), TokenStore())
     assert fresh.load().config.token is None
 
 
 def test_a_network_host_whose_token_was_lost_falls_back_to_loopback(store, keychain):
-    store.save(DesktopSettings(ServerConfig(host="0.0.0.0", token="gone-soon")))
+    store.save(DesktopSettings(ServerConfig(host="0.0.0.0", token="gone-soon-gone-soon")))
     keychain.passwords.clear()  # e.g. the keychain was reset
     loaded = store.load().config
     assert loaded.host == "127.0.0.1" and loaded.token is None
 
 
+def test_a_stored_token_too_short_for_the_minimum_is_ignored_and_loopback_is_kept(
+    store, keychain, caplog
+):
+    store.save(DesktopSettings(ServerConfig(host="0.0.0.0", token="long-enough-token")))
+    keychain.passwords[(KEYRING_SERVICE, KEYRING_USER)] = "Zq7w"  # saved by an older version
+    loaded = store.load().config
+    assert loaded.host == "127.0.0.1" and loaded.token is None
+    assert "shorter than 16 characters" in caplog.text
+    assert "Zq7w" not in caplog.text
+
+
 def test_the_database_key_is_a_second_keychain_entry_and_never_in_the_settings_file(
     store, ini_path, keychain
 ):
-    config = ServerConfig(data_dir=Path("/data/wechat"), token="tok", key=KEY.upper())
+    config = ServerConfig(
+        data_dir=Path("/data/wechat"), token="tok-tok-tok-tok-tok", key=KEY.upper()
+    )
     store.save(DesktopSettings(config))
     assert keychain.passwords[(KEYRING_SERVICE, KEYRING_KEY_USER)] == KEY.upper()
-    assert keychain.passwords[(KEYRING_SERVICE, KEYRING_USER)] == "tok"
+    assert keychain.passwords[(KEYRING_SERVICE, KEYRING_USER)] == "tok-tok-tok-tok-tok"
     text = ini_path.read_text().lower()
     assert KEY not in text and "database-key" not in text
     reloaded = SettingsStore(
@@ -108,7 +121,9 @@ def test_the_database_key_is_a_second_keychain_entry_and_never_in_the_settings_f
     )
     assert KEY.upper() in redactor.secrets  # masked in every log handler
 
-    store.save(DesktopSettings(ServerConfig(data_dir=Path("/data/wechat"), token="tok")))
+    store.save(
+        DesktopSettings(ServerConfig(data_dir=Path("/data/wechat"), token="tok-tok-tok-tok-tok"))
+    )
     assert (KEYRING_SERVICE, KEYRING_KEY_USER) not in keychain.passwords
     assert store.load().config.key is None
 

@@ -42,9 +42,20 @@ async def test_all_interfaces_needs_a_token_and_shows_a_warning():
     assert "token" in dialog.problems.text()
     dialog.generate_token.click()
     assert len(dialog.token.text()) >= 32
+    assert dialog.token.text().isalnum()  # never "-…", which a command line takes for a flag
     assert dialog.ok_button.isEnabled()
     settings = dialog.current_settings()
     assert settings is not None and settings.config.host == ALL_INTERFACES
+
+
+async def test_a_short_token_is_reported_as_typed_and_blocks_ok():
+    dialog = _dialog()
+    dialog.token.setText("abc123")
+    assert not dialog.ok_button.isEnabled()
+    assert "Access token" in dialog.problems.text() and "16" in dialog.problems.text()
+    assert "abc123" not in dialog.problems.text()
+    dialog.token.setText("abc123" * 3)
+    assert dialog.ok_button.isEnabled()
 
 
 async def test_the_data_directory_shows_the_detected_layout(tmp_path):

@@ -101,11 +101,11 @@ async def test_copy_addresses_and_client_configurations(make_app):
 
 
 async def test_the_client_configuration_carries_the_token(make_app):
-    app = make_app(ServerConfig(port=0, token="tok-123"))
+    app = make_app(ServerConfig(port=0, token="tok-1234567890abcdef"))
     await app.start()
     app.actions.copy_client["cursor"].trigger()
     entry = json.loads(QGuiApplication.clipboard().text())["mcpServers"]["chatlog"]
-    assert entry["headers"] == {"Authorization": "Bearer tok-123"}
+    assert entry["headers"] == {"Authorization": "Bearer tok-1234567890abcdef"}
 
 
 async def test_open_log_folder_asks_the_desktop_to_open_the_log_directory(make_app):

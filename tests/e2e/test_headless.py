@@ -55,6 +55,36 @@ def test_a_signal_with_an_open_stream_still_exits_cleanly_within_seconds():
     assert all(not line or line.startswith((":", "data:")) for line in rest)
 
 
+def test_a_token_from_a_file_guards_the_server_and_never_shows_in_the_process_list(tmp_path):
+    token = "token-from-a-file-0123456789"
+    token_file = tmp_path / "token"
+    token_file.write_text(token + "\n")
+    process, url = start("--port", "0", "--token-file", str(token_file))
+    try:
+        sessions = url + "/api/v1/mcp/sessions"
+        assert httpx.get(sessions, timeout=5).status_code == 401
+        authorized = {"authorization": f"Bearer {token}"}
+        assert httpx.get(sessions, headers=authorized, timeout=5).status_code == 200
+        seen_by_others = command_line(process.pid)
+        assert "--token-file" in seen_by_others
+        assert token not in seen_by_others
+    finally:
+        stop(process)
+
+
+def command_line(pid: int) -> str:
+    """The process's command line as any other user of the computer can read it."""
+    if sys.platform == "win32":
+        query = f"(Get-CimInstance Win32_Process -Filter 'ProcessId={pid}').CommandLine"
+        arguments = ["powershell", "-NoProfile", "-Command", query]
+    elif os.path.exists(f"/proc/{pid}/cmdline"):
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode()
+    else:
+        arguments = ["ps", "-ww", "-o", "args=", "-p", str(pid)]
+    return subprocess.run(arguments, capture_output=True, text=True, timeout=30).stdout
+
+
 def test_a_busy_port_is_reported_and_the_exit_code_says_so():
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", 0))

@@ -33,7 +33,7 @@ async def test_a_busy_port_is_a_clean_error_and_nothing_is_left_running():
 
 
 async def test_an_unknown_host_is_a_clean_error():
-    config = ServerConfig(host="no-such-host.invalid", port=0, token="t")
+    config = ServerConfig(host="no-such-host.invalid", port=0, token="t" * 16)
     controller = ServerController(Application(config))
     with pytest.raises(ServerError, match="Cannot listen"):
         await controller.start()

@@ -14,8 +14,14 @@ def rpc_error_body(code: int, message: str) -> bytes:
     return jsonrpc.encode(jsonrpc.error_message(None, jsonrpc.JsonRpcError(code, message)))
 
 
+# How long a client refused by a full work queue should wait before it tries again.
+RETRY_AFTER_SECONDS = b"1"
+
+
 async def respond_rpc_error(send: asgi.Send, status: int, code: int, message: str) -> None:
-    await asgi.respond(send, status, rpc_error_body(code, message), asgi.JSON)
+    # A 429 (the work queue is full) says when to come back (docs/architecture.md).
+    headers = [(b"retry-after", RETRY_AFTER_SECONDS)] if status == 429 else []
+    await asgi.respond(send, status, rpc_error_body(code, message), asgi.JSON, headers)
 
 
 def remote_address(scope: asgi.Scope) -> str | None:
