@@ -93,7 +93,7 @@ def encode(message: JsonObject | list[JsonObject]) -> bytes:
     return pydantic_core.to_json(message)
 
 
-def _valid_id(value: Any) -> bool:
+def is_request_id(value: Any) -> bool:
     # bool is an int subclass in Python but never a valid JSON-RPC id.
     return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
 
@@ -103,7 +103,7 @@ def parse_message(obj: Any) -> Message:
     if not isinstance(obj, dict):
         return Invalid(None, "message must be a JSON object")
     raw_id = obj.get("id")
-    msg_id = raw_id if _valid_id(raw_id) else None
+    msg_id = raw_id if is_request_id(raw_id) else None
     if obj.get("jsonrpc") != "2.0":
         return Invalid(msg_id, 'jsonrpc must be "2.0"')
     if "method" in obj:

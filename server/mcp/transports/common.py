@@ -10,18 +10,30 @@ from server.mcp import jsonrpc
 from server.mcp.outbox import Outbox, OutboxClosedError
 
 
-def rpc_error_body(code: int, message: str) -> bytes:
-    return jsonrpc.encode(jsonrpc.error_message(None, jsonrpc.JsonRpcError(code, message)))
+def rpc_error_body(code: int, message: str, request_id: jsonrpc.RequestId | None = None) -> bytes:
+    error = jsonrpc.JsonRpcError(code, message)
+    return jsonrpc.encode(jsonrpc.error_message(request_id, error))
 
 
 # How long a client refused by a full work queue should wait before it tries again.
 RETRY_AFTER_SECONDS = b"1"
 
 
-async def respond_rpc_error(send: asgi.Send, status: int, code: int, message: str) -> None:
-    # A 429 (the work queue is full) says when to come back (docs/architecture.md).
-    headers = [(b"retry-after", RETRY_AFTER_SECONDS)] if status == 429 else []
-    await asgi.respond(send, status, rpc_error_body(code, message), asgi.JSON, headers)
+def status_headers(status: int) -> asgi.Headers:
+    """Headers an error status carries: a 429 (the work queue is full) says when to come
+    back (docs/architecture.md)."""
+    return [(b"retry-after", RETRY_AFTER_SECONDS)] if status == 429 else []
+
+
+async def respond_rpc_error(
+    send: asgi.Send,
+    status: int,
+    code: int,
+    message: str,
+    request_id: jsonrpc.RequestId | None = None,
+) -> None:
+    body = rpc_error_body(code, message, request_id)
+    await asgi.respond(send, status, body, asgi.JSON, status_headers(status))
 
 
 def remote_address(scope: asgi.Scope) -> str | None:

@@ -24,7 +24,7 @@ from server.mcp.context import ModernContext
 from server.mcp.outbox import Outbox, OutboxClosedError
 from server.mcp.service import McpService
 from server.mcp.subscriptions import SubscriptionHub, accepted_filter
-from server.mcp.transports.common import remote_address
+from server.mcp.transports.common import remote_address, status_headers
 from server.workqueue import QueueFullError
 
 logger = logging.getLogger(__name__)
@@ -281,5 +281,5 @@ async def _refuse(
     message = jsonrpc.error_message(request_id, jsonrpc.JsonRpcError(code, text))
     if request_id is None:
         del message["id"]  # 2026-07-28 ids are strings or integers: unknown means absent
-    body = jsonrpc.encode(message)
-    await asgi.respond(send, status or modern.http_status(message), body, asgi.JSON)
+    status = status or modern.http_status(message)
+    await asgi.respond(send, status, jsonrpc.encode(message), asgi.JSON, status_headers(status))

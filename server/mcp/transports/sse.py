@@ -97,6 +97,9 @@ class SseTransport:
         try:
             self.service.receive(session, payload, deliver, deliver)
         except QueueFullError as busy:
-            await respond_rpc_error(send, 429, jsonrpc.SERVER_BUSY, str(busy))
+            request_id = payload.get("id") if isinstance(payload, dict) else None
+            if not jsonrpc.is_request_id(request_id):
+                request_id = None
+            await respond_rpc_error(send, 429, jsonrpc.SERVER_BUSY, str(busy), request_id)
             return
         await asgi.respond(send, 202, b"Accepted", b"text/plain; charset=utf-8")

@@ -143,7 +143,14 @@ class StreamableHttpTransport:
         except QueueFullError as busy:
             if new_session:
                 self.service.registry.close(session, "queue full at initialize")
-            await respond_rpc_error(send, 429, jsonrpc.SERVER_BUSY, str(busy))
+            request_id = payload.get("id") if isinstance(payload, dict) else None
+            await respond_rpc_error(
+                send,
+                429,
+                jsonrpc.SERVER_BUSY,
+                str(busy),
+                request_id if jsonrpc.is_request_id(request_id) else None,
+            )
             return
 
         if not jobs:
