@@ -1,7 +1,10 @@
 """The official MCP Python SDK as the client, over both transports."""
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from mcp import ClientSession, types
@@ -130,3 +133,25 @@ async def test_fixtures_never_appear_without_the_flag():
         assert [t.name for t in (await client.list_tools()).tools] == ["current_time"]
         assert (await client.list_resources()).resources == []
         assert (await client.list_prompts()).prompts == []
+
+
+SDK1 = Path(__file__).resolve().parents[2] / "peers" / "sdk1"
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_the_sdk_1x_client_connects_and_calls_a_tool(transport):
+    async with running_server() as server:
+        process = await asyncio.create_subprocess_exec(
+            "uv", "run", "--quiet", "--project", str(SDK1), "--locked",
+            "python", str(SDK1 / "client.py"), server.url, transport,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        async with asyncio.timeout(90):  # the first run installs the 1.x environment
+            out, err = await process.communicate()
+        assert process.returncode == 0, err.decode()
+        report = json.loads(out.decode().strip().splitlines()[-1])
+        assert report["sdk"].startswith("1.")
+        assert report["protocol_version"] in ("2025-06-18", "2025-11-25")
+        assert (report["tools"], report["is_error"]) == (["current_time"], False)
+        await wait_until(lambda: len(server.app.registry) == 0)  # it ended its session
