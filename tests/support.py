@@ -35,11 +35,14 @@ class RunningServer:
 
 @asynccontextmanager
 async def running_server(
-    extensions: Extensions | None = None, **settings: Any
+    extensions: Extensions | None = None, *, app: Application | None = None, **settings: Any
 ) -> AsyncIterator[RunningServer]:
-    """A real server on a free loopback port, stopped (and checked stopped) afterwards."""
-    config = ServerConfig(**{"port": 0, **settings})
-    app = Application(config, extensions)
+    """A real server on a free loopback port, stopped (and checked stopped) afterwards.
+
+    Pass `app` to serve an application built elsewhere (e.g. by `build_application`).
+    """
+    if app is None:
+        app = Application(ServerConfig(**{"port": 0, **settings}), extensions)
     controller = ServerController(app)
     address = await controller.start()
     try:

@@ -159,7 +159,7 @@ class Dispatcher:
         self, _request: jsonrpc.Request, _context: HandlerContext
     ) -> jsonrpc.JsonObject:
         return {
-            "supportedVersions": list(protocol.ALL_VERSIONS),
+            "supportedVersions": list(protocol.MODERN_VERSIONS),
             "capabilities": modern.capabilities(self.announced),
             "instructions": self.instructions,
         }

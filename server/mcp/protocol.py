@@ -10,7 +10,6 @@ HANDSHAKE_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
 LATEST_VERSION = HANDSHAKE_VERSIONS[-1]
 # The stateless era: no initialize, no sessions, every request carries its version in _meta.
 MODERN_VERSIONS = ("2026-07-28",)
-ALL_VERSIONS = HANDSHAKE_VERSIONS + MODERN_VERSIONS
 # JSON-RPC batches exist only in this version of the protocol.
 BATCH_VERSIONS = frozenset({"2025-03-26"})
 
