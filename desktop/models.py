@@ -53,6 +53,14 @@ class _RowsModel[Row](QAbstractTableModel):
         return None
 
 
+# A client with a stream or request open, or heard from lately, is active; see
+# server/mcp/clients.py.
+STATE_LABELS = {
+    "active": QT_TRANSLATE_NOOP("Models", "active"),
+    "idle": QT_TRANSLATE_NOOP("Models", "idle"),
+}
+
+
 class McpSessionsModel(_RowsModel[ClientInfo]):
     """Connected MCP clients, kept current from the registry's events."""
 
@@ -89,10 +97,10 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
         values = (
             info.name or _tr("(not initialised)"),
             info.version or unknown,
-            _transport_label(info),
+            "SSE" if info.transport == "sse" else "Streamable HTTP",
             info.protocol_version or unknown,
             info.remote_address or unknown,
-            _tr("active") if info.state == "active" else _tr("idle"),
+            _tr(str(STATE_LABELS[info.state])),
             format_time(info.first_seen),
             format_time(info.last_activity),
             str(info.requests_served),
@@ -128,12 +136,6 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
         else:
             self._rows[row] = event.client
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
-
-
-def _transport_label(info: ClientInfo) -> str:
-    if info.transport == "sse":
-        return "SSE"
-    return "Streamable HTTP" if info.era == "handshake" else "Streamable HTTP (stateless)"
 
 
 class ChatSessionsModel(_RowsModel[Session]):

@@ -133,67 +133,82 @@
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../desktop/models.py" line="59"/>
+        <location filename="../../desktop/models.py" line="68"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="60"/>
+        <location filename="../../desktop/models.py" line="69"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="61"/>
+        <location filename="../../desktop/models.py" line="70"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="62"/>
+        <location filename="../../desktop/models.py" line="71"/>
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="63"/>
+        <location filename="../../desktop/models.py" line="72"/>
         <source>Remote address</source>
         <translation>远程地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="64"/>
-        <source>Connected since</source>
-        <translation>连接时间</translation>
+        <location filename="../../desktop/models.py" line="59"/>
+        <source>active</source>
+        <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="65"/>
+        <location filename="../../desktop/models.py" line="60"/>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="73"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="74"/>
+        <source>First seen</source>
+        <translation>首次出现</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="75"/>
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="66"/>
+        <location filename="../../desktop/models.py" line="76"/>
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="67"/>
+        <location filename="../../desktop/models.py" line="77"/>
         <source>In flight</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="131"/>
+        <location filename="../../desktop/models.py" line="145"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="132"/>
+        <location filename="../../desktop/models.py" line="146"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="133"/>
+        <location filename="../../desktop/models.py" line="147"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="134"/>
+        <location filename="../../desktop/models.py" line="148"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -525,22 +540,22 @@
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="391"/>
+        <location filename="../../desktop/settings_dialog.py" line="393"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="415"/>
+        <location filename="../../desktop/settings_dialog.py" line="417"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="417"/>
+        <location filename="../../desktop/settings_dialog.py" line="419"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="432"/>
+        <location filename="../../desktop/settings_dialog.py" line="434"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>

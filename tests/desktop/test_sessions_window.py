@@ -2,7 +2,7 @@
 
 import httpx
 import pytest
-from mcp import ClientSession
+from mcp import Client, ClientSession, types
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
@@ -43,6 +43,26 @@ async def test_the_mcp_table_follows_a_streamable_http_client_in_and_out(make_ap
     # Leaving the SDK context sends DELETE: the row goes away by itself.
     await wait_until(lambda: window.mcp_model.rowCount() == 0)
     assert window.mcp_stack.currentWidget() is window.mcp_empty
+
+
+async def test_a_stateless_client_is_listed_and_shown_idle_once_it_goes_quiet(make_app):
+    app = make_app()
+    await app.start()
+    window = app.window
+    assert app.host.address is not None
+    info = types.Implementation(name="Stateless Assistant", version="3.1")
+    async with Client(app.host.address.url + "/mcp", mode="2026-07-28", client_info=info) as c:
+        await c.call_tool("current_time", {})
+    await wait_until(lambda: window.mcp_model.rowCount() == 1)
+    assert _cell(window.mcp_model, 0, 0) == "Stateless Assistant"
+    assert _cell(window.mcp_model, 0, 3) == "2026-07-28"
+    assert _cell(window.mcp_model, 0, 5) == "active"
+    assert "1 client(s) connected" in window.clients_label.text()
+    [client] = list(app.host.application.registry)
+    client.last_activity_monotonic -= 120  # two quiet minutes
+    app.host.application.registry.sweep(idle_timeout=1800)
+    await wait_until(lambda: _cell(window.mcp_model, 0, 5) == "idle")
+    assert "0 client(s) connected" in window.clients_label.text()
 
 
 async def test_disconnect_closes_the_selected_sse_session(make_app):
