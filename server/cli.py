@@ -58,7 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--session-idle-timeout",
         type=float,
-        help="seconds before an idle Streamable HTTP session expires (default 1800)",
+        help="seconds before an idle MCP client leaves the list and its session, if any, "
+        "ends (default 1800)",
+    )
+    parser.add_argument(
+        "--max-sessions",
+        type=int,
+        help="live handshake-era sessions at most; the one quiet longest makes room (default 1000)",
     )
     parser.add_argument("--data-dir", type=Path, help="WeChat data directory (default: demo data)")
     secrets = parser.add_argument_group("secrets", SECRETS_HELP)
@@ -106,6 +112,7 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
         "workers": args.workers,
         "ping_interval": args.ping_interval,
         "session_idle_timeout": args.session_idle_timeout,
+        "max_sessions": args.max_sessions,
         "data_dir": args.data_dir,
         "token": args.token,
         "key": args.key,

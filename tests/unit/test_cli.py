@@ -36,6 +36,8 @@ def test_every_flag_reaches_the_config():
             "1.5",
             "--session-idle-timeout",
             "60",
+            "--max-sessions",
+            "7",
             "--data-dir",
             "/tmp/wx",
             "--token",
@@ -50,6 +52,7 @@ def test_every_flag_reaches_the_config():
     assert config.host == "::1" and config.port == 0
     assert (config.queue_capacity, config.workers) == (5, 2)
     assert (config.ping_interval, config.session_idle_timeout) == (1.5, 60)
+    assert config.max_sessions == 7
     assert str(config.data_dir) == "/tmp/wx"
     assert config.token is not None and config.token.get_secret_value() == "abc-abc-abc-abc-abc"
     assert config.allow_origins == ("http://a.test", "https://b.test")
