@@ -3,6 +3,7 @@ revision pinned, `auto` (which must land on 2026-07-28, not fall back) and `lega
 
 import asyncio
 
+import httpx
 import pytest
 from mcp import Client, types
 
@@ -148,3 +149,20 @@ async def test_a_modern_client_is_idle_when_quiet_and_leaves_after_the_idle_time
         [modern] = list(server.app.registry)
         modern.last_activity_monotonic -= 120  # as if it had been quiet for two minutes
         await wait_until(lambda: len(server.app.registry) == 0, timeout=5)
+
+
+async def test_the_clients_api_lists_both_eras_and_the_sessions_api_only_sessions():
+    async with (
+        running_server() as server,
+        Client(server.url + "/mcp", mode="legacy", client_info=CLIENT) as legacy,
+        Client(server.url + "/mcp", mode="2026-07-28", client_info=CLIENT) as modern,
+        httpx.AsyncClient() as http,
+    ):
+        await legacy.call_tool("current_time", {})
+        await modern.call_tool("current_time", {})
+        clients = (await http.get(server.url + "/api/v1/mcp/clients")).json()
+        sessions = (await http.get(server.url + "/api/v1/mcp/sessions")).json()
+        assert (clients["count"], clients["active"]) == (2, 2)
+        assert sorted(c["era"] for c in clients["clients"]) == ["handshake", "modern"]
+        assert {c["client"]["name"] for c in clients["clients"]} == {"pytest-sdk"}
+        assert [s["era"] for s in sessions["sessions"]] == ["handshake"]
