@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from server.mcp.clients import ClientEvent, ClientEventKind, ClientInfo
+from server.security import SERVER_TOKEN_NAME
 from server.wechat.model import Session
 
 type _Index = QModelIndex | QPersistentModelIndex
@@ -55,6 +56,7 @@ class _RowsModel[Row](QAbstractTableModel):
 
 # A client with a stream or request open, or heard from lately, is active; see
 # server/mcp/clients.py.
+NONE_LABEL = QT_TRANSLATE_NOOP("Models", "none")
 STATE_LABELS = {
     "active": QT_TRANSLATE_NOOP("Models", "active"),
     "idle": QT_TRANSLATE_NOOP("Models", "idle"),
@@ -70,6 +72,7 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
         QT_TRANSLATE_NOOP("Models", "Transport"),
         QT_TRANSLATE_NOOP("Models", "Protocol"),
         QT_TRANSLATE_NOOP("Models", "Remote address"),
+        QT_TRANSLATE_NOOP("Models", "Key"),
         QT_TRANSLATE_NOOP("Models", "State"),
         QT_TRANSLATE_NOOP("Models", "First seen"),
         QT_TRANSLATE_NOOP("Models", "Last activity"),
@@ -87,7 +90,7 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
             return info.handle
         if role == Qt.ItemDataRole.ForegroundRole and info.state != "active":
             return QBrush(QColor(Qt.GlobalColor.gray))
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 8:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 9:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -100,6 +103,7 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
             "SSE" if info.transport == "sse" else "Streamable HTTP",
             info.protocol_version or unknown,
             info.remote_address or unknown,
+            info.token or _tr(str(NONE_LABEL)),
             _tr(str(STATE_LABELS[info.state])),
             format_time(info.first_seen),
             format_time(info.last_activity),
@@ -110,6 +114,11 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
 
     def handle(self, row: int) -> str:
         return self._rows[row].handle
+
+    def app_token(self, row: int) -> str | None:
+        """The name of the connected app whose key this client used (not the server's)."""
+        token = self._rows[row].token
+        return token if token and token != SERVER_TOKEN_NAME else None
 
     def handles(self) -> list[str]:
         return [info.handle for info in self._rows]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from server.app import Application
+from server.client_tokens import TokenStoreError
 from server.composition import build_application
 from server.config import ServerConfig
 from server.mcp.clients import ClientEvent, ClientInfo
@@ -116,6 +117,21 @@ class ServerHost(QObject):
         if registry is None or client is None:
             return False
         return registry.close(client, "disconnected from the desktop app")
+
+    def revoke_app(self, name: str) -> bool:
+        """Take back a connected app's token and end its clients; False if it had none."""
+        application = self._application
+        if application is None or application.client_tokens is None:
+            return False
+        try:
+            revoked = application.client_tokens.revoke(name)
+        except TokenStoreError as error:
+            logger.warning("%s", error)
+            return False
+        for client in list(application.registry):
+            if client.token_name == name:
+                application.registry.close(client, "its access was revoked")
+        return revoked
 
     async def start(self) -> bool:
         """Serve with the current config; True on success, else `failed` was emitted."""

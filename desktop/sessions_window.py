@@ -146,8 +146,15 @@ class SessionsWindow(QMainWindow):
         self.disconnect_button = QPushButton(self.tr("Disconnect"))
         self.disconnect_button.setEnabled(False)
         self.disconnect_button.clicked.connect(self.disconnect_selected)
+        self.revoke_button = QPushButton(self.tr("Revoke access"))
+        self.revoke_button.setToolTip(
+            self.tr("Take back the selected apps' keys: they are refused from their next request")
+        )
+        self.revoke_button.setEnabled(False)
+        self.revoke_button.clicked.connect(self.revoke_selected)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.revoke_button)
         buttons.addWidget(self.disconnect_button)
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -291,12 +298,22 @@ class SessionsWindow(QMainWindow):
         return sorted({index.row() for index in table.selectionModel().selectedRows()})
 
     def _update_disconnect(self, *_: object) -> None:
-        self.disconnect_button.setEnabled(bool(self._selected_rows(self.mcp_table)))
+        rows = self._selected_rows(self.mcp_table)
+        self.disconnect_button.setEnabled(bool(rows))
+        self.revoke_button.setEnabled(any(self.mcp_model.app_token(row) for row in rows))
 
     def disconnect_selected(self) -> int:
         """Disconnect the selected MCP clients; returns how many were still connected."""
         handles = [self.mcp_model.handle(row) for row in self._selected_rows(self.mcp_table)]
         return sum(self._host.close_session(handle) for handle in handles)
+
+    def revoke_selected(self) -> int:
+        """Revoke the tokens of the selected apps and disconnect them; returns tokens revoked."""
+        rows = self._selected_rows(self.mcp_table)
+        names = {name for row in rows if (name := self.mcp_model.app_token(row))}
+        revoked = sum(self._host.revoke_app(name) for name in sorted(names))
+        self._update_disconnect()
+        return revoked
 
     # WeChat chats -------------------------------------------------------------------------
 

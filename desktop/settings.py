@@ -39,6 +39,7 @@ _FIELDS = {
     "server/session_idle_timeout": "session_idle_timeout",
     "server/data_dir": "data_dir",
     "server/allow_origins": "allow_origins",
+    "server/open_access": "open_access",
 }
 SERVE_AT_LAUNCH_KEY = "app/serve_at_launch"
 # Translated where they are shown (context "Settings").
@@ -208,6 +209,8 @@ def _from_stored(name: str, raw: object) -> object:
             return float(str(raw))
         except ValueError:
             return raw
+    if name == "open_access":
+        return _as_bool(raw)
     return str(raw)
 
 

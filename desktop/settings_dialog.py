@@ -142,6 +142,16 @@ class SettingsDialog(QDialog):
         )
         self.key_help.setWordWrap(True)
         self.serve_at_launch = QCheckBox(self.tr("Start serving when the app starts"))
+        self.open_access = QCheckBox(
+            self.tr("Let any program on this computer read my chats without being connected")
+        )
+        self.open_access.setToolTip(
+            self.tr(
+                "Normally each AI app you connect gets its own key, and you can take it back. "
+                "With this on, any program running on this computer can read your WeChat "
+                "history. The demo data is always open."
+            )
+        )
 
         self.problems = QLabel()
         self.problems.setWordWrap(True)
@@ -189,6 +199,7 @@ class SettingsDialog(QDialog):
         key_row.addWidget(self.clear_key)
         form.addRow(self.tr("Database key:"), key_row)
         form.addRow("", self.key_help)
+        form.addRow("", self.open_access)
         if key_keychain_problem:
             key_keychain = QLabel(QCoreApplication.translate("Settings", key_keychain_problem))
             key_keychain.setWordWrap(True)
@@ -213,6 +224,7 @@ class SettingsDialog(QDialog):
             self.workers.valueChanged,
             self.ping_interval.valueChanged,
             self.idle_timeout.valueChanged,
+            self.open_access.toggled,
             self.data_dir.textChanged,
             self.key.textChanged,
             self.serve_at_launch.toggled,
@@ -272,6 +284,7 @@ class SettingsDialog(QDialog):
         self.data_dir.setText(str(config.data_dir) if config.data_dir else "")
         self.key.setText(config.key.get_secret_value() if config.key else "")
         self.serve_at_launch.setChecked(settings.serve_at_launch)
+        self.open_access.setChecked(config.open_access)
         self.validate()
 
     def _values(self) -> dict[str, Any]:
@@ -289,6 +302,7 @@ class SettingsDialog(QDialog):
             "session_idle_timeout": self.idle_timeout.value(),
             "data_dir": Path(data_dir).expanduser() if data_dir else None,
             "key": self.key.text().strip() or None,
+            "open_access": self.open_access.isChecked(),
         }
 
     def current_settings(self) -> DesktopSettings | None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from quart import Blueprint, Quart
 
 from server import asgi
+from server.client_tokens import ClientTokens
 from server.config import ServerConfig
 from server.mcp import jsonrpc
 from server.mcp.clients import ClientRegistry
@@ -49,6 +50,10 @@ class Extensions:
     prompts: PromptRegistry | None = None
     # Where change notifications for `subscriptions/listen` streams come from.
     subscriptions: SubscriptionHub = field(default_factory=SubscriptionHub)
+    # The apps the user connected, each with its own token (server/client_tokens.py), and
+    # whether a request needs one (real data served without open access).
+    client_tokens: ClientTokens | None = None
+    requires_client_token: bool = False
     # Factories, called when the Quart app is built (after start-up, see the module docstring).
     blueprints: list[Callable[[], Blueprint]] = field(default_factory=list)
     health: Callable[[], dict[str, Any]] | None = None
@@ -86,7 +91,11 @@ class Application:
             bodies,
             config.max_pending_bytes,
         )
-        self.security = SecurityPolicy(config)
+        self.client_tokens = extensions.client_tokens
+        self.security = SecurityPolicy(
+            config, extensions.client_tokens, extensions.requires_client_token
+        )
+        self._token_refresher: asyncio.Task[None] | None = None
         self._health_extra = extensions.health
         self._closers = extensions.closers
         self._blueprints = extensions.blueprints
@@ -129,7 +138,6 @@ class Application:
 
             self._web = create_web_app(
                 self.registry,
-                self.config.token is not None,
                 [factory() for factory in self._blueprints],
                 self.config.max_body_bytes,
                 self.config.body_timeout,
@@ -140,13 +148,18 @@ class Application:
         """Open for business on the running loop (the server controller calls this)."""
         self.sse.accepting = self.streamable.accepting = True
         self.service.start()
+        loop = asyncio.get_running_loop()
         if self._web is None and self._web_import is None:
-            loop = asyncio.get_running_loop()
             self._web_import = loop.run_in_executor(None, _import_web_modules)
+        if self.client_tokens is not None and self._token_refresher is None:
+            self._token_refresher = loop.create_task(_refresh_tokens(self.client_tokens))
 
     async def stop(self) -> None:
         """Refuse new sessions, end every session (streams end cleanly), cancel all work."""
         self.sse.accepting = self.streamable.accepting = False
+        if self._token_refresher is not None:
+            self._token_refresher.cancel()
+            self._token_refresher = None
         await self.service.stop()
 
     async def close(self) -> None:
@@ -254,6 +267,18 @@ def _with_headers(send: asgi.Send, extra: asgi.Headers) -> asgi.Send:
         await send(message)
 
     return send_with_headers
+
+
+# How often the client tokens are re-read: an app connected or revoked from the command line
+# (another process) takes effect within this many seconds.
+TOKEN_REFRESH_SECONDS = 3.0
+
+
+async def _refresh_tokens(tokens: ClientTokens) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        await loop.run_in_executor(None, tokens.refresh)  # the keychain may block
+        await asyncio.sleep(TOKEN_REFRESH_SECONDS)
 
 
 def _import_web_modules() -> None:

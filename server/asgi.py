@@ -17,6 +17,8 @@ AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 Headers = list[tuple[bytes, bytes]]
 
 JSON = b"application/json"
+# Where the security gate leaves the name of the token a request came with.
+TOKEN_SCOPE_KEY = "chatlog.token"
 EVENT_STREAM = b"text/event-stream"
 
 

@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="a browser origin allowed to call the server (repeatable), e.g. http://localhost:6274",
     )
+    parser.add_argument(
+        "--open-access",
+        action="store_true",
+        help="let any program on this computer read your real WeChat data without a token "
+        "(by default each app needs its own: 'chatlog-tray clients add'); the demo data is "
+        "always open",
+    )
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     parser.add_argument(
         "--conformance-fixtures",
@@ -118,6 +125,7 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
         "key": args.key,
         "allow_origins": tuple(args.allow_origin) or None,
         "conformance_fixtures": args.conformance_fixtures or None,
+        "open_access": args.open_access or None,
     }
     values = (base or ServerConfig()).model_dump()
     values.update({key: value for key, value in overrides.items() if value is not None})

@@ -3,10 +3,12 @@ its HTTP API, its health) and, on request, the conformance fixtures."""
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import TYPE_CHECKING
 
 from server.app import Application, Extensions
+from server.client_tokens import ClientTokens
 from server.config import ServerConfig
 from server.mcp.conformance import conformance_prompts, conformance_resources, conformance_tools
 from server.mcp.conformance_modern import MODERN_PROMPTS, modern_conformance_tools
@@ -18,20 +20,39 @@ from server.wechat.store import ChatStore, open_store
 if TYPE_CHECKING:
     from quart import Blueprint
 
+logger = logging.getLogger(__name__)
 
-def build_application(config: ServerConfig, store: ChatStore | None = None) -> Application:
+
+def build_application(
+    config: ServerConfig, store: ChatStore | None = None, tokens: ClientTokens | None = None
+) -> Application:
     """The whole server. Without a `store`, one over `config.data_dir` (demo data if unset) is
-    opened and closed with the application; a given store stays open for its owner."""
+    opened and closed with the application; a given store stays open for its owner.
+
+    Real data (not the demo) needs a token per app (`tokens`, the keychain's by default)
+    unless the user chose open access.
+    """
     owned = store is None
     if store is None:
         key = DatabaseKey(config.key.get_secret_value()) if config.key else None
         store = open_store(config.data_dir, key)
+    if tokens is None:
+        tokens = ClientTokens()
+        tokens.refresh()  # read once before serving, so a connected app is known at once
     extensions = Extensions(
         tools=chat_tools(store),
         blueprints=[partial(_chat_api, store)],
         health=store.status,
         closers=[store.close] if owned else [],
+        client_tokens=tokens,
+        requires_client_token=not store.is_demo and not config.open_access,
     )
+    if extensions.requires_client_token:
+        logger.info(
+            "serving real WeChat data: each app needs its own token; connect one with "
+            "'chatlog-tray clients add NAME' (or the tray's 'Connect an AI app'), or start "
+            "with --open-access"
+        )
     if config.conformance_fixtures:
         # The fixtures announce list changes on demand, so listen streams may ask for them.
         hub = SubscriptionHub(("toolsListChanged", "promptsListChanged"))

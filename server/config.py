@@ -53,6 +53,10 @@ class ServerConfig(BaseModel):
         None, description="WeChat database key (64 hex characters): read encrypted data in place."
     )
     allow_origins: tuple[str, ...] = Field((), description="Extra browser origins allowed.")
+    open_access: bool = Field(
+        False,
+        description="Let any program on this computer read real WeChat data without a token.",
+    )
     conformance_fixtures: bool = False
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
     body_timeout: float = Field(10.0, gt=0, description="Seconds a request body may take.")

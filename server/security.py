@@ -7,7 +7,12 @@ The chat history behind this server is as private as data gets, so the rules are
 - with a token configured, every route but /health needs `Authorization: Bearer <token>`,
   except a listed origin's CORS preflight: browsers never send credentials on a preflight,
   so demanding the token there would lock every browser client out. The preflight itself
-  grants nothing but permission to send the real, authenticated request.
+  grants nothing but permission to send the real, authenticated request;
+- serving real WeChat data (not the demo), a token is required even without `--token`: each
+  connected app has its own (server/client_tokens.py), unless the user chose open access.
+
+The gate names the token a request came with in `scope["chatlog.token"]` ("server token" or
+the client's name), so the client registry can show which app made each call.
 """
 
 from __future__ import annotations
@@ -18,10 +23,18 @@ import secrets
 import string
 from urllib.parse import urlsplit
 
-from server.asgi import Headers, HttpError, Scope, header
+from server.asgi import TOKEN_SCOPE_KEY, Headers, HttpError, Scope, header
+from server.client_tokens import ClientTokens
 from server.config import ServerConfig, is_loopback_host
 
 PUBLIC_PATHS = frozenset({"/health"})
+SERVER_TOKEN_NAME = "server token"
+BEARER = b"Bearer "
+NEEDS_CLIENT_TOKEN = (
+    "this server serves your real WeChat data, so each app needs its own token: connect it "
+    "with Chatlog Tray's 'Connect an AI app' or 'chatlog-tray clients add', or allow open "
+    "access in Settings (--open-access)"
+)
 
 # What MCP clients send; mcp-method and mcp-name are new in MCP 2026-07-28.
 CORS_ALLOW_HEADERS = (
@@ -43,11 +56,19 @@ def generate_token() -> str:
 
 
 class SecurityPolicy:
-    def __init__(self, config: ServerConfig) -> None:
+    def __init__(
+        self,
+        config: ServerConfig,
+        client_tokens: ClientTokens | None = None,
+        require_client_token: bool = False,
+    ) -> None:
         self._loopback_only = config.loopback_only
         self._allowed_origins = frozenset(config.allow_origins)
         token = config.token.get_secret_value() if config.token is not None else None
         self._expected_authorization = f"Bearer {token}".encode() if token else None
+        self._client_tokens = client_tokens
+        self._require_client_token = require_client_token
+        self._token_required = self._expected_authorization is not None or require_client_token
 
     def check(self, scope: Scope) -> None:
         """Raise HttpError (421, 403 or 401) unless the request may proceed."""
@@ -57,14 +78,27 @@ class SecurityPolicy:
         origin = header(scope, b"origin")
         if origin is not None and not self.origin_allowed(origin, host):
             raise HttpError(403, "requests from this web origin are not allowed")
-        if (
-            self._expected_authorization is not None
+        supplied = header(scope, b"authorization")
+        name = self.token_name(supplied) if supplied is not None else None
+        if name is not None:
+            scope[TOKEN_SCOPE_KEY] = name
+        elif (
+            self._token_required
             and scope["path"] not in PUBLIC_PATHS
             and not self.is_preflight(scope)
         ):
-            supplied = header(scope, b"authorization") or b""
-            if not hmac.compare_digest(supplied, self._expected_authorization):
-                raise HttpError(401, "a valid bearer token is required")
+            if self._require_client_token and self._expected_authorization is None:
+                raise HttpError(401, NEEDS_CLIENT_TOKEN)
+            raise HttpError(401, "a valid bearer token is required")
+
+    def token_name(self, authorization: bytes) -> str | None:
+        """Whose token this Authorization header carries: the server's, a client's, or None."""
+        expected = self._expected_authorization
+        if expected is not None and hmac.compare_digest(authorization, expected):
+            return SERVER_TOKEN_NAME
+        if self._client_tokens is None or not authorization.startswith(BEARER):
+            return None
+        return self._client_tokens.who(authorization[len(BEARER) :].decode("latin-1"))
 
     def origin_allowed(self, origin: bytes, host: bytes | None) -> bool:
         text = origin.decode("latin-1").lower().rstrip("/")

@@ -133,82 +133,92 @@
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../desktop/models.py" line="68"/>
+        <location filename="../../desktop/models.py" line="70"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="69"/>
+        <location filename="../../desktop/models.py" line="71"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="70"/>
+        <location filename="../../desktop/models.py" line="72"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="71"/>
+        <location filename="../../desktop/models.py" line="73"/>
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="72"/>
+        <location filename="../../desktop/models.py" line="74"/>
         <source>Remote address</source>
         <translation>远程地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="59"/>
+        <location filename="../../desktop/models.py" line="61"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="60"/>
+        <location filename="../../desktop/models.py" line="59"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="62"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="73"/>
+        <location filename="../../desktop/models.py" line="75"/>
+        <source>Key</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="76"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="74"/>
+        <location filename="../../desktop/models.py" line="77"/>
         <source>First seen</source>
         <translation>首次出现</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="75"/>
+        <location filename="../../desktop/models.py" line="78"/>
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="76"/>
+        <location filename="../../desktop/models.py" line="79"/>
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="77"/>
+        <location filename="../../desktop/models.py" line="80"/>
         <source>In flight</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="145"/>
+        <location filename="../../desktop/models.py" line="154"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="146"/>
+        <location filename="../../desktop/models.py" line="155"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="147"/>
+        <location filename="../../desktop/models.py" line="156"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="148"/>
+        <location filename="../../desktop/models.py" line="157"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -236,89 +246,99 @@
         <translation>断开连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="160"/>
+        <location filename="../../desktop/sessions_window.py" line="149"/>
+        <source>Revoke access</source>
+        <translation>收回授权</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sessions_window.py" line="151"/>
+        <source>Take back the selected apps&apos; keys: they are refused from their next request</source>
+        <translation>收回所选应用的密钥：它们的下一个请求即被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sessions_window.py" line="167"/>
         <source>Search chats by name or ID</source>
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="172"/>
+        <location filename="../../desktop/sessions_window.py" line="179"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="179"/>
+        <location filename="../../desktop/sessions_window.py" line="186"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="181"/>
+        <location filename="../../desktop/sessions_window.py" line="188"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="252"/>
+        <location filename="../../desktop/sessions_window.py" line="259"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="268"/>
+        <location filename="../../desktop/sessions_window.py" line="275"/>
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="273"/>
+        <location filename="../../desktop/sessions_window.py" line="280"/>
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="281"/>
+        <location filename="../../desktop/sessions_window.py" line="288"/>
         <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu&apos;s &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="330"/>
+        <location filename="../../desktop/sessions_window.py" line="347"/>
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="334"/>
+        <location filename="../../desktop/sessions_window.py" line="351"/>
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="348"/>
+        <location filename="../../desktop/sessions_window.py" line="365"/>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="353"/>
+        <location filename="../../desktop/sessions_window.py" line="370"/>
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="363"/>
+        <location filename="../../desktop/sessions_window.py" line="380"/>
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="366"/>
+        <location filename="../../desktop/sessions_window.py" line="383"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="372"/>
+        <location filename="../../desktop/sessions_window.py" line="389"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="395"/>
+        <location filename="../../desktop/sessions_window.py" line="412"/>
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="404"/>
+        <location filename="../../desktop/sessions_window.py" line="421"/>
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
@@ -326,12 +346,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../desktop/settings.py" line="46"/>
+        <location filename="../../desktop/settings.py" line="47"/>
         <source>No system keychain is available, so the token is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，令牌只保留到应用退出为止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings.py" line="52"/>
+        <location filename="../../desktop/settings.py" line="53"/>
         <source>No system keychain is available, so the database key is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，数据库密钥只保留到应用退出。</translation>
     </message>
@@ -369,7 +389,7 @@
         <translation>无：本机任何程序都可连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="231"/>
+        <location filename="../../desktop/settings_dialog.py" line="243"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
@@ -420,142 +440,152 @@
         <translation>应用启动时开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="156"/>
+        <location filename="../../desktop/settings_dialog.py" line="146"/>
+        <source>Let any program on this computer read my chats without being connected</source>
+        <translation>允许本机任何程序无需连接即可读取我的聊天记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="150"/>
+        <source>Normally each AI app you connect gets its own key, and you can take it back. With this on, any program running on this computer can read your WeChat history. The demo data is always open.</source>
+        <translation>通常每个连接的 AI 应用都有自己的密钥，您可以随时收回。开启此项后，本机运行的任何程序都能读取您的微信聊天记录。演示数据始终开放。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="166"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="158"/>
+        <location filename="../../desktop/settings_dialog.py" line="168"/>
         <source>Listen on:</source>
         <translation>监听：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="160"/>
+        <location filename="../../desktop/settings_dialog.py" line="170"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="165"/>
+        <location filename="../../desktop/settings_dialog.py" line="175"/>
         <source>Access token:</source>
         <translation>访问令牌：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="171"/>
+        <location filename="../../desktop/settings_dialog.py" line="181"/>
         <source>Allowed browser origins:</source>
         <translation>允许的浏览器来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="173"/>
+        <location filename="../../desktop/settings_dialog.py" line="183"/>
         <source>Performance</source>
         <translation>性能</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="175"/>
+        <location filename="../../desktop/settings_dialog.py" line="185"/>
         <source>Queue capacity:</source>
         <translation>队列容量：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="176"/>
+        <location filename="../../desktop/settings_dialog.py" line="186"/>
         <source>Workers:</source>
         <translation>工作线程：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="177"/>
+        <location filename="../../desktop/settings_dialog.py" line="187"/>
         <source>SSE ping interval:</source>
         <translation>SSE 心跳间隔：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="178"/>
+        <location filename="../../desktop/settings_dialog.py" line="188"/>
         <source>Session idle timeout:</source>
         <translation>会话空闲超时：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="180"/>
+        <location filename="../../desktop/settings_dialog.py" line="190"/>
         <source>WeChat data</source>
         <translation>微信数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="185"/>
+        <location filename="../../desktop/settings_dialog.py" line="195"/>
         <source>Data directory:</source>
         <translation>数据目录：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="190"/>
+        <location filename="../../desktop/settings_dialog.py" line="200"/>
         <source>Database key:</source>
         <translation>数据库密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="302"/>
+        <location filename="../../desktop/settings_dialog.py" line="316"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="323"/>
+        <location filename="../../desktop/settings_dialog.py" line="337"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="327"/>
+        <location filename="../../desktop/settings_dialog.py" line="341"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="332"/>
+        <location filename="../../desktop/settings_dialog.py" line="346"/>
         <source>Allowed browser origins</source>
         <translation>允许的浏览器来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="333"/>
+        <location filename="../../desktop/settings_dialog.py" line="347"/>
         <source>Listen on</source>
         <translation>监听</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="334"/>
+        <location filename="../../desktop/settings_dialog.py" line="348"/>
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="335"/>
+        <location filename="../../desktop/settings_dialog.py" line="349"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="336"/>
+        <location filename="../../desktop/settings_dialog.py" line="350"/>
         <source>Database key</source>
         <translation>数据库密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="360"/>
+        <location filename="../../desktop/settings_dialog.py" line="374"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="363"/>
+        <location filename="../../desktop/settings_dialog.py" line="377"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="376"/>
+        <location filename="../../desktop/settings_dialog.py" line="390"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="393"/>
+        <location filename="../../desktop/settings_dialog.py" line="407"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="417"/>
+        <location filename="../../desktop/settings_dialog.py" line="431"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="419"/>
+        <location filename="../../desktop/settings_dialog.py" line="433"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="434"/>
+        <location filename="../../desktop/settings_dialog.py" line="448"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>

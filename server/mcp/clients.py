@@ -86,6 +86,7 @@ class ClientInfo:
     requests_served: int
     requests_in_flight: int
     state: str
+    token: str | None = None  # whose token it presented: a connected app's name, or none
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +101,7 @@ class ClientInfo:
             "requests_served": self.requests_served,
             "requests_in_flight": self.requests_in_flight,
             "state": self.state,
+            "token": self.token,
         }
 
 
@@ -145,6 +147,7 @@ class Client:
         self.transport = transport
         self.remote_address = remote_address
         self.credential = credential
+        self.token_name: str | None = None  # see ClientInfo.token
         self.first_seen = datetime.now(UTC)
         self.last_activity_time = time.time()  # wall clock, for display
         self.last_activity_monotonic = time.monotonic()  # for idleness
@@ -198,6 +201,7 @@ class Client:
             requests_served=self.requests_served,
             requests_in_flight=len(self._in_flight),
             state=self.state.value,
+            token=self.token_name,
         )
 
     def changed(self) -> None:
@@ -370,6 +374,7 @@ class ClientRegistry:
         version: object,
         credential: bytes,
         remote_address: str | None,
+        token_name: str | None = None,
     ) -> ModernClient:
         """The 2026-07-28 client with this name, version and credential calling from this
         host, first seen now if it is new; its address is updated to the latest."""
@@ -379,6 +384,7 @@ class ClientRegistry:
         if client is None:
             client = ModernClient(self, remote_address, credential)
             client.identify(name, version)
+            client.token_name = token_name
             self._modern[key] = client
             self.add(client)
         else:

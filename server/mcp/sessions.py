@@ -125,8 +125,10 @@ def open_session(
     transport: Transport,
     remote_address: str | None,
     credential: bytes,
+    token_name: str | None = None,
 ) -> Session:
     """Create and register a session (may evict the oldest idle one, see `max_sessions`)."""
     session = Session(registry, transport, remote_address, credential)
+    session.token_name = token_name
     registry.add(session)
     return session

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from quart import Blueprint, Quart, jsonify
+from quart import Blueprint, Quart, jsonify, request
 
+from server.asgi import TOKEN_SCOPE_KEY
 from server.mcp.clients import ClientRegistry, Era
+from server.security import SERVER_TOKEN_NAME
 
 
 def create_web_app(
     registry: ClientRegistry,
-    token_required: bool,
     blueprints: list[Blueprint],
     max_body_bytes: int,
     body_timeout: float,
 ) -> Quart:
-    """The API app. Disconnecting a client through it needs the user's token: without one
-    configured, any program on this computer could end another's session, so only the
-    desktop window can."""
+    """The API app. Disconnecting a client through it needs the server token (`--token`):
+    otherwise any program on this computer, or any connected app with its own token, could
+    end another's session, so only the desktop window can."""
     app = Quart("chatlog_tray")
     app.config.update(
         MAX_CONTENT_LENGTH=max_body_bytes,
@@ -40,7 +41,7 @@ def create_web_app(
         return jsonify({"count": len(sessions), "sessions": sessions})
 
     async def disconnect(handle: str) -> Any:
-        if not token_required:
+        if request.scope.get(TOKEN_SCOPE_KEY) != SERVER_TOKEN_NAME:
             message = (
                 "disconnecting a client needs the desktop window, or a server token "
                 "(--token) presented by the caller"

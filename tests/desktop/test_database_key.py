@@ -82,8 +82,13 @@ async def test_a_valid_key_for_encrypted_data_applies_and_the_window_lists_its_c
     assert window.open_settings_button.isHidden()
     # The server reads the same encrypted folder.
     assert app.host.address is not None
+    url = app.host.address.url + "/api/v1/session?limit=1"
+    assert app.host.application is not None and app.host.application.client_tokens is not None
+    token = app.host.application.client_tokens.issue("Test app")
     async with httpx.AsyncClient() as client:
-        answer = await client.get(app.host.address.url + "/api/v1/session?limit=1")
+        refused = await client.get(url)  # real data: an app needs its token
+        answer = await client.get(url, headers={"authorization": f"Bearer {token}"})
+    assert refused.status_code == 401
     assert answer.status_code == 200
     assert window.chat_model.chat(0).user_name in answer.text
 

@@ -8,7 +8,8 @@ from mcp.client.streamable_http import streamable_http_client
 
 from desktop.sessions_window import PAGE_SIZE
 from server.config import ServerConfig
-from tests.support import wait_until
+from server.wechat.demo.generate import Layout, generate
+from tests.support import initialize, wait_until
 
 pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
 
@@ -37,7 +38,7 @@ async def test_the_mcp_table_follows_a_streamable_http_client_in_and_out(make_ap
         assert _cell(window.mcp_model, 0, 3) == "2025-11-25"
         assert _cell(window.mcp_model, 0, 4).startswith("127.0.0.1")
         await client.list_tools()
-        await wait_until(lambda: int(_cell(window.mcp_model, 0, 8)) >= 1)
+        await wait_until(lambda: int(_cell(window.mcp_model, 0, 9)) >= 1)
         assert "1 client(s) connected" in window.clients_label.text()
         assert app.tray is not None and "1 client(s) connected" in app.tray.icon.toolTip()
     # Leaving the SDK context sends DELETE: the row goes away by itself.
@@ -56,13 +57,37 @@ async def test_a_stateless_client_is_listed_and_shown_idle_once_it_goes_quiet(ma
     await wait_until(lambda: window.mcp_model.rowCount() == 1)
     assert _cell(window.mcp_model, 0, 0) == "Stateless Assistant"
     assert _cell(window.mcp_model, 0, 3) == "2026-07-28"
-    assert _cell(window.mcp_model, 0, 5) == "active"
+    assert _cell(window.mcp_model, 0, 6) == "active"
     assert "1 client(s) connected" in window.clients_label.text()
     [client] = list(app.host.application.registry)
     client.last_activity_monotonic -= 120  # two quiet minutes
     app.host.application.registry.sweep(idle_timeout=1800)
-    await wait_until(lambda: _cell(window.mcp_model, 0, 5) == "idle")
+    await wait_until(lambda: _cell(window.mcp_model, 0, 6) == "idle")
     assert "0 client(s) connected" in window.clients_label.text()
+
+
+async def test_revoking_an_apps_key_disconnects_it_and_refuses_its_next_request(make_app, tmp_path):
+    generate(tmp_path / "wechat", Layout.V4, messages=50)
+    app = make_app(ServerConfig(port=0, data_dir=tmp_path / "wechat"))
+    await app.start()
+    window = app.window
+    assert app.host.address is not None and app.host.application is not None
+    tokens = app.host.application.client_tokens
+    assert tokens is not None
+    token = tokens.issue("Cursor")
+    url = app.host.address.url
+    auth = {"authorization": f"Bearer {token}", "accept": "application/json, text/event-stream"}
+    async with httpx.AsyncClient(headers=auth) as http:
+        response = await http.post(url + "/mcp", json=initialize())
+        assert response.status_code == 200
+        await wait_until(lambda: window.mcp_model.rowCount() == 1)
+        assert _cell(window.mcp_model, 0, 5) == "Cursor"
+        window.mcp_table.selectRow(0)
+        assert window.revoke_button.isEnabled()
+        assert window.revoke_selected() == 1
+        await wait_until(lambda: window.mcp_model.rowCount() == 0)
+        assert (await http.post(url + "/mcp", json=initialize())).status_code == 401
+    assert "Cursor" not in tokens.names()
 
 
 async def test_disconnect_closes_the_selected_sse_session(make_app):

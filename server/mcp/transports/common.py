@@ -36,6 +36,12 @@ async def respond_rpc_error(
     await asgi.respond(send, status, body, asgi.JSON, status_headers(status))
 
 
+def token_name(scope: asgi.Scope) -> str | None:
+    """The name of the token the security gate found on this request (server/security.py)."""
+    name: str | None = scope.get(asgi.TOKEN_SCOPE_KEY)
+    return name
+
+
 def remote_address(scope: asgi.Scope) -> str | None:
     client = scope.get("client")
     if not client:

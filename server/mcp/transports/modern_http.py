@@ -24,7 +24,7 @@ from server.mcp.context import ModernContext
 from server.mcp.outbox import Outbox, OutboxClosedError
 from server.mcp.service import McpService
 from server.mcp.subscriptions import SubscriptionHub, accepted_filter
-from server.mcp.transports.common import remote_address, status_headers
+from server.mcp.transports.common import remote_address, status_headers, token_name
 from server.workqueue import QueueFullError
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ class ModernHttp:
             envelope.client_version,
             credential_of(asgi.header(scope, b"authorization")),
             remote_address(scope),
+            token_name(scope),
         )
         client.protocol_version = envelope.protocol_version
         client.touch()

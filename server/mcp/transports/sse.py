@@ -16,7 +16,12 @@ from server.mcp import jsonrpc
 from server.mcp.clients import Transport, credential_of
 from server.mcp.service import McpService
 from server.mcp.sessions import Session, open_session
-from server.mcp.transports.common import pump_stream, remote_address, respond_rpc_error
+from server.mcp.transports.common import (
+    pump_stream,
+    remote_address,
+    respond_rpc_error,
+    token_name,
+)
 from server.workqueue import QueueFullError
 
 logger = logging.getLogger(__name__)
@@ -45,6 +50,7 @@ class SseTransport:
                 Transport.SSE,
                 remote_address(scope),
                 credential_of(asgi.header(scope, b"authorization")),
+                token_name(scope),
             )
         except QueueFullError as full:
             await asgi.respond_text(send, 503, str(full))

@@ -27,7 +27,12 @@ from server.mcp.outbox import Outbox, OutboxClosedError
 from server.mcp.service import McpService
 from server.mcp.sessions import Session, open_session
 from server.mcp.subscriptions import SubscriptionHub
-from server.mcp.transports.common import pump_stream, remote_address, respond_rpc_error
+from server.mcp.transports.common import (
+    pump_stream,
+    remote_address,
+    respond_rpc_error,
+    token_name,
+)
 from server.mcp.transports.modern_http import ModernHttp
 from server.workqueue import QueueFullError
 
@@ -121,6 +126,7 @@ class StreamableHttpTransport:
                     Transport.STREAMABLE_HTTP,
                     remote_address(scope),
                     _credential(scope),
+                    token_name(scope),
                 )
             except QueueFullError as full:
                 await respond_rpc_error(send, 503, jsonrpc.SERVER_BUSY, str(full))

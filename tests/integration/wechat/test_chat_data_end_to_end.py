@@ -11,6 +11,7 @@ import pytest
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
+from server.client_tokens import ClientTokens, MemoryVault
 from server.composition import build_application
 from server.config import ServerConfig
 from server.serving import ServerController
@@ -35,8 +36,11 @@ def data_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[Layout, Path]:
 
 @asynccontextmanager
 async def serving(data_dir: Path | None, key: str | None = None) -> AsyncIterator[str]:
-    """The whole application as `chatlog-tray --headless --data-dir [--key]` builds it."""
-    application = build_application(ServerConfig(port=0, data_dir=data_dir, key=key))
+    """The whole application as `chatlog-tray --headless --data-dir [--key] --open-access`
+    builds it (these tests are about the data; tests/integration/test_client_tokens.py is
+    about who may read it)."""
+    config = ServerConfig(port=0, data_dir=data_dir, key=key, open_access=True)
+    application = build_application(config, tokens=ClientTokens(MemoryVault()))
     controller = ServerController(application)
     address = await controller.start()
     try:
