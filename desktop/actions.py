@@ -79,11 +79,13 @@ class AppActions(QObject):
         host.state_changed.connect(self.refresh)
         host.clients_changed.connect(self.refresh)
         self.refresh()
+        self.read_launch_at_login()
 
     def menu(self, parent: QWidget | None = None) -> QMenu:
         """A new menu with every action (the tray's context menu, or the window's menu)."""
         menu = QMenu(parent)
         menu.setTitle(self.tr("&Server"))
+        menu.aboutToShow.connect(self.read_launch_at_login)
         menu.addAction(self.state_line)
         menu.addAction(self.toggle_serving)
         menu.addSeparator()
@@ -143,6 +145,10 @@ class AppActions(QObject):
             )
         )
         self.copy_sse.setText(self.tr("SSE: %1").replace("%1", client_config.sse_url(config, port)))
+
+    def read_launch_at_login(self) -> None:
+        """Show whether the app starts at login: read when a menu opens, not on every event
+        (it is a file or registry read)."""
         self.launch_at_login.blockSignals(True)
         self.launch_at_login.setChecked(self._autostart.enabled())
         self.launch_at_login.blockSignals(False)

@@ -13,16 +13,18 @@ import enum
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from server.app import Application
 from server.client_tokens import TokenStoreError
 from server.composition import build_application
 from server.config import ServerConfig
-from server.mcp.clients import ClientEvent, ClientInfo
+from server.mcp.clients import ClientEvent, ClientEventKind, ClientInfo
 from server.serving import Address, ServerController, ServerError
 
 logger = logging.getLogger(__name__)
+
+EVENT_BATCH_MS = 150  # how long registry events gather before the GUI hears of them
 
 ApplicationFactory = Callable[[ServerConfig], Application]
 
@@ -45,6 +47,10 @@ class ServerHost(QObject):
         failed(str): a start failed; the message is fit to show a user.
         session_event(object): a `ClientEvent` from the current server's client registry.
         clients_changed(int): the number of active MCP clients (see server/mcp/clients.py).
+
+    Registry events come with every request; they reach the window and the tray in batches
+    (`EVENT_BATCH_MS`), the latest event per client, so a busy server costs the GUI a few
+    repaints a second rather than several per request.
     """
 
     state_changed = Signal(str)
@@ -73,6 +79,11 @@ class ServerHost(QObject):
         self._pinned_port: int | None = None
         # start/stop/apply each take several awaits; running two at once would interleave them.
         self._lock = asyncio.Lock()
+        self._pending_events: dict[str, ClientEvent] = {}
+        self._event_timer = QTimer(self)
+        self._event_timer.setSingleShot(True)
+        self._event_timer.setInterval(EVENT_BATCH_MS)
+        self._event_timer.timeout.connect(self._flush_events)
 
     @property
     def config(self) -> ServerConfig:
@@ -228,6 +239,7 @@ class ServerHost(QObject):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        self._pending_events.clear()  # they were about the server that is gone
         if application is not None:
             await application.close()
         self._pinned_port = None
@@ -235,7 +247,21 @@ class ServerHost(QObject):
             self._config = config
 
     def _on_session_event(self, event: ClientEvent) -> None:
-        self.session_event.emit(event)
+        handle = event.client.handle
+        earlier = self._pending_events.pop(handle, None)
+        if earlier is not None and earlier.kind is ClientEventKind.OPENED:
+            # Not shown yet: it stays an arrival (or, if it already left, nothing at all).
+            if event.kind is ClientEventKind.CLOSED:
+                return
+            event = ClientEvent(ClientEventKind.OPENED, event.client)
+        self._pending_events[handle] = event
+        if not self._event_timer.isActive():
+            self._event_timer.start()
+
+    def _flush_events(self) -> None:
+        events, self._pending_events = self._pending_events, {}
+        for event in events.values():
+            self.session_event.emit(event)
         self.clients_changed.emit(self.client_count())
 
     def _set_state(self, state: ServerState) -> None:

@@ -28,7 +28,7 @@ class TrayIcon(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         host.state_changed.connect(self.refresh)
-        host.clients_changed.connect(self.refresh)
+        host.clients_changed.connect(self._refresh_tooltip)
         host.failed.connect(self._failed)
         actions.notice.connect(self._notice)
         actions.problem.connect(self._problem)
@@ -49,7 +49,13 @@ class TrayIcon(QObject):
 
     def refresh(self) -> None:
         self.icon.setIcon(tray_icon(self._host.state.value))
-        self.icon.setToolTip(self.tooltip())
+        self._refresh_tooltip()
+
+    def _refresh_tooltip(self) -> None:
+        # Only a real change reaches the system tray (a D-Bus call on Linux).
+        tooltip = self.tooltip()
+        if tooltip != self.icon.toolTip():
+            self.icon.setToolTip(tooltip)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         # Windows and Linux users expect a click to open the window; on macOS a click opens

@@ -190,3 +190,18 @@ async def test_the_server_and_the_window_read_through_one_store_that_outlives_re
     async with httpx.AsyncClient() as client:
         answer = await client.get(app.host.address.url + "/api/v1/session?limit=1")
     assert answer.status_code == 200
+
+
+async def test_a_busy_client_reaches_the_window_in_batches_not_once_per_request(make_app):
+    app = make_app()
+    await app.start()
+    assert app.host.address is not None and app.host.application is not None
+    registry_events, window_events = [], []
+    app.host.application.registry.subscribe(registry_events.append)
+    app.host.session_event.connect(window_events.append)
+    async with Client(app.host.address.url + "/mcp", mode="2026-07-28") as client:
+        for _ in range(40):
+            await client.call_tool("current_time", {})
+        await wait_until(lambda: int(_cell(app.window.mcp_model, 0, 9) or 0) >= 40)
+    assert len(registry_events) >= 40  # every call changes the client
+    assert len(window_events) < len(registry_events) / 4

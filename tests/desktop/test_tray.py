@@ -174,3 +174,12 @@ async def test_reopening_settings_shows_the_current_settings_not_the_abandoned_e
     dialog.reject()
     assert app.open_settings() is dialog
     assert dialog.workers.value() == app.host.config.workers
+
+
+async def test_launch_at_login_is_read_when_the_menu_opens(make_app, autostart):
+    app = make_app(serve=False)
+    assert not app.actions.launch_at_login.isChecked()
+    autostart.enable()  # changed behind the app's back, e.g. by the user's desktop settings
+    assert not app.actions.launch_at_login.isChecked()
+    app.tray.menu.aboutToShow.emit()
+    assert app.actions.launch_at_login.isChecked()
