@@ -121,6 +121,10 @@ class Connector:
         backup = configfile.backup_path(path) if existed else None
         return Added(client, path, backup, snippet)
 
+    def issue(self, client: Client) -> str:
+        """The client's token (issued now if it has none)."""
+        return self._tokens.issue(client.display_name)
+
     def issue_other(self, name: str, url: str = DEFAULT_URL) -> str:
         """A token for an app we do not know, and the generic JSON to give it."""
         token = self._tokens.issue(name)
