@@ -130,7 +130,8 @@ class _Parser:
         except ValueError:
             value = None
         if not token or isinstance(value, (dict, list, str)) or (value is None and token != "null"):
-            raise self.fail(f"unexpected {token[:20]!r}" if token else "a missing value", start)
+            # The text itself is not quoted: a broken file may hold a secret.
+            raise self.fail("an unexpected value" if token else "a missing value", start)
         self.pos = end
         return Node(start, end, value)
 

@@ -121,6 +121,10 @@ class Connector:
         backup = configfile.backup_path(path) if existed else None
         return Added(client, path, backup, snippet)
 
+    def token_names(self) -> list[str]:
+        """The names that hold a token now (a copy-only client is "connected" when it has one)."""
+        return self._tokens.names()
+
     def issue(self, client: Client) -> str:
         """The client's token (issued now if it has none)."""
         return self._tokens.issue(client.display_name)
