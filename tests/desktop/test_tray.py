@@ -42,7 +42,7 @@ async def test_the_menu_lists_every_command_and_the_state_line_follows_the_serve
         "Sessions…",
         "Settings…",
         "Copy MCP address",
-        "Copy client configuration",
+        "Connect an AI app…",
         "Open log folder",
         "Launch at login",
         "Quit Chatlog Tray",
