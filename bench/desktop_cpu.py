@@ -30,6 +30,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 LISTENING = re.compile(r"listening on (http://[\d.]+:\d+)")
 ACCEPT = "application/json, text/event-stream"
+SCRATCH_DIRS = ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
 
 
 class App:
@@ -37,7 +38,7 @@ class App:
 
     def __init__(self, desktop: bool, scratch: Path) -> None:
         env = dict(os.environ)
-        for name in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):  # fmt: skip
+        for name in SCRATCH_DIRS:
             (scratch / name).mkdir(mode=0o700, parents=True)
             env[name] = str(scratch / name)
         env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"

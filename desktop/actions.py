@@ -21,11 +21,6 @@ from server.logging_setup import log_dir
 
 logger = logging.getLogger(__name__)
 
-CLIENT_NAMES = {
-    "claude-desktop": "Claude Desktop",
-    "cursor": "Cursor",
-    "cherry-studio": "Cherry Studio",
-}
 STATE_LINE_MAX = 70
 
 
@@ -34,6 +29,7 @@ class AppActions(QObject):
 
     Signals:
         sessions_requested(): show the sessions window.
+        connect_requested(): show the "Connect an AI app" dialog.
         settings_requested(): show the settings dialog.
         quit_requested(): quit the app (stops the server first).
         notice(str, str): a (title, message) the user should see, e.g. after a copy.
@@ -41,6 +37,7 @@ class AppActions(QObject):
     """
 
     sessions_requested = Signal()
+    connect_requested = Signal()
     settings_requested = Signal()
     quit_requested = Signal()
     notice = Signal(str, str)
@@ -62,11 +59,8 @@ class AppActions(QObject):
         self.copy_sse.triggered.connect(lambda: self._copy_address("sse"))
         self.copy_streamable = QAction(self)
         self.copy_streamable.triggered.connect(lambda: self._copy_address("streamable"))
-        self.copy_client: dict[str, QAction] = {}
-        for client, name in CLIENT_NAMES.items():
-            action = QAction(name, self)
-            action.triggered.connect(lambda _=False, c=client: self._copy_client_config(c))
-            self.copy_client[client] = action
+        self.connect_app = QAction(self.tr("Connect an AI app…"), self)
+        self.connect_app.triggered.connect(self.connect_requested)
         self.open_logs = QAction(self.tr("Open log folder"), self)
         self.open_logs.triggered.connect(self._open_logs)
         self.launch_at_login = QAction(self.tr("Launch at login"), self)
@@ -95,9 +89,7 @@ class AppActions(QObject):
         address = menu.addMenu(self.tr("Copy MCP address"))
         address.addAction(self.copy_streamable)
         address.addAction(self.copy_sse)
-        clients = menu.addMenu(self.tr("Copy client configuration"))
-        for action in self.copy_client.values():
-            clients.addAction(action)
+        menu.addAction(self.connect_app)
         menu.addSeparator()
         menu.addAction(self.open_logs)
         menu.addAction(self.launch_at_login)
@@ -173,16 +165,6 @@ class AppActions(QObject):
             text = client_config.streamable_http_url(config, port)
         QGuiApplication.clipboard().setText(text)
         self.notice.emit(self.tr("Address copied"), text)
-
-    def _copy_client_config(self, client: str) -> None:
-        config, port = self._client_target()
-        QGuiApplication.clipboard().setText(
-            client_config.client_configuration(client, config, port)
-        )
-        self.notice.emit(
-            self.tr("Configuration copied"),
-            self.tr("Paste it into the MCP settings of %1.").replace("%1", CLIENT_NAMES[client]),
-        )
 
     def _open_logs(self) -> None:
         folder = log_dir()

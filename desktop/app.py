@@ -37,9 +37,11 @@ from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from desktop import autostart as autostart_backends
+from desktop import client_config
 from desktop.actions import AppActions
 from desktop.autostart import Autostart
 from desktop.chat_source import ChatSource, key_problem
+from desktop.connect_dialog import ConnectDialog
 from desktop.i18n import install_translators
 from desktop.icons import app_icon
 from desktop.server_host import ApplicationFactory, ServerHost
@@ -51,8 +53,10 @@ from desktop.tasks import drain, spawn
 from desktop.tray import TrayIcon
 from server.app import Application
 from server.cli import config_from_args
+from server.client_tokens import ClientTokens
 from server.composition import build_application
 from server.config import ServerConfig
+from server.connect.service import Connector
 from server.logging_setup import register_secret
 
 logger = logging.getLogger(__name__)
@@ -83,6 +87,7 @@ class DesktopApp:
         self.actions = AppActions(self.host, autostart)
         self.window = SessionsWindow(self.host, self.chats, self.actions)
         self.dialog: SettingsDialog | None = None
+        self.connect_dialog: ConnectDialog | None = None
         self.quit_event = asyncio.Event()
         if tray_available is None:
             tray_available = QSystemTrayIcon.isSystemTrayAvailable()
@@ -96,6 +101,7 @@ class DesktopApp:
         self._shut_down = False
         self.actions.sessions_requested.connect(self.window.bring_to_front)
         self.actions.settings_requested.connect(self.open_settings)
+        self.actions.connect_requested.connect(self.open_connect)
         self.actions.quit_requested.connect(self.request_quit)
 
     def _build_on_shared_store(self, config: ServerConfig) -> Application:
@@ -139,6 +145,23 @@ class DesktopApp:
         self.dialog.raise_()
         self.dialog.activateWindow()
         return self.dialog
+
+    def open_connect(self) -> ConnectDialog:
+        """Show the "Connect an AI app" dialog (one for the app's lifetime, like Settings)."""
+        if self.connect_dialog is None:
+            self.connect_dialog = ConnectDialog(Connector(ClientTokens()), self._client_url)
+            self.connect_dialog.setWindowIcon(app_icon())
+        else:
+            self.connect_dialog.refresh()
+        self.connect_dialog.show()
+        self.connect_dialog.raise_()
+        self.connect_dialog.activateWindow()
+        return self.connect_dialog
+
+    def _client_url(self) -> str:
+        address = self.host.address
+        port = address.port if address is not None else None
+        return client_config.streamable_http_url(self.host.config, port)
 
     async def apply_settings(self, settings: DesktopSettings) -> str | None:
         """The dialog's apply: check the data, reconfigure the server, then persist.

@@ -1,19 +1,15 @@
-"""What an AI client needs to reach this server: addresses and ready-to-paste configurations.
+"""The addresses an AI client on this computer uses to reach the server.
 
-Qt-free, so the snippets are easy to test and the tray only copies text.
+Qt-free. Each client's own configuration is written by `server.connect` (the "Connect an AI
+app" dialog).
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from server.config import ServerConfig, is_loopback_host
 
-SERVER_NAME = "chatlog"
 SSE_PATH = "/sse"
 STREAMABLE_HTTP_PATH = "/mcp"
-CLIENTS = ("claude-desktop", "cursor", "cherry-studio")
 
 
 def client_base_url(config: ServerConfig, port: int | None = None) -> str:
@@ -38,34 +34,3 @@ def sse_url(config: ServerConfig, port: int | None = None) -> str:
 
 def streamable_http_url(config: ServerConfig, port: int | None = None) -> str:
     return client_base_url(config, port) + STREAMABLE_HTTP_PATH
-
-
-def _headers(config: ServerConfig) -> dict[str, str]:
-    if config.token is None:
-        return {}
-    return {"Authorization": f"Bearer {config.token.get_secret_value()}"}
-
-
-def client_configuration(client: str, config: ServerConfig, port: int | None = None) -> str:
-    """A JSON snippet for `client`'s MCP settings (one of CLIENTS), token included if set."""
-    url = streamable_http_url(config, port)
-    headers = _headers(config)
-    entry: dict[str, Any]
-    if client == "claude-desktop":
-        # Claude Desktop's config file only starts local (stdio) servers, so the usual bridge
-        # to an HTTP server is `mcp-remote`, run through npx.
-        args = ["-y", "mcp-remote", url]
-        if headers:
-            args += ["--header", f"Authorization:{headers['Authorization']}"]
-        entry = {"command": "npx", "args": args}
-    elif client == "cursor":
-        entry = {"url": url}
-        if headers:
-            entry["headers"] = headers
-    elif client == "cherry-studio":
-        entry = {"type": "streamableHttp", "baseUrl": url, "isActive": True}
-        if headers:
-            entry["headers"] = headers
-    else:
-        raise ValueError(f"unknown client {client!r}")
-    return json.dumps({"mcpServers": {SERVER_NAME: entry}}, indent=2, ensure_ascii=False)

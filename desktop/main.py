@@ -21,6 +21,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from server.wechat.crypto.command import run as decrypt
 
         return decrypt(arguments[1:])
+    if arguments[:1] == ["clients"]:
+        from server.connect.command import run as connect_clients
+
+        return connect_clients(arguments[1:])
     args, config = parse_args(arguments)
     for secret in (config.token, config.key):
         if secret is not None:

@@ -7,7 +7,8 @@ display, then runs itself again inside that display, where it builds the real ap
 settings, demo data, the real server on a free port), connects two MCP clients with the
 official SDK, and grabs the X root window:
 
-- tray-menu.png: the tray icon with its menu and the client-configuration submenu open;
+- tray-menu.png: the tray icon with its menu and the address submenu open;
+- connect.png / connect-zh.png: the "Connect an AI app" dialog;
 - settings.png: the settings dialog;
 - sessions-mcp.png / sessions-chats.png: both tabs of the sessions window;
 - tray-menu-zh.png / sessions-chats-zh.png: the same under a Chinese locale.
@@ -230,10 +231,17 @@ async def _shoot(out: Path, language: str) -> None:
     from desktop.autostart import XdgAutostart
     from desktop.settings import DesktopSettings, SettingsStore, TokenStore
     from server.config import ServerConfig
+    from server.connect import clients
 
     suffix = "-zh" if language == "zh" else ""
     keyring.set_keyring(_MemoryKeyring())
     with tempfile.TemporaryDirectory() as temp:
+        # A home of its own: the connect dialog finds three clients there and writes there.
+        home = Path(temp) / "home"
+        for folder in (".config/Claude", ".cursor", ".config/Code/User"):
+            (home / folder).mkdir(parents=True)
+        os.environ["HOME"] = str(home)
+        os.environ.pop("XDG_CONFIG_HOME", None)
         store = SettingsStore(
             QSettings(str(Path(temp) / "settings.ini"), QSettings.Format.IniFormat), TokenStore()
         )
@@ -251,11 +259,11 @@ async def _shoot(out: Path, language: str) -> None:
             x = (icon_area.right() if icon_area.isValid() else width) - menu.width()
             menu.popup(QPoint(max(0, x), 34))
             await _settle(0.4)
-            copy_cursor = app.actions.copy_client["cursor"]
+            copy_address = app.actions.copy_streamable
             clients_entry, submenu = next(
                 (action, sub)
                 for action in menu.actions()
-                if isinstance(sub := action.menu(), QMenu) and copy_cursor in sub.actions()
+                if isinstance(sub := action.menu(), QMenu) and copy_address in sub.actions()
             )
             menu.setActiveAction(clients_entry)
             submenu.adjustSize()
@@ -268,6 +276,14 @@ async def _shoot(out: Path, language: str) -> None:
             _grab_area(out / f"tray-menu{suffix}.png", left, 0, width - left, bottom)
             submenu.hide()
             menu.hide()
+
+            connect = app.open_connect()
+            connect.add(clients.get("cursor"))  # one connected client, and its message
+            connect.adjustSize()
+            connect.move((width - connect.width()) // 2, 40)
+            await _settle()
+            _grab(out / f"connect{suffix}.png", connect)
+            connect.hide()
 
             if not suffix:
                 dialog = app.open_settings()

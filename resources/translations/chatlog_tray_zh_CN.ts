@@ -4,115 +4,105 @@
 <context>
     <name>AppActions</name>
     <message>
-        <location filename="../../desktop/actions.py" line="57"/>
+        <location filename="../../desktop/actions.py" line="54"/>
         <source>Sessions…</source>
         <translation>会话…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="59"/>
+        <location filename="../../desktop/actions.py" line="56"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="70"/>
+        <location filename="../../desktop/actions.py" line="62"/>
+        <source>Connect an AI app…</source>
+        <translation>连接 AI 应用…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="64"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="72"/>
-        <location filename="../../desktop/actions.py" line="195"/>
+        <location filename="../../desktop/actions.py" line="66"/>
+        <location filename="../../desktop/actions.py" line="183"/>
         <source>Launch at login</source>
         <translation>登录时启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="75"/>
+        <location filename="../../desktop/actions.py" line="69"/>
         <source>Quit Chatlog Tray</source>
         <translation>退出 Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="86"/>
+        <location filename="../../desktop/actions.py" line="81"/>
         <source>&amp;Server</source>
         <translation>服务(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="93"/>
+        <location filename="../../desktop/actions.py" line="89"/>
         <source>Copy MCP address</source>
         <translation>复制 MCP 地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="96"/>
-        <source>Copy client configuration</source>
-        <translation>复制客户端配置</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/actions.py" line="113"/>
+        <location filename="../../desktop/actions.py" line="107"/>
         <source>Serving at %1</source>
         <translation>正在服务：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="115"/>
+        <location filename="../../desktop/actions.py" line="109"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="117"/>
+        <location filename="../../desktop/actions.py" line="111"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="119"/>
+        <location filename="../../desktop/actions.py" line="113"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="120"/>
+        <location filename="../../desktop/actions.py" line="114"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/actions.py" line="127"/>
+        <location filename="../../desktop/actions.py" line="121"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="133"/>
+        <location filename="../../desktop/actions.py" line="127"/>
         <source>Stop serving</source>
         <translation>停止服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="133"/>
+        <location filename="../../desktop/actions.py" line="127"/>
         <source>Start serving</source>
         <translation>开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="141"/>
+        <location filename="../../desktop/actions.py" line="135"/>
         <source>Streamable HTTP: %1</source>
         <translation>Streamable HTTP：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="145"/>
+        <location filename="../../desktop/actions.py" line="139"/>
         <source>SSE: %1</source>
         <translation>SSE：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="169"/>
+        <location filename="../../desktop/actions.py" line="167"/>
         <source>Address copied</source>
         <translation>地址已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="177"/>
-        <source>Configuration copied</source>
-        <translation>配置已复制</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/actions.py" line="178"/>
-        <source>Paste it into the MCP settings of %1.</source>
-        <translation>请粘贴到 %1 的 MCP 设置中。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/actions.py" line="185"/>
+        <location filename="../../desktop/actions.py" line="173"/>
         <source>Cannot open the log folder</source>
         <translation>无法打开日志文件夹</translation>
     </message>
@@ -128,6 +118,119 @@
         <location filename="../../desktop/chat_source.py" line="140"/>
         <source>This WeChat data is encrypted: enter the account&apos;s database key (64 hexadecimal characters) to read it.</source>
         <translation>此微信数据已加密：请输入该账号的数据库密钥（64 个十六进制字符）以读取。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="55"/>
+        <source>Connect an AI app</source>
+        <translation>连接 AI 应用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="59"/>
+        <source>Add Chatlog Tray to the MCP settings of an AI app. Each app gets its own token; Remove deletes only our entry and revokes that token. Restart the app afterwards.</source>
+        <translation>把 Chatlog Tray 加入 AI 应用的 MCP 设置。每个应用有自己的令牌；“移除”只删除我们的条目，并吊销该令牌。之后请重启该应用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="73"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="73"/>
+        <source>Copy JSON</source>
+        <translation>复制 JSON</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="75"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="85"/>
+        <source>Other app</source>
+        <translation>其他应用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="90"/>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="94"/>
+        <source>App name:</source>
+        <translation>应用名称：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="97"/>
+        <source>New token</source>
+        <translation>新令牌</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="104"/>
+        <source>The JSON with a new token appears here; the app&apos;s MCP settings take it.</source>
+        <translation>带新令牌的 JSON 显示在这里，可粘贴到该应用的 MCP 设置中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="108"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="137"/>
+        <source>found</source>
+        <translation>已找到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="137"/>
+        <source>not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="139"/>
+        <source>%1 · cannot read its settings</source>
+        <translation>%1 · 无法读取其设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="141"/>
+        <source>%1 · connected</source>
+        <translation>%1 · 已连接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="160"/>
+        <source>Copied. In %1: %2.</source>
+        <translation>已复制。在 %1 中：%2。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="162"/>
+        <source>Settings → MCP Servers → Add → Import JSON, paste</source>
+        <translation>设置 → MCP 服务器 → 添加 → 从 JSON 导入，然后粘贴</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="166"/>
+        <source>Added to %1 (%2). Restart %1 to use it.</source>
+        <translation>已添加到 %1（%2）。重启 %1 后即可使用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="179"/>
+        <source>Token revoked. Delete chatlog in %1&apos;s MCP settings too.</source>
+        <translation>令牌已吊销。请同时在 %1 的 MCP 设置中删除 chatlog。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="181"/>
+        <source>Removed from %1; its token is revoked.</source>
+        <translation>已从 %1 移除，其令牌已吊销。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="195"/>
+        <source>A new token for %1. Copy the JSON into its MCP settings.</source>
+        <translation>已为 %1 生成新令牌。请把 JSON 复制到它的 MCP 设置中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/connect_dialog.py" line="200"/>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
     </message>
 </context>
 <context>
@@ -600,7 +703,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/tray.py" line="64"/>
+        <location filename="../../desktop/tray.py" line="70"/>
         <source>Chatlog Tray could not start serving</source>
         <translation>Chatlog Tray 无法开始服务</translation>
     </message>

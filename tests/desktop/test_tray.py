@@ -1,7 +1,6 @@
 """The tray icon and its menu, driven through the real actions of a real DesktopApp."""
 
 import asyncio
-import json
 
 import httpx
 import pytest
@@ -43,7 +42,7 @@ async def test_the_menu_lists_every_command_and_the_state_line_follows_the_serve
         "Sessions…",
         "Settings…",
         "Copy MCP address",
-        "Copy client configuration",
+        "Connect an AI app…",
         "Open log folder",
         "Launch at login",
         "Quit Chatlog Tray",
@@ -78,7 +77,7 @@ async def test_the_icon_shows_the_state(make_app, busy_port):
     assert "already in use" in app.tray.icon.toolTip()
 
 
-async def test_copy_addresses_and_client_configurations(make_app):
+async def test_copy_addresses(make_app):
     app = make_app()
     await app.start()
     assert app.host.address is not None
@@ -90,22 +89,16 @@ async def test_copy_addresses_and_client_configurations(make_app):
     app.actions.copy_sse.trigger()
     assert clipboard.text() == base + "/sse"
 
-    app.actions.copy_client["cursor"].trigger()
-    assert json.loads(clipboard.text()) == {"mcpServers": {"chatlog": {"url": base + "/mcp"}}}
-    app.actions.copy_client["cherry-studio"].trigger()
-    cherry = json.loads(clipboard.text())["mcpServers"]["chatlog"]
-    assert cherry["type"] == "streamableHttp" and cherry["baseUrl"] == base + "/mcp"
-    app.actions.copy_client["claude-desktop"].trigger()
-    claude = json.loads(clipboard.text())["mcpServers"]["chatlog"]
-    assert claude["command"] == "npx" and claude["args"][-1] == base + "/mcp"
 
-
-async def test_the_client_configuration_carries_the_token(make_app):
-    app = make_app(ServerConfig(port=0, token="tok-1234567890abcdef"))
+async def test_connect_an_ai_app_opens_the_dialog(make_app):
+    app = make_app()
     await app.start()
-    app.actions.copy_client["cursor"].trigger()
-    entry = json.loads(QGuiApplication.clipboard().text())["mcpServers"]["chatlog"]
-    assert entry["headers"] == {"Authorization": "Bearer tok-1234567890abcdef"}
+    app.actions.connect_app.trigger()
+    dialog = app.connect_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.url_field.text() == app.host.address.url + "/mcp"
+    app.actions.connect_app.trigger()
+    assert app.connect_dialog is dialog
 
 
 async def test_open_log_folder_asks_the_desktop_to_open_the_log_directory(make_app):
