@@ -47,6 +47,7 @@ expected_dir="$here/conformance-expected"
 tools="$root/.tools"
 node_dir="$tools/node22"
 conf_dir="$tools/conformance"
+lock_src="$expected_dir/npm"  # the stable suite's pins; a revision switches to npm-next
 
 log() { printf '[conformance] %s\n' "$*" >&2; }
 die() { local code="$1"; shift; log "ERROR: $*"; exit "$code"; }
@@ -134,7 +135,6 @@ url="$1"
 mode="$2"
 revision="${3:-}"
 case "$url" in http://* | https://*) ;; *) die 2 "url must start with http:// or https://: $url" ;; esac
-lock_src="$expected_dir/npm"
 if [[ -n "$revision" ]]; then
   # The frozen requirement sets live in the prerelease; it installs beside the stable one.
   CONFORMANCE_VERSION="$CONFORMANCE_NEXT_VERSION"
