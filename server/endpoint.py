@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,11 +39,10 @@ def runtime_dir() -> Path:
     override = os.environ.get(RUNTIME_DIR_ENV)
     if override:
         return Path(override)
-    try:
-        # XDG_RUNTIME_DIR on Linux; platformdirs falls back elsewhere where there is none.
-        return Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False))
-    except (OSError, RuntimeError):
+    if sys.platform.startswith(("linux", "freebsd")) and not os.environ.get("XDG_RUNTIME_DIR"):
+        # Without a session's runtime folder platformdirs would pick one in the shared /tmp.
         return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+    return Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False))
 
 
 def endpoint_path() -> Path:
