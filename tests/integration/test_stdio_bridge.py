@@ -172,16 +172,8 @@ def is_jsonrpc(line: bytes) -> bool:
 
 async def test_stdout_carries_protocol_only_and_end_of_input_exits_zero():
     async with demo_server() as (url, _application), raw_bridge("--url", url) as pipe:
-        client_info = CLIENT.model_dump()
-        init = request(
-            0,
-            "initialize",
-            {
-                "protocolVersion": "2025-06-18",
-                "capabilities": {},
-                "clientInfo": CLIENT.model_dump(),
-            },
-        )
+        params = {"protocolVersion": "2025-06-18", "capabilities": {}}
+        init = request(0, "initialize", {**params, "clientInfo": CLIENT.model_dump()})
         await pipe.send(init)
         assert (await pipe.receive())["result"]["protocolVersion"] == "2025-06-18"
         await pipe.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
