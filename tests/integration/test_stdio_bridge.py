@@ -348,3 +348,57 @@ async def test_no_start_relays_the_failure_instead_of_starting(tmp_path: Path):
         assert answer["error"]["code"] == -32000
         await pipe.finish()
     assert not (tmp_path / "runtime").exists()
+
+
+@pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
+async def test_a_tool_that_asks_the_user_reaches_the_clients_elicitation_through_the_bridge(mode):
+    # Handshake era: the question arrives on the POST's SSE stream and the answer is POSTed
+    # back on the session; 2026-07-28: an input-required result and a retry.
+    from tests.integration.mcp.test_sdk_modern import fixtures
+
+    asked = []
+
+    async def answer(_context: Any, params: Any) -> types.ElicitResult:
+        asked.append(params.message)
+        return types.ElicitResult(action="accept", content={"name": "Alice"})
+
+    async with (
+        running_server(fixtures()) as server,
+        Client(bridge("--url", server.url), mode=mode, elicitation_callback=answer) as client,
+    ):
+        result = await client.call_tool("test_input_required_result_elicitation", {})
+        assert result.content[0].text == "Hello, Alice!"
+        assert asked == ["What is your name?"]
+
+
+@pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
+async def test_log_messages_reach_the_client_on_the_post_stream_and_on_the_session_stream():
+    from server.mcp.sessions import Session
+    from tests.support import logging_tool
+
+    logged = []
+
+    async def on_log(params: types.LoggingMessageNotificationParams) -> None:
+        logged.append(params.data)
+
+    async with (
+        running_server(Extensions(tools=[logging_tool()])) as server,
+        stdio_client(bridge("--url", server.url)) as (read, write),
+        ClientSession(read, write, logging_callback=on_log) as session,
+    ):
+        await session.initialize()
+        await session.set_logging_level("info")
+        result = await session.call_tool("say", {})  # its log message rides the POST's stream
+        assert result.content[0].text == "said"
+        await wait_until(lambda: logged == ["hello from the tool"])
+        # The bridge opened the session's GET stream after initialization: what the server
+        # says outside any request arrives there.
+        [info] = server.app.registry.snapshot()
+        server_side = server.app.registry.by_handle(info.handle)
+        assert isinstance(server_side, Session)
+        await wait_until(lambda: server_side.stream is not None)
+        notice = {"level": "info", "data": "from the session stream"}
+        assert server_side.send_to_stream(
+            {"jsonrpc": "2.0", "method": "notifications/message", "params": notice}
+        )
+        await wait_until(lambda: logged[-1:] == ["from the session stream"])
