@@ -230,7 +230,7 @@ class ServerHost(QObject):
                 config = config.model_copy(update={"port": self._pinned_port})
             application = self._build(config)
             self._application = application
-            self._controller = ServerController(application)
+            self._controller = ServerController(application, publish_endpoint=True)
             self._unsubscribe = application.registry.subscribe(self._on_session_event)
         return self._controller
 

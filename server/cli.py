@@ -171,13 +171,17 @@ def read_secrets(
             "only one of --token and --key can come from standard input; "
             "give the other in a file or an environment variable"
         )
-    args.token = _secret("token", args.token, args.token_file, environ.get(TOKEN_ENV), stdin)
-    args.key = _secret("key", args.key, args.key_from, environ.get(KEY_ENV), stdin)
+    args.token = read_secret("token", args.token, args.token_file, environ.get(TOKEN_ENV), stdin)
+    args.key = read_secret("key", args.key, args.key_from, environ.get(KEY_ENV), stdin)
 
 
-def _secret(
+def read_secret(
     name: str, value: str | None, path: Path | None, from_env: str | None, stdin: TextIO | None
 ) -> str | None:
+    """One secret from the first source given: `-` (stdin), a file, the value, the environment.
+
+    Raises ValueError with a readable message; the secret is registered for masking in logs.
+    """
     if value == FROM_STDIN:
         secret = _read_stdin(name, stdin)
     elif path is not None:

@@ -24,7 +24,7 @@ async def serve_until_signalled(config: ServerConfig) -> int:
         except (NotImplementedError, RuntimeError):  # Windows' proactor loop
             signal.signal(signum, lambda *_: loop.call_soon_threadsafe(stop.set))
     application = build_application(config)
-    controller = ServerController(application)
+    controller = ServerController(application, publish_endpoint=True)
     try:
         address = await controller.start()
     except ServerError as error:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from hypercorn.asyncio import serve
 from hypercorn.config import Config as HypercornConfig
 
+from server import endpoint
 from server.app import Application
 
 logger = logging.getLogger(__name__)
@@ -79,10 +80,15 @@ class Address:
 
 
 class ServerController:
-    """Starts and stops one Application under Hypercorn; reusable across start/stop cycles."""
+    """Starts and stops one Application under Hypercorn; reusable across start/stop cycles.
 
-    def __init__(self, app: Application) -> None:
+    With `publish_endpoint`, the address is published for `chatlog-tray stdio` while serving
+    (`server/endpoint.py`); the app does, tests and embedded servers do not.
+    """
+
+    def __init__(self, app: Application, *, publish_endpoint: bool = False) -> None:
         self.app = app
+        self.publish_endpoint = publish_endpoint
         self.address: Address | None = None
         self._task: asyncio.Task[None] | None = None
         self._shutdown: asyncio.Event | None = None
@@ -119,6 +125,8 @@ class ServerController:
         # Everything built so far (modules, schemas, the app) lives as long as the process:
         # moving it out of the collector's sight makes every later collection cheaper.
         gc.freeze()
+        if self.publish_endpoint:
+            endpoint.publish(endpoint.connectable_url(config.host, port))
         logger.info("listening on %s", self.address.url)
         return self.address
 
@@ -128,6 +136,8 @@ class ServerController:
         task, self._task = self._task, None
         if task is None:
             return 0.0
+        if self.publish_endpoint:
+            endpoint.withdraw()
         await self.app.stop()
         assert self._shutdown is not None
         self._shutdown.set()

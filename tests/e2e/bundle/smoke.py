@@ -5,8 +5,8 @@
     python -m tests.e2e.bundle.smoke dist/chatlog-tray/chatlog-tray --measure 7   # timings
 
 1. Headless: `--headless --port 0`, read the `listening on` line, GET /health, open an SSE
-   session and `tools/call current_time` with the official MCP SDK client, then SIGTERM and
-   expect exit code 0.
+   session and `tools/call current_time` with the official MCP SDK client, the same call
+   through the bundle's `stdio` bridge, then SIGTERM and expect exit code 0.
 2. GUI: the same binary without --headless, with QT_QPA_PLATFORM=offscreen and `--port 0`;
    the app logs `listening on http://HOST:PORT` (stderr, and always its log file); GET
    /health, then SIGTERM and expect exit code 0.
@@ -202,6 +202,18 @@ async def sdk_call_current_time(url: str) -> str:
             return str(getattr(result.content[0], "text", result.content[0]))
 
 
+async def stdio_call_current_time(binary: Path, url: str) -> str:
+    """The bundle's own `stdio` bridge, driven by the SDK's stdio client, relaying to `url`."""
+    from mcp import Client, StdioServerParameters
+
+    bridge = StdioServerParameters(command=str(binary), args=["stdio", "--url", url])
+    async with asyncio.timeout(30), Client(bridge, mode="auto") as client:
+        result = await client.call_tool("current_time", {})
+        if result.is_error or not result.content:
+            raise SmokeError(f"stdio bridge: tools/call current_time failed: {result}")
+        return str(getattr(result.content[0], "text", result.content[0]))
+
+
 def check_exit(launched: Launched, mode: str) -> None:
     code = launched.stop()
     if code is None:
@@ -220,6 +232,8 @@ def run_headless(binary: Path, full: bool = True) -> float:
             print(f"[smoke] headless: serving {url} after {serving:.2f} s; /health ok")
             now = asyncio.run(sdk_call_current_time(url))
             print(f"[smoke] headless: SSE session, tools/call current_time -> {now}")
+            now = asyncio.run(stdio_call_current_time(binary, url))
+            print(f"[smoke] headless: stdio bridge, tools/call current_time -> {now}")
         check_exit(launched, "headless") if full else launched.stop()
         return serving
 
