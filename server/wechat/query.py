@@ -11,6 +11,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from server.wechat import budget
 from server.wechat import content as kind
 from server.wechat.directory import Directory
 from server.wechat.files import Signature
@@ -160,6 +161,7 @@ class ChatQueries:
         collected: list[Row] = []
         total = 0
         for shard in shards:
+            budget.check()
             row_query = RowQuery(
                 start,
                 end,
@@ -175,11 +177,11 @@ class ChatQueries:
                     collected.extend(sorted(rows, key=time_order))
                 total += self._reader.count(shard, row_query, known)
                 continue
-            matching = [
-                row
-                for row in self._reader.rows(shard, row_query, known)
-                if _keeps(row, senders, wants_self, pattern)
-            ]
+            matching: list[Row] = []
+            for row in self._reader.rows(shard, row_query, known):
+                budget.check()  # decoding and matching may be long: stop when called off
+                if _keeps(row, senders, wants_self, pattern):
+                    matching.append(row)
             total += len(matching)
             collected.extend(sorted(matching, key=time_order))
         names = _Names(directory)
