@@ -113,7 +113,11 @@ class ConnectionPool:
         # A statement of a query that runs over its budget, or is cancelled, is interrupted.
         connection.set_progress_handler(sqlite_progress, PROGRESS_STEPS)
         # Fail now (not mid-query) on an encrypted or truncated file.
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            connection.close()
+            raise
         with self._lock:
             self._all.append(connection)
         return connection

@@ -79,11 +79,11 @@ def shown(text: str, limit: int = 80) -> str:
 
 
 class InvalidTimeRangeError(QueryError):
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, reason: str = "") -> None:
         super().__init__(
-            f"Invalid time range {shown(text)} for `time`. Examples: 2024-05-01, 2024-05, 2024, "
-            "2024Q2, 2024-05-01/09:30~2024-05-01/18:00, 2024-05-01~2024-05-31, today, yesterday, "
-            "this-week, last-month, last-7d, 3h-ago~now, all."
+            f"Invalid time range {shown(text)} for `time`{reason}. Examples: 2024-05-01, "
+            "2024-05, 2024, 2024Q2, 2024-05-01/09:30~2024-05-01/18:00, 2024-05-01~2024-05-31, "
+            "today, yesterday, this-week, last-month, last-7d, 3h-ago~now, all."
         )
         self.text = text
 

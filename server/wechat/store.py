@@ -133,6 +133,10 @@ class ChatStore:
             return await asyncio.get_running_loop().run_in_executor(self._executor, job)
         except asyncio.CancelledError:
             budget.cancel()  # the caller is gone: the worker thread stops at its next check
+            task = asyncio.current_task()
+            if self._closed and task is not None and not task.cancelling():
+                # Not our caller's cancellation: close() dropped the job before it ran.
+                raise StoreClosedError() from None
             raise
         except QueryCancelledError:
             raise StoreClosedError() from None  # only close() cancels a query still awaited
