@@ -55,9 +55,12 @@ def fire(url: str, over_mcp: bool) -> None:
                 response = client.post(
                     url + "/mcp", json=initialize(), headers={"accept": ACCEPT_BOTH}
                 )
+                session = response.headers.get("mcp-session-id")
+                if session is None:
+                    return  # the server was already stopping
                 headers = {
                     "accept": ACCEPT_BOTH,
-                    "mcp-session-id": response.headers["mcp-session-id"],
+                    "mcp-session-id": session,
                     "mcp-protocol-version": "2025-11-25",
                 }
                 arguments = {"keyword": keyword, "limit": 0}
