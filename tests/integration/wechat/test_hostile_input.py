@@ -167,7 +167,7 @@ async def test_a_regex_bomb_answers_at_once_and_health_keeps_answering(bomb: str
         answer, response = await asyncio.wait_for(both, 10)
     assert "result" in answer and not answer["result"].get("isError")
     assert response.status_code == 200
-    assert max(latencies) < 1.0
+    assert max(latencies) < 2.0
 
 
 @pytest.fixture(scope="module")
@@ -198,4 +198,4 @@ async def test_a_query_over_its_time_budget_ends_with_a_clear_error_while_health
     assert "more than 0.3 s" in answer["result"]["content"][0]["text"]
     assert response.status_code == 400
     assert json.loads(response.text)["error"]["code"] == "query_timeout"
-    assert latencies and max(latencies) < 1.0
+    assert latencies and max(latencies) < 2.0
