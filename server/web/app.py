@@ -67,6 +67,12 @@ def create_web_app(
     async def method_not_allowed(_error: Exception) -> Any:
         return jsonify({"error": {"code": 405, "message": "method not allowed"}}), 405
 
+    @app.errorhandler(500)
+    async def internal_error(_error: Exception) -> Any:
+        # Quart has already logged the exception with its traceback; the client learns only
+        # that it failed (the same as MCP's -32603 "Internal error").
+        return jsonify({"error": {"code": "internal_error", "message": "Internal error"}}), 500
+
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app

@@ -15,6 +15,8 @@ from typing import Any
 from quart import Blueprint, Response, request
 
 from server.wechat import ChatStore, DataSourceError, MessageQuery, QueryError
+from server.wechat.errors import QueryTimeoutError
+from server.wechat.parameters import check_text, is_unset, parse_count
 from server.wechat.query import split_names
 from server.wechat.render import (
     FULL_TIME_FORMAT,
@@ -30,7 +32,7 @@ from server.wechat.serialize import (
     message_json,
     session_json,
 )
-from server.wechat.timerange import ALL_TIME, parse_time_range
+from server.wechat.timerange import ALL_TIME, TimeRange, parse_time_range
 
 logger = logging.getLogger(__name__)
 
@@ -39,24 +41,24 @@ TEXT_TYPE = "text/plain; charset=utf-8"
 JSON_TYPE = "application/json"
 
 
-class BadParameterError(QueryError):
-    pass
-
-
 def error_response(status: int, code: str, message: str) -> Response:
     body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
     return Response(body, status=status, content_type=JSON_TYPE)
 
 
 def _count(name: str) -> int:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return 0
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameterError(f"{name} must be a whole number, got {raw!r}") from None
-    return max(0, value)  # chatlog treats negative limit/offset as 0
+    """A count parameter; 0 (no limit, no offset) when not given."""
+    return parse_count(name, request.args.get(name)) or 0
+
+
+def _text(name: str, default: str = "") -> str:
+    """A text parameter as given (an empty keyword is no keyword)."""
+    return check_text(name, request.args.get(name, default))
+
+
+def _time() -> TimeRange:
+    raw = _text("time")
+    return ALL_TIME if is_unset(raw) else parse_time_range(raw.strip())
 
 
 def _format() -> str:
@@ -81,6 +83,8 @@ def _guarded(store: ChatStore, handler: Handler) -> Handler:
     async def run() -> Response:
         try:
             response = await handler()
+        except QueryTimeoutError as error:
+            return error_response(400, "query_timeout", str(error))
         except QueryError as error:
             return error_response(400, "bad_request", str(error))
         except DataSourceError as error:
@@ -98,7 +102,7 @@ def create_chat_api(store: ChatStore) -> Blueprint:
     api = Blueprint("chat_api", __name__, url_prefix="/api/v1")
 
     async def sessions() -> Response:
-        page = await store.sessions(request.args.get("keyword"), _count("limit"), _count("offset"))
+        page = await store.sessions(_text("keyword"), _count("limit"), _count("offset"))
         if _format() == "json":
             return _json({"items": [session_json(s) for s in page.items], "total": page.total})
         if _format() == "csv":
@@ -112,28 +116,27 @@ def create_chat_api(store: ChatStore) -> Blueprint:
         return Response(text, content_type=TEXT_TYPE)
 
     async def contacts() -> Response:
-        page = await store.contacts(request.args.get("keyword"), _count("limit"), _count("offset"))
+        page = await store.contacts(_text("keyword"), _count("limit"), _count("offset"))
         if _format() == "json":
             return _json({"items": [contact_json(c) for c in page.items], "total": page.total})
         rows = [[c.user_name, c.alias, c.remark, c.nick_name] for c in page.items]
         return _tabular(["UserName", "Alias", "Remark", "NickName"], rows)
 
     async def chat_rooms() -> Response:
-        page = await store.chatrooms(request.args.get("keyword"), _count("limit"), _count("offset"))
+        page = await store.chatrooms(_text("keyword"), _count("limit"), _count("offset"))
         if _format() == "json":
             return _json({"items": [chat_room_json(r) for r in page.items], "total": page.total})
         rows = [[r.name, r.remark, r.nick_name, r.owner, len(r.members)] for r in page.items]
         return _tabular(["Name", "Remark", "NickName", "Owner", "UserCount"], rows)
 
     async def chat_log() -> Response:
-        time_text = request.args.get("time", "").strip()
-        time_range = parse_time_range(time_text) if time_text else ALL_TIME
-        talker_text = request.args.get("talker", "")
+        time_range = _time()
+        talker_text = _text("talker")
         query = MessageQuery(
             time=time_range,
             talkers=split_names(talker_text),
-            senders=split_names(request.args.get("sender")),
-            keyword=request.args.get("keyword", ""),
+            senders=split_names(_text("sender")),
+            keyword=_text("keyword"),
             limit=_count("limit"),
             offset=_count("offset"),
         )

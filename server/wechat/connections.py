@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from server.wechat.budget import PROGRESS_STEPS, sqlite_progress
 from server.wechat.crypto.database import is_encrypted
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.memory import EncryptedDatabases
@@ -109,8 +110,14 @@ class ConnectionPool:
                 check_same_thread=False,
             )
             connection.execute("PRAGMA query_only = 1")
+        # A statement of a query that runs over its budget, or is cancelled, is interrupted.
+        connection.set_progress_handler(sqlite_progress, PROGRESS_STEPS)
         # Fail now (not mid-query) on an encrypted or truncated file.
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            connection.close()
+            raise
         with self._lock:
             self._all.append(connection)
         return connection

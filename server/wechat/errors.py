@@ -8,7 +8,10 @@
      └── StoreClosedError          the store was used after `close()`
     QueryError
      ├── InvalidTimeRangeError     a time expression that the time language cannot read
-     └── InvalidKeywordError       a keyword that is not a valid regular expression
+     ├── InvalidKeywordError       a keyword that is not a valid regular expression
+     │    └── UnsupportedKeywordError  a regex feature RE2 refuses (backreference, lookaround)
+     └── QueryTimeoutError         the query ran over its time budget and was stopped
+    QueryCancelledError            the caller went away; nobody reads this error
 
 `DataSourceError` means the environment is at fault (the caller reports it and keeps serving);
 `QueryError` means the caller's arguments are at fault (HTTP 400, tool `isError`).
@@ -45,6 +48,16 @@ class DatabaseUnreadableError(DataSourceError):
         self.path = path
 
 
+class DatabaseCorruptError(DataSourceError):
+    """SQLite found damage while reading (the file's header was fine when it was opened)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"A WeChat database could not be read: {reason}. The file may be damaged or "
+            "still being written; try again, or decrypt or copy it again."
+        )
+
+
 class DatabaseLockedError(DataSourceError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path.name} is locked by another program; try again in a moment.")
@@ -60,17 +73,46 @@ class QueryError(ValueError):
     """The query's arguments are invalid; `str(error)` says which and why."""
 
 
+def shown(text: str, limit: int = 80) -> str:
+    """`text` quoted for an error message, cut short: a hostile value may be megabytes."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text)} chars)"
+
+
 class InvalidTimeRangeError(QueryError):
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, reason: str = "") -> None:
         super().__init__(
-            f"Invalid time range {text!r}. Examples: 2024-05-01, 2024-05, 2024, 2024Q2, "
-            "2024-05-01/09:30~2024-05-01/18:00, 2024-05-01~2024-05-31, today, yesterday, "
-            "this-week, last-month, last-7d, 3h-ago~now, all."
+            f"Invalid time range {shown(text)} for `time`{reason}. Examples: 2024-05-01, "
+            "2024-05, 2024, 2024Q2, 2024-05-01/09:30~2024-05-01/18:00, 2024-05-01~2024-05-31, "
+            "today, yesterday, this-week, last-month, last-7d, 3h-ago~now, all."
         )
         self.text = text
 
 
 class InvalidKeywordError(QueryError):
     def __init__(self, keyword: str, reason: str) -> None:
-        super().__init__(f"Invalid keyword regular expression {keyword!r}: {reason}")
+        super().__init__(f"Invalid `keyword` regular expression {shown(keyword)}: {reason}")
         self.keyword = keyword
+
+
+class UnsupportedKeywordError(InvalidKeywordError):
+    def __init__(self, keyword: str, feature: str) -> None:
+        super().__init__(
+            keyword,
+            f"unsupported regex feature: {feature}. Keywords are RE2 regular expressions, "
+            "which always match in linear time; backreferences, lookahead, lookbehind, atomic "
+            "groups and possessive quantifiers are not available",
+        )
+        self.feature = feature
+
+
+class QueryTimeoutError(QueryError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"The query ran for more than {seconds:g} s and was stopped. Narrow it: a shorter "
+            "`time` range, a `talker`, or a more specific `keyword`."
+        )
+        self.seconds = seconds
+
+
+class QueryCancelledError(Exception):
+    """The query was called off (client cancelled, disconnected, or the server is stopping)."""

@@ -11,10 +11,11 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from server.wechat import budget
 from server.wechat import content as kind
 from server.wechat.directory import Directory
-from server.wechat.errors import InvalidKeywordError
 from server.wechat.files import Signature
+from server.wechat.keyword import KeywordPattern, compile_keyword
 from server.wechat.model import ChatRoom, Contact, Message, Session
 from server.wechat.readers import Reader, Row, RowQuery
 from server.wechat.readers.base import time_order
@@ -134,10 +135,10 @@ class ChatQueries:
         built and named. Totals stay exact.
 
         Raises:
-            InvalidKeywordError: the keyword is not a valid regular expression.
+            InvalidKeywordError: the keyword is not a valid (RE2) regular expression.
             DataSourceError: a database could not be read.
         """
-        pattern = _compile(query.keyword)
+        pattern = compile_keyword(query.keyword)
         directory = self.directory()
         talkers = tuple(dict.fromkeys(directory.resolve_talker(t) for t in query.talkers))
         senders = (
@@ -160,6 +161,7 @@ class ChatQueries:
         collected: list[Row] = []
         total = 0
         for shard in shards:
+            budget.check()
             row_query = RowQuery(
                 start,
                 end,
@@ -175,11 +177,11 @@ class ChatQueries:
                     collected.extend(sorted(rows, key=time_order))
                 total += self._reader.count(shard, row_query, known)
                 continue
-            matching = [
-                row
-                for row in self._reader.rows(shard, row_query, known)
-                if _keeps(row, senders, wants_self, pattern)
-            ]
+            matching: list[Row] = []
+            for row in self._reader.rows(shard, row_query, known):
+                budget.check()  # decoding and matching may be long: stop when called off
+                if _keeps(row, senders, wants_self, pattern):
+                    matching.append(row)
             total += len(matching)
             collected.extend(sorted(matching, key=time_order))
         names = _Names(directory)
@@ -188,7 +190,7 @@ class ChatQueries:
 
 
 def _keeps(
-    row: Row, senders: frozenset[str], wants_self: bool, pattern: re.Pattern[str] | None
+    row: Row, senders: frozenset[str], wants_self: bool, pattern: KeywordPattern | None
 ) -> bool:
     """Whether a row passes the sender and keyword filters, decoding it only if needed.
 
@@ -203,11 +205,11 @@ def _keeps(
         if pattern is None:
             return True
         rendered = row.text if row.type == kind.TEXT else CONSTANT_BODY_TEXT[row.type]
-        return pattern.search(rendered) is not None
+        return pattern.search(rendered)
     message = row.build()
     if senders and message.sender not in senders and not (wants_self and message.is_self):
         return False
-    return pattern is None or pattern.search(body_text(message)) is not None
+    return pattern is None or pattern.search(body_text(message))
 
 
 class _Names:
@@ -257,11 +259,12 @@ def _survives_rendering(literal: str) -> bool:
 
 _QUANTIFIER = re.compile(r"\{\d*(?:,\d*)?\}")
 _ESCAPE_LENGTHS = {"x": 2, "u": 4, "U": 8}  # hex digits after \x, \u, \U
-_FLAG_LETTERS = frozenset("aiLmsux-")
+_BRACED_ESCAPES = frozenset("xpPN")
+_FLAG_LETTERS = frozenset("aiLmsuxU-")
 
 
 def required_literal(keyword: str) -> str | None:
-    """The longest plain substring every match of the regex `keyword` must contain, if any.
+    """The longest plain substring every match of the RE2 regex `keyword` must contain, if any.
 
     A conservative scan (no regex semantics are guessed): runs of ordinary characters and
     escaped punctuation outside groups and classes count; a quantified character is dropped
@@ -289,12 +292,16 @@ def required_literal(keyword: str) -> str | None:
             if not escaped.isascii() or not escaped.isalnum():
                 run.append(escaped)  # \. \[ \( ... and escaped non-ASCII are themselves
                 continue
-            cut()  # a class (\d), an anchor (\b) or a code (\n, \x41, \1): no literal
-            if escaped in _ESCAPE_LENGTHS:
-                index += _ESCAPE_LENGTHS[escaped]
-            elif escaped == "N" and index < size and keyword[index] == "{":
-                closing = keyword.find("}", index)
+            if escaped == "Q":
+                return None  # RE2's quoted text \Q...\E: not worth reading here
+            cut()  # a class (\d, \pL), an anchor (\b) or a code (\n, \x41, \1): no literal
+            if escaped in _BRACED_ESCAPES and index < size and keyword[index] == "{":
+                closing = keyword.find("}", index)  # \x{4e2d}, \p{Han}, \N{...}
                 index = size if closing < 0 else closing + 1
+            elif escaped in _ESCAPE_LENGTHS:
+                index += _ESCAPE_LENGTHS[escaped]
+            elif escaped in "pP":
+                index += 1  # a one-letter Unicode class: \pL
             elif escaped.isdigit():
                 while index < size and keyword[index].isdigit():
                     index += 1
@@ -352,6 +359,11 @@ def _skip_class(pattern: str, index: int) -> int:
         if pattern[index] == "\\":
             index += 2
             continue
+        if pattern.startswith("[:", index):
+            closing = pattern.find(":]", index + 2)  # a POSIX class: [[:alpha:]]
+            if closing >= 0:
+                index = closing + 2
+                continue
         if pattern[index] == "]":
             return index + 1
         index += 1
@@ -377,12 +389,3 @@ def _skip_group(pattern: str, index: int) -> int:
                 return index + 1
         index += 1
     return index
-
-
-def _compile(keyword: str) -> re.Pattern[str] | None:
-    if not keyword:
-        return None
-    try:
-        return re.compile(keyword)
-    except re.error as error:
-        raise InvalidKeywordError(keyword, str(error)) from error

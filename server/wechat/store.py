@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,9 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from server.resources import resource_path
+from server.wechat.budget import QueryBudget
 from server.wechat.connections import ConnectionPool
 from server.wechat.crypto.keys import DatabaseKey
-from server.wechat.errors import DataSourceError, StoreClosedError
+from server.wechat.errors import (
+    DatabaseCorruptError,
+    DataSourceError,
+    QueryCancelledError,
+    StoreClosedError,
+)
 from server.wechat.layout import DataDir, detect
 from server.wechat.model import ChatRoom, Contact, Message, Session
 from server.wechat.query import ChatQueries, MessageQuery, Page
@@ -29,6 +36,10 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 100
 WORKER_THREADS = 4
+# Seconds one query may run before it is stopped with a clear error. The slowest legitimate
+# query measured (a keyword across every chat of a 1,000,000-message store) takes under 2 s
+# (docs/benchmarks.md); a runaway one must not hold a worker thread for longer than this.
+QUERY_TIME_BUDGET = 15.0
 
 
 def demo_data_dir() -> Path:
@@ -39,8 +50,18 @@ def demo_data_dir() -> Path:
 class ChatStore:
     """Read-only access to one WeChat data directory (or the demo data)."""
 
-    def __init__(self, path: Path, *, demo: bool = False, key: DatabaseKey | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        demo: bool = False,
+        key: DatabaseKey | None = None,
+        time_budget: float = QUERY_TIME_BUDGET,
+    ) -> None:
         self._path = path
+        self._time_budget = time_budget
+        # The budgets of the queries in flight, so that close() can call them all off.
+        self._budgets: set[QueryBudget] = set()
         self._demo = demo
         # With a key, encrypted databases are read in place (decrypted in memory only).
         self._pool = ConnectionPool(key)
@@ -89,16 +110,38 @@ class ChatStore:
         if self._closed:
             raise StoreClosedError()
 
+        budget = QueryBudget(self._time_budget)
+
         def job() -> T:
-            try:
-                result = call(self._open())
-            except DataSourceError as error:
-                self._error = str(error)
-                raise
+            with budget.running():
+                try:
+                    result = call(self._open())
+                except sqlite3.Error as error:
+                    budget.check()  # an interrupted statement: over time or called off
+                    # Damage found mid-file (the header was fine when the file was opened).
+                    failure = DatabaseCorruptError(str(error))
+                    self._error = str(failure)
+                    raise failure from error
+                except DataSourceError as error:
+                    self._error = str(error)
+                    raise
             self._error = None
             return result
 
-        return await asyncio.get_running_loop().run_in_executor(self._executor, job)
+        self._budgets.add(budget)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, job)
+        except asyncio.CancelledError:
+            budget.cancel()  # the caller is gone: the worker thread stops at its next check
+            task = asyncio.current_task()
+            if self._closed and task is not None and not task.cancelling():
+                # Not our caller's cancellation: close() dropped the job before it ran.
+                raise StoreClosedError() from None
+            raise
+        except QueryCancelledError:
+            raise StoreClosedError() from None  # only close() cancels a query still awaited
+        finally:
+            self._budgets.discard(budget)
 
     async def sessions(
         self, keyword: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
@@ -153,6 +196,8 @@ class ChatStore:
         if self._closed:
             return
         self._closed = True
+        for budget in list(self._budgets):
+            budget.cancel()  # running queries end at their next check, so shutdown is prompt
         await asyncio.get_running_loop().run_in_executor(None, self._shutdown)
 
     def _shutdown(self) -> None:

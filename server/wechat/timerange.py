@@ -321,8 +321,19 @@ def parse_time_range(text: str, now: datetime | None = None) -> TimeRange:
     """The closed range `text` names.
 
     Raises:
-        InvalidTimeRangeError: `text` is not in the language.
+        InvalidTimeRangeError: `text` is not in the language, or names a time outside the
+            years 1970-9999 (`last-99999999999y`, `9999-12-31T23:59:59Z` widened to its day).
     """
+    try:
+        return _parse_range(text, now)
+    except InvalidTimeRangeError:
+        raise
+    except (OverflowError, ValueError):  # datetime arithmetic beyond year 1 or 9999
+        reason = f": it reaches outside the years {MIN_YEAR}-{MAX_YEAR}"
+        raise InvalidTimeRangeError(text, reason) from None
+
+
+def _parse_range(text: str, now: datetime | None) -> TimeRange:
     stripped = text.strip()
     now = now or datetime.now().astimezone()
     if stripped.lower() == "all":

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from server.mcp.tools.base import Tool, ToolContext, ToolError, ToolResult
 from server.wechat import ChatStore, DataSourceError, MessageQuery, QueryError
 from server.wechat.model import ChatRoom, Message
+from server.wechat.parameters import MAX_COUNT, check_text
 from server.wechat.query import Page, split_names
 from server.wechat.render import body_text, message_text, session_text, time_format_for
 from server.wechat.serialize import csv_text
@@ -41,13 +42,22 @@ def _non_negative(value: object) -> object:
     return value
 
 
-Count = Annotated[int | None, BeforeValidator(_non_negative), Field(ge=0)]
+def _valid_text(value: str | None, info: ValidationInfo) -> str | None:
+    # The shared rule (server/wechat/parameters.py); pydantic names the field in the error.
+    if value is not None:
+        check_text(info.field_name or "argument", value)
+    return value
+
+
+# The bounds sit on the int alone: on the union they would be applied to null too.
+Count = Annotated[Annotated[int, Field(ge=0, le=MAX_COUNT)] | None, BeforeValidator(_non_negative)]
+Text = Annotated[str | None, AfterValidator(_valid_text)]
 
 
 class _Arguments(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    keyword: str | None = Field(None, description="Text to look for (see the tool description).")
+    keyword: Text = Field(None, description="Text to look for (see the tool description).")
     limit: Count = Field(None, description="Items per page (capped; default shown above).")
     offset: Count = Field(None, description="Items to skip, from the previous page's hint.")
 
@@ -65,22 +75,24 @@ class ChatRoomArguments(_Arguments):
 
 
 class ChatLogArguments(_Arguments):
-    time: str | None = Field(
+    time: Text = Field(
         None,
         description="Time range, e.g. 2024-05-01, 2024-05, 2024, 2024Q2, "
         "2024-05-01/09:30~2024-05-01/18:00, 2024-05-01~2024-05-31, today, yesterday, "
         "this-week, last-month, last-7d, 3h-ago~now, all (the default).",
     )
-    talker: str | None = Field(
+    talker: Text = Field(
         None,
         description="Chat(s): user id, alias, remark, nickname or group name; several "
         "separated by commas. Omit to search every chat.",
     )
-    sender: str | None = Field(
+    sender: Text = Field(
         None, description="In group chats: sender id or name; several separated by commas."
     )
-    keyword: str | None = Field(
-        None, description="Regular expression matched against each message's text."
+    keyword: Text = Field(
+        None,
+        description="RE2 regular expression matched against each message's text (no "
+        "backreferences or lookaround).",
     )
 
 

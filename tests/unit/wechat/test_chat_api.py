@@ -7,10 +7,14 @@ import io
 from pathlib import Path
 
 import pytest
-from quart import Quart
+from quart import Blueprint, Quart
 
+from server.mcp.clients import ClientRegistry
+from server.web.app import create_web_app
 from server.web.chat_api import create_chat_api
-from server.wechat import ChatStore, open_store
+from server.wechat import ChatStore, Layout, open_store
+from server.wechat.demo import generate
+from server.workqueue import WorkQueue
 
 pytestmark = pytest.mark.asyncio
 
@@ -92,3 +96,64 @@ async def test_unreadable_data_answers_503_with_the_error_shape(tmp_path: Path) 
 async def test_demo_responses_are_marked(demo_store: ChatStore) -> None:
     response = await app_for(demo_store).test_client().get("/api/v1/session")
     assert response.headers["X-Data-Source"] == "demo"
+
+
+async def test_a_database_damaged_mid_file_answers_503_and_marks_the_source_in_error(
+    tmp_path: Path,
+) -> None:
+    generate(tmp_path, Layout.V4, messages=3000)
+    for shard in (tmp_path / "db_storage" / "message").glob("message_*.db"):
+        size = shard.stat().st_size
+        with shard.open("r+b") as handle:  # the header stays intact: the damage is found late
+            handle.seek(size // 2)
+            handle.write(b"\xa5" * (size // 3))
+    store = open_store(tmp_path)
+    try:
+        response = await app_for(store).test_client().get("/api/v1/chatlog?keyword=x")
+        assert response.status_code == 503
+        error = (await response.get_json())["error"]
+        assert error["code"] == "data_source_error" and "malformed" in error["message"]
+        assert store.status()["state"] == "error"
+    finally:
+        await store.close()
+
+
+async def test_an_unexpected_failure_is_a_json_500_without_a_traceback(
+    store: ChatStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    failing = Blueprint("failing", __name__)
+
+    @failing.get("/api/v1/broken")
+    async def broken() -> str:
+        raise RuntimeError("secret internals")
+
+    app = create_web_app(ClientRegistry(WorkQueue(4, 1)), [failing], 1 << 20, 10.0)
+    response = await app.test_client().get("/api/v1/broken")
+    assert response.status_code == 500
+    assert await response.get_json() == {
+        "error": {"code": "internal_error", "message": "Internal error"}
+    }
+    assert "secret internals" in caplog.text  # logged for the developer, not sent
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("/api/v1/chatlog?limit=99999999999999999999999", "limit"),
+        ("/api/v1/session?offset=1.5", "offset"),
+        ("/api/v1/chatlog?time=9999-12-31T23:59:59Z", "time"),
+        ("/api/v1/chatlog?time=last-99999999999y", "time"),
+        ("/api/v1/chatlog?keyword=(?<=a)b", "keyword"),
+    ],
+)
+async def test_out_of_range_values_are_400s_naming_the_parameter(
+    store: ChatStore, query: str, parameter: str
+) -> None:
+    response = await app_for(store).test_client().get(query)
+    assert response.status_code == 400
+    assert f"`{parameter}`" in (await response.get_json())["error"]["message"]
+
+
+async def test_null_counts_are_not_given(store: ChatStore) -> None:
+    response = await app_for(store).test_client().get("/api/v1/contact?limit=null&offset=")
+    assert response.status_code == 200

@@ -253,3 +253,20 @@ def test_go_month_arithmetic_rolls_over_like_chatlog() -> None:
 def test_an_unreadable_range_raises_an_error_that_shows_examples(text: str) -> None:
     with pytest.raises(InvalidTimeRangeError, match="Examples"):
         parse_time_range(text, NOW)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last-99999999999y",
+        "last-9000y",
+        "99999999999y-ago",
+        "9999999999999999h-ago",
+        "99999999999999999999999mo-ago",
+        "9999-12-31T23:59:59Z",
+        "1e308h-ago",
+    ],
+)
+def test_times_beyond_the_supported_years_are_a_clear_error(text: str) -> None:
+    with pytest.raises(InvalidTimeRangeError, match="`time`"):
+        parse_time_range(text)
