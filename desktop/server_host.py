@@ -13,7 +13,7 @@ import enum
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from server.app import Application
 from server.client_tokens import TokenStoreError
@@ -24,7 +24,7 @@ from server.serving import Address, ServerController, ServerError
 
 logger = logging.getLogger(__name__)
 
-EVENT_BATCH_MS = 150  # how long registry events gather before the GUI hears of them
+EVENT_BATCH_SECONDS = 0.15  # how long registry events gather before the GUI hears of them
 
 ApplicationFactory = Callable[[ServerConfig], Application]
 
@@ -49,7 +49,7 @@ class ServerHost(QObject):
         clients_changed(int): the number of active MCP clients (see server/mcp/clients.py).
 
     Registry events come with every request; they reach the window and the tray in batches
-    (`EVENT_BATCH_MS`), the latest event per client, so a busy server costs the GUI a few
+    (`EVENT_BATCH_SECONDS`), the latest event per client, so a busy server costs the GUI a few
     repaints a second rather than several per request.
     """
 
@@ -80,10 +80,9 @@ class ServerHost(QObject):
         # start/stop/apply each take several awaits; running two at once would interleave them.
         self._lock = asyncio.Lock()
         self._pending_events: dict[str, ClientEvent] = {}
-        self._event_timer = QTimer(self)
-        self._event_timer.setSingleShot(True)
-        self._event_timer.setInterval(EVENT_BATCH_MS)
-        self._event_timer.timeout.connect(self._flush_events)
+        # A loop timer, not a QTimer owned by this object: the host may be collected on any
+        # thread, and a Qt timer destroyed off its thread stays registered and crashes later.
+        self._flush_handle: asyncio.TimerHandle | None = None
 
     @property
     def config(self) -> ServerConfig:
@@ -240,6 +239,9 @@ class ServerHost(QObject):
             self._unsubscribe()
             self._unsubscribe = None
         self._pending_events.clear()  # they were about the server that is gone
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
         if application is not None:
             await application.close()
         self._pinned_port = None
@@ -255,10 +257,12 @@ class ServerHost(QObject):
                 return
             event = ClientEvent(ClientEventKind.OPENED, event.client)
         self._pending_events[handle] = event
-        if not self._event_timer.isActive():
-            self._event_timer.start()
+        if self._flush_handle is None:
+            loop = asyncio.get_running_loop()
+            self._flush_handle = loop.call_later(EVENT_BATCH_SECONDS, self._flush_events)
 
     def _flush_events(self) -> None:
+        self._flush_handle = None
         events, self._pending_events = self._pending_events, {}
         for event in events.values():
             self.session_event.emit(event)
