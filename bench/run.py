@@ -13,7 +13,7 @@ are read exactly around the measured work:
 
 The raw results go to bench/results/ (git-ignored) as JSON; the tables go to stdout.
 
-    uv run python -m bench.run               # full run, about 7 minutes
+    uv run python -m bench.run               # full run, about 4-7 minutes
     uv run python -m bench.run --quick       # smoke test
 """
 
