@@ -1,7 +1,9 @@
 """The floor: what one POST costs Hypercorn itself, bare and through a minimal Quart route.
 
-`--app bare` is a hand-written ASGI app that reads the body and answers a small JSON object;
-`--app quart` answers the same POST through a one-route Quart app. No MCP work at all, so our
+`--app bare` is a hand-written ASGI app that reads the body and answers the bytes a
+`current_time` call answers: a session's call anywhere but `/mcp`, a 2026-07-28 call on `/mcp`
+(the era's answer is longer: `resultType` and the server's identity in `_meta`).
+`--app quart` answers the session's call through a one-route Quart app. No MCP work at all, so our
 server's CPU per `tools/call` can be compared against the cost of the HTTP server underneath.
 
     python -m bench.baseline_asgi --app bare --port 0
@@ -23,6 +25,15 @@ ANSWER = (
     b'"2026-11-24T05:20:00+00:00"}],"structuredContent":{"time":"2026-11-24T05:20:00+00:00",'
     b'"timezone":"UTC","utc_offset":"+00:00","weekday":"Tuesday","unix":1795497600}}}'
 )
+# What our server answers a 2026-07-28 `tools/call` of `current_time` (`bench.load modern`).
+MODERN_PATH = "/mcp"
+MODERN_ANSWER = (
+    b'{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":'
+    b'"2026-11-24T05:20:00+00:00"}],"structuredContent":{"time":"2026-11-24T05:20:00+00:00",'
+    b'"timezone":"UTC","utc_offset":"+00:00","weekday":"Tuesday","unix":1795497600},'
+    b'"_meta":{"io.modelcontextprotocol/serverInfo":{"name":"chatlog-tray","title":'
+    b'"Chatlog Tray","version":"0.1.0"}},"resultType":"complete"}}'
+)
 
 
 async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -41,17 +52,18 @@ async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
         if message["type"] == "http.disconnect":
             return
         more = message.get("more_body", False)
+    answer = MODERN_ANSWER if scope["path"] == MODERN_PATH else ANSWER
     await send(
         {
             "type": "http.response.start",
             "status": 200,
             "headers": [
                 (b"content-type", b"application/json"),
-                (b"content-length", str(len(ANSWER)).encode()),
+                (b"content-length", str(len(answer)).encode()),
             ],
         }
     )
-    await send({"type": "http.response.body", "body": ANSWER})
+    await send({"type": "http.response.body", "body": answer})
 
 
 def quart_app() -> Quart:

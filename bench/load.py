@@ -5,7 +5,11 @@ Modes:
               `notifications/initialized`, then M sequential calls, then DELETE.
   sse         the same over HTTP+SSE: GET /sse, read the endpoint event, POST each message
               (202) and read its answer from the stream.
-  post        N keep-alive connections x M plain POSTs (the Hypercorn / Quart floors).
+  modern      N clients x M stateless 2026-07-28 `tools/call` each, all clients concurrent: no
+              initialize and no session; each POST carries the era's headers and `_meta`, with
+              a `clientInfo` name per client. One warm-up call per client before the measure.
+  post        N keep-alive connections x M plain POSTs (the Hypercorn / Quart floors); with
+              `--era modern`, the request a `modern` client sends for a call.
   hold        open N idle HTTP+SSE sessions (initialized), hold them, then close them.
   churn       K connect/disconnect cycles of HTTP+SSE sessions, then (with --sessions-api)
               wait for `/api/v1/mcp/sessions` to report 0.
@@ -34,6 +38,7 @@ from typing import Any
 from bench.httpclient import Connection, SseEvent
 
 PROTOCOL_VERSION = "2025-11-25"
+MODERN_VERSION = "2026-07-28"
 JSON_HEADERS = [
     ("content-type", "application/json"),
     ("accept", "application/json, text/event-stream"),
@@ -84,8 +89,11 @@ class CallStats:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     streamed_answers: int = 0
+    error_count: int | None = None  # counted exactly by the modes that go on after an error
 
     def error(self, text: str) -> None:
+        if self.error_count is not None:
+            self.error_count += 1
         if len(self.errors) < 20:
             self.errors.append(text)
         else:
@@ -102,10 +110,14 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 def summarize(stats: CallStats, wall: float, client_cpu: float, expected: int) -> dict[str, Any]:
     latencies = sorted(stats.latencies)
     done = len(latencies)
+    if stats.error_count is not None:
+        errors: int | str = stats.error_count
+    else:
+        errors = len(stats.errors) if len(stats.errors) < 20 else f"{len(stats.errors)}+"
     return {
         "calls": done,
         "expected_calls": expected,
-        "errors": len(stats.errors) if len(stats.errors) < 20 else f"{len(stats.errors)}+",
+        "errors": errors,
         "error_samples": stats.errors[:5],
         "streamed_answers": stats.streamed_answers,
         "wall_s": wall,
@@ -189,6 +201,115 @@ def _last_sse_message(body: bytes) -> dict[str, Any]:
         raise ProtocolError("empty event stream")
     answer: dict[str, Any] = messages[-1]
     return answer
+
+
+# --- 2026-07-28, stateless -------------------------------------------------------------------
+
+
+def modern_headers(method: str, name: str | None = None) -> list[tuple[str, str]]:
+    """The headers a 2026-07-28 request carries besides content-type and accept."""
+    headers = [*JSON_HEADERS, ("mcp-protocol-version", MODERN_VERSION), ("mcp-method", method)]
+    if name is not None:
+        headers.append(("mcp-name", name))
+    return headers
+
+
+def modern_call_params(client_name: str) -> dict[str, Any]:
+    """`tools/call` params with the `_meta` every 2026-07-28 request carries."""
+    return {
+        **CALL,
+        "_meta": {
+            "io.modelcontextprotocol/protocolVersion": MODERN_VERSION,
+            "io.modelcontextprotocol/clientCapabilities": {},
+            "io.modelcontextprotocol/clientInfo": {"name": client_name, "version": "1"},
+        },
+    }
+
+
+MODERN_CALL_HEADERS = modern_headers("tools/call", CALL["name"])
+
+
+class ModernClient:
+    """One 2026-07-28 client: a keep-alive connection and self-contained `tools/call` POSTs.
+
+    Its `clientInfo` name is its own, so the server's registry sees one client per instance.
+    """
+
+    def __init__(self, host: str, port: int, path: str, name: str) -> None:
+        self.conn = Connection(host, port)
+        self.path = path
+        self.params = modern_call_params(name)
+        self.ids = itertools.count(1)
+
+    async def connect(self) -> None:
+        await self.conn.connect()
+
+    async def call(self, stats: CallStats) -> None:
+        ident = next(self.ids)
+        body = rpc(ident, "tools/call", self.params)
+        started = time.perf_counter()
+        response = await self.conn.request("POST", self.path, MODERN_CALL_HEADERS, body)
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise ProtocolError(f"HTTP {response.status}: {response.body[:200]!r}")
+        if response.headers.get("content-type", "").startswith("text/event-stream"):
+            stats.streamed_answers += 1
+            answer = _last_sse_message(response.body)
+        else:
+            answer = json.loads(response.body)
+        check_result(answer, ident)
+        if answer["result"].get("resultType") != "complete":
+            raise ProtocolError(f"not a complete result: {json.dumps(answer)[:200]}")
+        stats.latencies.append(elapsed)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+async def run_modern(args: argparse.Namespace, phases: Phases) -> dict[str, Any]:
+    """`modern`: N concurrent clients x M sequential stateless calls.
+
+    There is no initialize, so a client is "ready" after one warm-up call: its connection is
+    open and the server has met it (its registry entry exists), as a session is after
+    initialize in `streamable`. Every answer is checked; a wrong one is counted and the
+    client goes on (there is no session state to break), a broken connection ends it.
+    """
+    clients = [
+        ModernClient(args.host, args.port, args.path, f"bench-load-{index}")
+        for index in range(args.sessions)
+    ]
+    warmup = CallStats()
+
+    async def ready(client: ModernClient) -> None:
+        await client.connect()
+        await client.call(warmup)
+
+    opened = await gather_limited([lambda c=c: ready(c) for c in clients], args.connect_limit)
+    setup_errors = failures(opened)
+    live = [c for c, r in zip(clients, opened, strict=True) if not isinstance(r, BaseException)]
+    stats = CallStats(errors=list(setup_errors[:5]), error_count=0)
+
+    async def calls(client: ModernClient) -> None:
+        for _ in range(args.calls):
+            try:
+                await client.call(stats)
+            except ProtocolError as error:
+                stats.error(repr(error))
+            except (ConnectionError, asyncio.IncompleteReadError) as error:
+                stats.error(repr(error))
+                return
+
+    await phases.mark("ready")
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(calls(c) for c in live))
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    await phases.mark("called")
+    await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+    result = summarize(stats, wall, cpu, args.sessions * args.calls)
+    result["sessions"] = len(live)
+    result["setup_errors"] = len(setup_errors)
+    result["warmup_streamed_answers"] = warmup.streamed_answers
+    return result
 
 
 # --- HTTP+SSE --------------------------------------------------------------------------------
@@ -337,8 +458,14 @@ SESSION_HEADERS = [
 
 
 async def run_post(args: argparse.Namespace, phases: Phases) -> dict[str, Any]:
-    """`post`: N keep-alive connections x M POSTs of the same request a session call sends."""
-    body = rpc(1, "tools/call", CALL)
+    """`post`: N keep-alive connections x M POSTs of the same request a session call sends
+    (`--era modern`: the same request a 2026-07-28 client sends)."""
+    if args.era == "modern":
+        body = rpc(1, "tools/call", modern_call_params("bench-load-0"))
+        headers = MODERN_CALL_HEADERS
+    else:
+        body = rpc(1, "tools/call", CALL)
+        headers = SESSION_HEADERS
     connections = [Connection(args.host, args.port) for _ in range(args.sessions)]
     await gather_limited([c.connect for c in connections], args.connect_limit)
     stats = CallStats()
@@ -346,7 +473,7 @@ async def run_post(args: argparse.Namespace, phases: Phases) -> dict[str, Any]:
     async def posts(conn: Connection) -> None:
         for _ in range(args.calls):
             started = time.perf_counter()
-            response = await conn.request("POST", args.path, SESSION_HEADERS, body)
+            response = await conn.request("POST", args.path, headers, body)
             elapsed = time.perf_counter() - started
             if response.status != 200:
                 stats.error(f"HTTP {response.status}")
@@ -448,11 +575,19 @@ async def wait_for_zero_sessions(args: argparse.Namespace, timeout: float = 10.0
 MODES: dict[str, Callable[[argparse.Namespace, Phases], Awaitable[dict[str, Any]]]] = {
     "streamable": run_sessions,
     "sse": run_sessions,
+    "modern": run_modern,
     "post": run_post,
     "hold": run_hold,
     "churn": run_churn,
 }
-DEFAULT_PATHS = {"streamable": "/mcp", "sse": "/sse", "post": "/", "hold": "/sse", "churn": "/sse"}
+DEFAULT_PATHS = {
+    "streamable": "/mcp",
+    "sse": "/sse",
+    "modern": "/mcp",
+    "post": "/",
+    "hold": "/sse",
+    "churn": "/sse",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -463,7 +598,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--path", help="endpoint (default: /mcp, /sse or / by mode)")
-    parser.add_argument("--sessions", type=int, default=20, help="sessions or connections (N)")
+    parser.add_argument(
+        "--sessions", type=int, default=20, help="sessions, clients or connections (N)"
+    )
     parser.add_argument("--calls", type=int, default=200, help="calls per session (M)")
     parser.add_argument("--cycles", type=int, default=10_000, help="churn cycles (K)")
     parser.add_argument(
@@ -473,6 +610,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--initialize",
         action=argparse.BooleanOptionalAction,
         help="hold/churn: initialize each session (default: hold yes, churn no)",
+    )
+    parser.add_argument(
+        "--era",
+        choices=["handshake", "modern"],
+        default="handshake",
+        help="post: send a session's call (handshake) or a 2026-07-28 call (modern)",
     )
     parser.add_argument(
         "--sessions-api", action="store_true", help="server has /api/v1/mcp/sessions (ours)"

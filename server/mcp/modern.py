@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from server.mcp import jsonrpc, protocol
 
@@ -57,9 +57,12 @@ _HTTP_STATUS = {
 _BASE64_SENTINEL = re.compile(r"^=\?base64\?(.*)\?=$")
 
 
-@dataclass(frozen=True, slots=True)
-class Envelope:
-    """What a valid 2026-07-28 request says about its sender."""
+class Envelope(NamedTuple):
+    """What a valid 2026-07-28 request says about its sender.
+
+    A named tuple rather than a frozen dataclass: every request builds one, and a frozen
+    dataclass pays an `object.__setattr__` per field to be built.
+    """
 
     protocol_version: str
     client_capabilities: dict[str, Any]
@@ -74,7 +77,7 @@ def is_modern_version(header: bytes | None) -> bool:
     Every value that is not a handshake version goes this way, unknown ones included, so that
     an unsupported version gets the era's -32022 answer with the supported list.
     """
-    return header is not None and header.decode("latin-1") not in protocol.HANDSHAKE_VERSIONS
+    return header is not None and _latin1(header) not in protocol.HANDSHAKE_VERSIONS
 
 
 def http_status(message: jsonrpc.JsonObject) -> int:
@@ -96,8 +99,8 @@ def check_envelope(request: jsonrpc.Request, header: Any) -> Envelope:
             f"params._meta must be an object carrying {PROTOCOL_VERSION_META!r} and "
             f"{CLIENT_CAPABILITIES_META!r}",
         )
-    missing = [key for key in (PROTOCOL_VERSION_META, CLIENT_CAPABILITIES_META) if key not in meta]
-    if missing:
+    if PROTOCOL_VERSION_META not in meta or CLIENT_CAPABILITIES_META not in meta:
+        missing = [k for k in (PROTOCOL_VERSION_META, CLIENT_CAPABILITIES_META) if k not in meta]
         raise jsonrpc.JsonRpcError(
             jsonrpc.INVALID_PARAMS, f"params._meta is missing {', '.join(missing)}"
         )
@@ -131,23 +134,31 @@ def check_envelope(request: jsonrpc.Request, header: Any) -> Envelope:
 
 
 def _check_headers(request: jsonrpc.Request, version: object, header: Any) -> None:
-    def mismatch(what: str) -> jsonrpc.JsonRpcError:
-        return jsonrpc.JsonRpcError(jsonrpc.HEADER_MISMATCH, f"Header mismatch: {what}")
-
     sent_version = header(b"mcp-protocol-version")
-    if sent_version is None or sent_version.decode("latin-1") != version:
-        raise mismatch("MCP-Protocol-Version does not match _meta's protocol version")
+    if sent_version is None or _latin1(sent_version) != version:
+        raise _mismatch("MCP-Protocol-Version does not match _meta's protocol version")
     sent_method = header(b"mcp-method")
-    if sent_method is None or sent_method.decode("latin-1") != request.method:
-        raise mismatch("Mcp-Method does not match the request's method")
+    if sent_method is None or _latin1(sent_method) != request.method:
+        raise _mismatch("Mcp-Method does not match the request's method")
     name_param = NAME_PARAMS.get(request.method)
     if name_param is not None:
         value = request.params.get(name_param)
-        sent_name = header(b"mcp-name")
-        if value is not None and _decode_header(sent_name) != value:
-            raise mismatch(f"Mcp-Name does not match the request's {name_param}")
+        if value is not None and _decode_header(header(b"mcp-name")) != value:
+            raise _mismatch(f"Mcp-Name does not match the request's {name_param}")
 
 
+def _mismatch(what: str) -> jsonrpc.JsonRpcError:
+    return jsonrpc.JsonRpcError(jsonrpc.HEADER_MISMATCH, f"Header mismatch: {what}")
+
+
+# Header values are decoded once per distinct value: clients send the same version, the same
+# few methods and the same tool names request after request (cf. `Accept` in server/asgi.py).
+@functools.lru_cache(maxsize=64)
+def _latin1(value: bytes) -> str:
+    return value.decode("latin-1")
+
+
+@functools.lru_cache(maxsize=256)
 def _decode_header(value: bytes | None) -> str | None:
     """A header value, with the spec's `=?base64?…?=` form decoded (None if malformed)."""
     if value is None:

@@ -44,6 +44,14 @@ class Outbox:
         self._wake()
         return True
 
+    def take_only(self) -> bytes | None:
+        """The message waiting here if it is the only one (taken out), else None."""
+        if len(self._items) != 1:
+            return None
+        data = self._items.popleft()
+        self._buffered -= len(data)
+        return data
+
     def close(self) -> None:
         self._closed = True
         self._wake()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from server import asgi
@@ -106,17 +107,21 @@ class ModernHttp:
         receive: asgi.Receive,
         send: asgi.Send,
     ) -> None:
-        binding = mrtr.binding_for(request.method, request.params, client.credential)
         try:
-            answers = self._answers_so_far(request, binding)
+            answers = self._answers_so_far(request, client.credential)
         except jsonrpc.JsonRpcError as error:
             await _answer_error(send, request.id, error)
             return
         _json_ok, sse_ok = asgi.accepts(scope)
         outbox = Outbox(self.outbox_limit)
+        # The HTTP status of the last message the outbox took: when that message goes back
+        # alone as plain JSON, its status is known without decoding it again.
+        status = 200
 
         def respond(message: jsonrpc.JsonObject) -> None:
-            outbox.put(jsonrpc.encode(message))
+            nonlocal status
+            if outbox.put(jsonrpc.encode(message)):
+                status = modern.http_status(message)
 
         context = ModernContext(
             client, request, envelope.meta, respond if sse_ok else _drop, answers
@@ -129,6 +134,8 @@ class ModernHttp:
             except mrtr.InputRequiredError as needed:
                 if request.method not in mrtr.INPUT_METHODS:
                     raise
+                # Bound to what the client sent: no handler changes a request's params.
+                binding = mrtr.binding_for(request.method, request.params, client.credential)
                 state = seal.seal(binding, answers)
                 result = mrtr.input_required_result(needed.requests, state)
                 return modern.complete_result(request.method, result, dispatcher.server_info)
@@ -138,17 +145,28 @@ class ModernHttp:
         except QueueFullError as busy:
             await _refuse(send, request.id, jsonrpc.SERVER_ERROR, str(busy), 429)
             return
+        if job.done:
+            # The queue started the job eagerly and it has already answered; with nothing
+            # before its answer (most calls), that answer goes back as plain JSON now. No
+            # work is left for a disconnect to cancel, so no watcher is needed, as on the
+            # handshake path.
+            only = outbox.take_only()
+            if only is not None:
+                await asgi.respond(send, status, only, asgi.JSON)
+                return
         job.add_done_callback(outbox.close)
-        await self._stream_answer(outbox, client, request.id, receive, send)
+        await self._stream_answer(outbox, client, request.id, receive, send, lambda: status)
 
-    def _answers_so_far(self, request: jsonrpc.Request, binding: str) -> jsonrpc.JsonObject:
+    def _answers_so_far(self, request: jsonrpc.Request, credential: bytes) -> jsonrpc.JsonObject:
         """Answers from earlier rounds (sealed in requestState) plus this round's."""
         if request.method not in mrtr.INPUT_METHODS:
             return {}
         params = request.params
         state = params.get("requestState")
-        earlier = self.seal.open(binding, state) if state is not None else {}
-        return {**earlier, **mrtr.input_responses(params)}
+        if state is None:  # a first round: nothing sealed, so no binding to compute
+            return mrtr.input_responses(params)
+        binding = mrtr.binding_for(request.method, params, credential)
+        return {**self.seal.open(binding, state), **mrtr.input_responses(params)}
 
     async def _stream_answer(
         self,
@@ -157,8 +175,12 @@ class ModernHttp:
         request_id: jsonrpc.RequestId,
         receive: asgi.Receive,
         send: asgi.Send,
+        status_of_last: Callable[[], int],
     ) -> None:
-        """JSON if the answer comes first, else SSE; a client that leaves cancels the work."""
+        """JSON if the answer comes first, else SSE; a client that leaves cancels the work.
+
+        `status_of_last()` is the HTTP status of the last message put in the outbox.
+        """
         watcher = asyncio.get_running_loop().create_task(asgi.wait_for_disconnect(receive))
 
         def client_left(task: asyncio.Task[None]) -> None:
@@ -170,8 +192,7 @@ class ModernHttp:
         try:
             first = await _next(outbox, self.ping_interval)
             if first is not None and outbox.closed and outbox.empty:
-                status = modern.http_status(jsonrpc.decode_json(first))
-                await asgi.respond(send, status, first, asgi.JSON)
+                await asgi.respond(send, status_of_last(), first, asgi.JSON)
                 return
             if first is None and outbox.closed:
                 return  # cancelled before any answer: nothing may be sent for it
