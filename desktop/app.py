@@ -41,6 +41,7 @@ from desktop import client_config
 from desktop.actions import AppActions
 from desktop.autostart import Autostart
 from desktop.chat_source import ChatSource, key_problem
+from desktop.collector import MainThreadCollector
 from desktop.connect_dialog import ConnectDialog
 from desktop.i18n import install_translators
 from desktop.icons import app_icon
@@ -298,7 +299,9 @@ def run_desktop(args: argparse.Namespace, config: ServerConfig) -> int:
     instance = SingleInstance()
     if not instance.claim():
         return 0
+    collector = MainThreadCollector(qapp)
     try:
         return asyncio.run(_main(qapp, args, instance), loop_factory=qasync.QEventLoop)
     finally:
+        collector.stop()
         instance.release()

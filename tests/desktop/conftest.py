@@ -159,3 +159,13 @@ def busy_port() -> Iterator[int]:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         yield holder.getsockname()[1]
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """After every desktop test, once its qasync loop is closed, collect its Qt objects here,
+    on the GUI thread: left to the automatic collector, they could be freed on a worker
+    thread of a later test, which Qt does not survive (see desktop/collector.py, which the
+    app itself uses)."""
+    yield
+    gc.collect()
