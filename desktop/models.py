@@ -64,7 +64,17 @@ STATE_LABELS = {
 
 
 class McpSessionsModel(_RowsModel[ClientInfo]):
-    """Connected MCP clients, kept current from the registry's events."""
+    """Connected MCP clients, kept current from the registry's events.
+
+    Each row's texts are made once per change, not on every paint, and a change repaints only
+    the cells whose text changed: a busy client changes its counters and last activity, not
+    its name.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._texts: list[tuple[str, ...]] = []
+        self._idle_brush = QBrush(QColor(Qt.GlobalColor.gray))
 
     HEADERS = (
         QT_TRANSLATE_NOOP("Models", "Client"),
@@ -85,19 +95,19 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
             return None
         info = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(info, index.column())
+            return self._texts[index.row()][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return info.handle
         if role == Qt.ItemDataRole.ForegroundRole and info.state != "active":
-            return QBrush(QColor(Qt.GlobalColor.gray))
+            return self._idle_brush
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 9:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     @staticmethod
-    def _display(info: ClientInfo, column: int) -> str:
+    def _display(info: ClientInfo) -> tuple[str, ...]:
         unknown = "—"
-        values = (
+        return (
             info.name or _tr("(not initialised)"),
             info.version or unknown,
             "SSE" if info.transport == "sse" else "Streamable HTTP",
@@ -110,7 +120,6 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
             str(info.requests_served),
             str(info.requests_in_flight),
         )
-        return values[column]
 
     def handle(self, row: int) -> str:
         return self._rows[row].handle
@@ -126,6 +135,7 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
     def reset(self, clients: list[ClientInfo]) -> None:
         self.beginResetModel()
         self._rows = sorted(clients, key=lambda info: info.first_seen)
+        self._texts = [self._display(info) for info in self._rows]
         self.endResetModel()
 
     def apply(self, event: ClientEvent) -> None:
@@ -136,15 +146,25 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
             if row is not None:
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._rows[row]
+                del self._texts[row]
                 self.endRemoveRows()
         elif row is None:
             end = len(self._rows)
             self.beginInsertRows(QModelIndex(), end, end)
             self._rows.append(event.client)
+            self._texts.append(self._display(event.client))
             self.endInsertRows()
         else:
-            self._rows[row] = event.client
-            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+            before, after = self._texts[row], self._display(event.client)
+            state_changed = self._rows[row].state != event.client.state
+            self._rows[row], self._texts[row] = event.client, after
+            changed = [
+                c for c, (old, new) in enumerate(zip(before, after, strict=True)) if old != new
+            ]
+            if state_changed:  # the whole row changes colour
+                changed = [0, len(after) - 1]
+            if changed:
+                self.dataChanged.emit(self.index(row, changed[0]), self.index(row, changed[-1]))
 
 
 class ChatSessionsModel(_RowsModel[Session]):

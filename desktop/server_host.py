@@ -24,7 +24,7 @@ from server.serving import Address, ServerController, ServerError
 
 logger = logging.getLogger(__name__)
 
-EVENT_BATCH_SECONDS = 0.15  # how long registry events gather before the GUI hears of them
+EVENT_BATCH_SECONDS = 0.3  # how long registry events gather before the GUI hears of them
 
 ApplicationFactory = Callable[[ServerConfig], Application]
 
