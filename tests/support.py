@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import keyring.errors
+from keyring.backend import KeyringBackend
 
 from server.app import Application, Extensions
 from server.config import ServerConfig
@@ -209,3 +211,27 @@ def logging_tool() -> Tool:
         return "said"
 
     return Tool(name="say", description="Logs one message.", arguments=NoArguments, handler=say)
+
+
+class MemoryKeyring(KeyringBackend):
+    """A real keyring backend that keeps passwords in a dict.
+
+    The OS keychain (Secret Service, Keychain, Credential Manager) cannot run on a headless
+    CI box, so the tests plug this backend in through keyring's own `set_keyring`.
+    """
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.passwords.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not found")

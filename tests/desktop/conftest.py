@@ -24,7 +24,6 @@ import keyring.errors
 import pytest
 import pytest_asyncio
 import qasync
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -35,6 +34,7 @@ from server.config import ServerConfig
 from server.wechat.crypto.params import V4
 from server.wechat.demo import generate
 from server.wechat.model import Layout
+from tests.support import MemoryKeyring
 from tests.unit.wechat.crypto.conftest import KEY, encrypt_tree
 
 AppFactory = Callable[..., DesktopApp]
@@ -64,30 +64,6 @@ def pytest_asyncio_loop_factories(
     config: pytest.Config, item: pytest.Item
 ) -> Mapping[str, Callable[[], Any]]:
     return {"qasync": _qasync_loop}
-
-
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend that keeps passwords in a dict.
-
-    The OS keychain (Secret Service, Keychain, Credential Manager) cannot run on a headless
-    CI box, so the tests plug this backend in through keyring's own `set_keyring`.
-    """
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,6 @@ from tests.support import (
     running_server,
     sse_session,
     streamable_session,
-    wait_until,
 )
 
 pytestmark = pytest.mark.asyncio
@@ -47,28 +46,6 @@ async def test_nan_and_infinity_are_not_json_on_sse(body):
             )
             assert response.status_code == 400
             assert response.json()["error"]["code"] == -32700
-
-
-async def test_a_full_queue_on_streamable_http_says_when_to_retry():
-    gate = Gate()
-    async with (
-        running_server(Extensions(tools=[gate.tool()]), queue_capacity=1, workers=1) as server,
-        httpx.AsyncClient() as client,
-    ):
-        _, headers = await streamable_session(client, server.url)
-        _, other = await streamable_session(client, server.url)
-        call = rpc("tools/call", {"name": "hold"}, id=1)
-        held = asyncio.create_task(client.post(server.url + "/mcp", json=call, headers=headers))
-        await asyncio.wait_for(gate.entered.wait(), 5)
-        waiting = asyncio.create_task(
-            client.post(server.url + "/mcp", json=rpc("ping", id=2), headers=other)
-        )
-        await wait_until(lambda: server.app.queue.waiting == 1)
-        refused = await client.post(server.url + "/mcp", json=rpc("ping", id=3), headers=other)
-        gate.release.set()
-        await held, await waiting
-        assert refused.status_code == 429
-        assert refused.headers["retry-after"] == "1"
 
 
 async def test_a_full_queue_on_sse_says_when_to_retry():

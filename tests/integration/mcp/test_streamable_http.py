@@ -288,7 +288,7 @@ async def test_a_session_with_an_open_stream_does_not_expire():
             assert server.app.registry.get(session_id) is session
 
 
-async def test_a_full_queue_answers_429_with_a_json_rpc_error():
+async def test_a_full_queue_answers_429_with_a_json_rpc_error_and_retry_after():
     gate = Gate()
     async with (
         running_server(Extensions(tools=[gate.tool()]), queue_capacity=1, workers=1) as server,
@@ -305,7 +305,8 @@ async def test_a_full_queue_answers_429_with_a_json_rpc_error():
         await wait_until(lambda: server.app.queue.waiting == 1)
         refused = await client.post(server.url + "/mcp", json=rpc("ping", id=3), headers=other)
         assert refused.status_code == 429
-        assert refused.json()["error"]["code"] == -32000
+        assert refused.headers["retry-after"] == "1"  # when to come back
+        assert (refused.json()["id"], refused.json()["error"]["code"]) == (3, -32000)
         gate.release.set()
         assert (await held).json()["result"]["content"][0]["text"] == "released"
         assert (await waiting).json()["result"] == {}
