@@ -25,55 +25,59 @@ Deliver = Callable[[Any], object]
 CLIENT_REQUEST_TIMEOUT = 300.0
 
 
-class _Progress:
-    """Progress notifications for one request, increasing as the spec requires."""
+class _Context:
+    """What both eras' contexts share: progress (increasing, as the spec requires, and only
+    when the request asked for it) and log messages at or above the wanted level."""
 
-    __slots__ = ("_last", "notify", "token")
+    __slots__ = ("_last_progress", "notify", "progress_token", "request_id")
 
-    def __init__(self, params: jsonrpc.JsonObject, notify: Deliver) -> None:
-        meta = params.get("_meta")
-        token = meta.get("progressToken") if isinstance(meta, dict) else None
-        valid = isinstance(token, str) or (isinstance(token, int) and not isinstance(token, bool))
-        self.token: str | int | None = token if valid else None
+    def __init__(self, request: jsonrpc.Request, notify: Deliver) -> None:
+        self.request_id = request.id
         self.notify = notify
-        self._last: float | None = None
+        meta = request.params.get("_meta")
+        token = meta.get("progressToken") if isinstance(meta, dict) else None
+        self.progress_token: str | int | None = token if jsonrpc.is_request_id(token) else None
+        self._last_progress: float | None = None
 
-    def report(self, progress: float, total: float | None, message: str | None) -> None:
-        if self.token is None:
+    def _log_level(self) -> str | None:
+        """The least severe level to send; None sends none."""
+        raise NotImplementedError
+
+    async def report_progress(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None:
+        if self.progress_token is None:
             return
-        if self._last is not None and progress <= self._last:
-            return  # the spec requires progress to increase with every notification
-        self._last = progress
-        params: jsonrpc.JsonObject = {"progressToken": self.token, "progress": progress}
+        if self._last_progress is not None and progress <= self._last_progress:
+            return
+        self._last_progress = progress
+        params: jsonrpc.JsonObject = {"progressToken": self.progress_token, "progress": progress}
         if total is not None:
             params["total"] = total
         if message is not None:
             params["message"] = message
         self.notify(jsonrpc.notification_message("notifications/progress", params))
 
+    async def log(self, level: str, data: Any, logger: str | None = None) -> None:
+        if level not in LOG_LEVELS:
+            raise ValueError(f"unknown log level {level!r}")
+        wanted = self._log_level()
+        if wanted is None or LOG_LEVELS.index(level) < LOG_LEVELS.index(wanted):
+            return
+        params: jsonrpc.JsonObject = {"level": level, "data": data}
+        if logger is not None:
+            params["logger"] = logger
+        self.notify(jsonrpc.notification_message("notifications/message", params))
 
-def _log_message(level: str, data: Any, logger: str | None) -> jsonrpc.JsonObject:
-    params: jsonrpc.JsonObject = {"level": level, "data": data}
-    if logger is not None:
-        params["logger"] = logger
-    return jsonrpc.notification_message("notifications/message", params)
 
-
-def _check_level(level: str) -> None:
-    if level not in LOG_LEVELS:
-        raise ValueError(f"unknown log level {level!r}")
-
-
-class RequestContext:
+class RequestContext(_Context):
     """Implements `ToolContext` for one handshake-era request."""
 
-    __slots__ = ("_progress", "notify", "request_id", "session")
+    __slots__ = ("session",)
 
     def __init__(self, session: Session, request: jsonrpc.Request, notify: Deliver) -> None:
+        super().__init__(request, notify)
         self.session = session
-        self.request_id = request.id
-        self.notify = notify
-        self._progress = _Progress(request.params, notify)
 
     @property
     def client(self) -> Client:
@@ -83,15 +87,8 @@ class RequestContext:
     def client_capabilities(self) -> jsonrpc.JsonObject:
         return self.session.client_capabilities
 
-    async def report_progress(
-        self, progress: float, total: float | None = None, message: str | None = None
-    ) -> None:
-        self._progress.report(progress, total, message)
-
-    async def log(self, level: str, data: Any, logger: str | None = None) -> None:
-        _check_level(level)
-        if LOG_LEVELS.index(level) >= LOG_LEVELS.index(self.session.log_level):
-            self.notify(_log_message(level, data, logger))
+    def _log_level(self) -> str | None:
+        return self.session.log_level
 
     async def request_client(self, method: str, params: jsonrpc.JsonObject) -> jsonrpc.JsonObject:
         request_id, future = self.session.new_client_request()
@@ -115,18 +112,10 @@ class RequestContext:
         return dict(zip(keys, answers, strict=True))
 
 
-class ModernContext:
+class ModernContext(_Context):
     """Implements `ToolContext` for one 2026-07-28 request."""
 
-    __slots__ = (
-        "_answers",
-        "_progress",
-        "client",
-        "client_capabilities",
-        "log_level",
-        "notify",
-        "request_id",
-    )
+    __slots__ = ("_answers", "client", "client_capabilities", "log_level")
 
     def __init__(
         self,
@@ -136,9 +125,8 @@ class ModernContext:
         notify: Deliver,
         answers: jsonrpc.JsonObject,
     ) -> None:
+        super().__init__(request, notify)
         self.client = client
-        self.request_id = request.id
-        self.notify = notify
         capabilities = meta.get(modern.CLIENT_CAPABILITIES_META)
         self.client_capabilities: jsonrpc.JsonObject = (
             capabilities if isinstance(capabilities, dict) else {}
@@ -146,20 +134,10 @@ class ModernContext:
         level = meta.get(modern.LOG_LEVEL_META)
         # No level in _meta: the client asked for no log messages at all.
         self.log_level: str | None = level if level in LOG_LEVELS else None
-        self._progress = _Progress(request.params, notify)
         self._answers = answers
 
-    async def report_progress(
-        self, progress: float, total: float | None = None, message: str | None = None
-    ) -> None:
-        self._progress.report(progress, total, message)
-
-    async def log(self, level: str, data: Any, logger: str | None = None) -> None:
-        _check_level(level)
-        if self.log_level is not None and LOG_LEVELS.index(level) >= LOG_LEVELS.index(
-            self.log_level
-        ):
-            self.notify(_log_message(level, data, logger))
+    def _log_level(self) -> str | None:
+        return self.log_level
 
     async def request_client(self, method: str, params: jsonrpc.JsonObject) -> jsonrpc.JsonObject:
         key = method.replace("/", "_")
