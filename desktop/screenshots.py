@@ -199,13 +199,27 @@ def _grab(path: Path, widget: object | None = None, margin: int = 0) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _clients(base_url: str) -> AsyncIterator[None]:
-    """Two real MCP sessions, one per transport, as the sessions window shows them."""
-    from mcp import ClientSession, types
+async def _clients(base_url: str, token: str | None = None) -> AsyncIterator[None]:
+    """Real MCP clients as the sessions window shows them: a handshake session per
+    transport, and a 2026-07-28 client presenting its own key (`token`)."""
+    import httpx2
+    from mcp import Client, ClientSession, types
     from mcp.client.sse import sse_client
     from mcp.client.streamable_http import streamable_http_client
 
     async with contextlib.AsyncExitStack() as stack:
+        if token is not None:
+            http = await stack.enter_async_context(
+                httpx2.AsyncClient(headers={"authorization": f"Bearer {token}"})
+            )
+            modern = await stack.enter_async_context(
+                Client(
+                    streamable_http_client(base_url + "/mcp", http_client=http),
+                    mode="2026-07-28",
+                    client_info=types.Implementation(name="Cursor", version="2.1.0"),
+                )
+            )
+            await modern.call_tool("current_time", {})
         for transport, name, version in (
             (streamable_http_client(base_url + "/mcp"), "claude-ai", "0.1.0"),
             (sse_client(base_url + "/sse"), "cherry-studio", "1.5.7"),
@@ -251,7 +265,9 @@ async def _shoot(out: Path, language: str) -> None:
         await app.start()
         assert app.tray is not None and app.host.address is not None
         width, height = SCREEN
-        async with _clients(app.host.address.url):
+        tokens = app.host.application.client_tokens if app.host.application else None
+        token = tokens.issue("Cursor") if tokens is not None else None
+        async with _clients(app.host.address.url, token):
             await _settle()
             menu = app.tray.menu
             menu.adjustSize()
