@@ -32,7 +32,6 @@ import signal
 import sys
 from functools import partial
 
-import qasync
 from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
@@ -45,6 +44,7 @@ from desktop.collector import MainThreadCollector
 from desktop.connect_dialog import ConnectDialog
 from desktop.i18n import install_translators
 from desktop.icons import app_icon
+from desktop.loop import QtEventLoop
 from desktop.server_host import ApplicationFactory, ServerHost
 from desktop.sessions_window import SessionsWindow
 from desktop.settings import DesktopSettings, KeyStore, SettingsStore, TokenStore
@@ -301,7 +301,7 @@ def run_desktop(args: argparse.Namespace, config: ServerConfig) -> int:
         return 0
     collector = MainThreadCollector(qapp)
     try:
-        return asyncio.run(_main(qapp, args, instance), loop_factory=qasync.QEventLoop)
+        return asyncio.run(_main(qapp, args, instance), loop_factory=QtEventLoop)
     finally:
         collector.stop()
         instance.release()

@@ -56,7 +56,12 @@ def _table(model: McpSessionsModel | ChatSessionsModel) -> QTableView:
     table.verticalHeader().hide()
     table.setWordWrap(False)
     table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Columns fit their contents when rows come or go, not on every change of a cell:
+    # "resize to contents" measures every cell of the column each time one changes, which a
+    # busy client would make several times a second.
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    model.rowsInserted.connect(table.resizeColumnsToContents)
+    model.modelReset.connect(table.resizeColumnsToContents)
     return table
 
 

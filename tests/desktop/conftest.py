@@ -23,12 +23,12 @@ import keyring
 import keyring.errors
 import pytest
 import pytest_asyncio
-import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from desktop.app import DesktopApp, create_qapplication
 from desktop.autostart import XdgAutostart
+from desktop.loop import QtEventLoop
 from desktop.settings import DesktopSettings, SettingsStore, TokenStore
 from server.config import ServerConfig
 from server.wechat.crypto.params import V4
@@ -40,7 +40,7 @@ from tests.unit.wechat.crypto.conftest import KEY, encrypt_tree
 AppFactory = Callable[..., DesktopApp]
 
 
-class _TestLoop(qasync.QEventLoop):  # type: ignore[misc]
+class _TestLoop(QtEventLoop):
     """A qasync loop that installs the async-generator hooks while it lives (§2.3)."""
 
     def __init__(self, app: QApplication) -> None:
