@@ -28,7 +28,7 @@ RENDERED_VOCABULARY = (
     "[图片]![图片](/image/[语音]/voice/[名片|]![视频](/video/![动画表情]()[位置|[链接|]("
     "[文件|/file/[GIF表情][红包][红包封面][合并转发|[笔记|[群公告|[小程序|][视频号|"
     "[视频号直播|[音乐|[分享][语音通话][引用]> [转账|发送 接收 退还 Type: Content: <...>"
-    "我系统消息..."
+    "我系统消息...[撤回了一条消息]"
 )
 _SIMPLE_APP_LABELS = {8: "[GIF表情]", 2001: "[红包]", 2003: "[红包封面]"}
 # Types whose `body_text` without a media base URL is a fixed label, whatever the body says:
@@ -57,7 +57,7 @@ def body_text(message: Message, media_base_url: str | None = None) -> str:
     """The message body in one short, markdown-ish form (chatlog's PlainTextContent)."""
     c = message.contents
     match message.type:
-        case kind.TEXT | kind.SYSTEM:
+        case kind.TEXT | kind.SYSTEM | kind.REVOKE:
             return message.content
         case kind.IMAGE:
             keys = [c.get("md5", ""), c.get("path", ""), c.get("thumbpath", "")]

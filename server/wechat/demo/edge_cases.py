@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from contextlib import closing
+from collections.abc import Sequence
 from pathlib import Path
 
 from server.wechat.demo import schemas
@@ -138,7 +139,7 @@ def _v4_ids(db: sqlite3.Connection, *users: str) -> dict[str, int]:
 
 
 def _v4_insert(
-    db: sqlite3.Connection, talker: str, rows: list[tuple[int, int, int, int, str | bytes]]
+    db: sqlite3.Connection, talker: str, rows: Sequence[tuple[int, int, int, int, str | bytes]]
 ) -> None:
     table = f"Msg_{_md5(talker)}"
     exists = db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone()
@@ -169,7 +170,7 @@ def _windows_v3(root: Path) -> None:
         db.commit()
     shards = sorted((msg / "Multi").glob("MSG*.db"))
     with closing(sqlite3.connect(shards[0])) as db:
-        rows = [
+        rows: list[tuple[int, int, int, str, str | bytes]] = [
             (EDGE_TIME + 2, 10000, 0, FRIEND, REVOKE_TEXT),
             (EDGE_TIME + 4, 10002, 1, FRIEND, _revoke_xml(FRIEND, SELF_REVOKE_TEXT, "replacemsg")),
             (EDGE_TIME + 5, 1, 0, OTHER_FRIEND, BAD_UTF8),
@@ -187,7 +188,9 @@ def _windows_v3(root: Path) -> None:
         db.commit()
 
 
-def _v3_insert(db: sqlite3.Connection, rows: list[tuple[int, int, int, str, str | bytes]]) -> None:
+def _v3_insert(
+    db: sqlite3.Connection, rows: Sequence[tuple[int, int, int, str, str | bytes]]
+) -> None:
     for created, msg_type, is_sender, talker, body in rows:
         value = "CAST(? AS TEXT)" if isinstance(body, bytes) else "?"
         db.execute(

@@ -18,7 +18,6 @@ import zstandard
 
 from server.wechat import proto
 from server.wechat.demo import schemas
-from server.wechat.demo.edge_cases import add_edge_cases
 from server.wechat.demo.corpus import (
     END_TIME,
     SELF,
@@ -28,6 +27,7 @@ from server.wechat.demo.corpus import (
     DemoMessage,
     build_dataset,
 )
+from server.wechat.demo.edge_cases import add_edge_cases
 from server.wechat.model import Layout
 
 _SUMMARY_LABELS = {

@@ -266,7 +266,7 @@ def build_message(
         time=local_time(unix_time),
         talker=talker,
         sender=body.sender if body.sender is not None else sender,
-        is_self=is_self,
+        is_self=body.is_self if body.is_self is not None else is_self,
         type=body.type,
         sub_type=body.sub_type,
         content=body.content,
