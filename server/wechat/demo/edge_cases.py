@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from contextlib import closing
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from server.wechat.demo import schemas
