@@ -188,10 +188,16 @@ def message_text(
     show_talker: bool = False,
     media_base_url: str | None = None,
 ) -> str:
-    """`sender [talker] time` on one line, the body below, ending with a newline."""
+    """`sender [talker] [kind] time` on one line, the body below, ending with a newline.
+
+    `kind` ("official account", "WeCom") is shown for such chats only (server/wechat/chatkinds.py).
+    """
     head = sender_label(message) + " "
     if show_talker and message.is_chat_room:
         head += f"[{talker_label(message)}] "
+    kind_label = message.contents.get("chatKind")
+    if kind_label:
+        head += f"[{kind_label}] "
     head += message.time.strftime(time_format)
     return f"{head}\n{body_text(message, media_base_url)}\n"
 

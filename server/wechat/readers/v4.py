@@ -27,6 +27,7 @@ from server.wechat.readers.base import (
     talker_hash,
     zstd_frames,
 )
+from server.wechat.readers.spans import ShardSpans, Span, min_max
 
 _STATUS_SENT = 2
 _NON_FRIEND_MEMBER = 3
@@ -38,7 +39,7 @@ class V4Reader:
     def __init__(self, data_dir: DataDir, pool: ConnectionPool) -> None:
         self._dir = data_dir
         self._pool = pool
-        self._shard_starts: dict[Path, tuple[Signature, int]] = {}
+        self._spans = ShardSpans(self._measure)
 
     def _db(self, name: str) -> sqlite3.Connection:
         return self._pool.connect(self._dir.database(name))
@@ -108,25 +109,16 @@ class V4Reader:
         ]
 
     def shards(self) -> list[Shard]:
-        starts = sorted((self._shard_start(path), path) for path in self._dir.message_files())
-        return [
-            Shard((path,), start, starts[index + 1][0] if index + 1 < len(starts) else None)
-            for index, (start, path) in enumerate(starts)
-        ]
+        return self._spans.shards(self._dir.message_files(), self._dir.official_files())
 
-    def _shard_start(self, path: Path) -> int:
-        signature = file_signature(path)
-        cached = self._shard_starts.get(path)
-        if cached is not None and cached[0] == signature:
-            return cached[1]
+    def _measure(self, path: Path) -> Span | None:
         connection = self._pool.connect(path)
-        try:
-            row = connection.execute("SELECT timestamp FROM Timestamp LIMIT 1").fetchone()
-        except sqlite3.OperationalError:
-            row = None
-        start = int(row[0]) if row and row[0] is not None else 0
-        self._shard_starts[path] = (signature, start)
-        return start
+        return min_max(
+            connection.execute(
+                f"SELECT min(create_time), max(create_time) FROM [{table}]"
+            ).fetchone()
+            for table in sorted(table_names(connection, "Msg_"))
+        )
 
     def _tables(
         self, connection: sqlite3.Connection, query: RowQuery, known: Iterable[str]
@@ -232,6 +224,9 @@ class V4Reader:
                         packed,
                     )
                 )
+        if shard.official:
+            for row in found:
+                row.official = True
         return found
 
 
