@@ -227,3 +227,15 @@ async def test_the_chatlog_api_marks_own_messages_and_official_accounts(
     assert by_content[edge.REVOKE_TEXT]["type"] == 10002
     assert by_content[edge.STRANGER_TEXT]["senderName"] == edge.STRANGER_NAME
     assert by_content[edge.OFFICIAL_TEXT]["contents"]["chatKind"] == "official account"
+
+
+async def test_pages_over_overlapping_shards_stay_in_time_order(edge_store: ChatStore) -> None:
+    everything = (await edge_store.messages(talkers=(edge.FRIEND,), limit=0)).items
+    migrated = [m.content for m in everything].index(edge.MIGRATED_TEXT)
+    page = await edge_store.messages(talkers=(edge.FRIEND,), limit=3, offset=migrated - 1)
+    assert [m.content for m in page.items] == [
+        m.content for m in everything[migrated - 1 : migrated + 2]
+    ]
+    assert page.total == len(everything)
+    times = [m.time for m in everything]
+    assert times == sorted(times)
