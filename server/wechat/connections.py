@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from server.wechat.budget import PROGRESS_STEPS, sqlite_progress
+from server.wechat.cells import lossy_text
 from server.wechat.crypto.database import is_encrypted
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.memory import EncryptedDatabases
@@ -110,6 +111,7 @@ class ConnectionPool:
                 check_same_thread=False,
             )
             connection.execute("PRAGMA query_only = 1")
+        connection.text_factory = lossy_text  # one bad cell must not fail the query
         # A statement of a query that runs over its budget, or is cancelled, is interrupted.
         connection.set_progress_handler(sqlite_progress, PROGRESS_STEPS)
         # Fail now (not mid-query) on an encrypted or truncated file.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from server.wechat import revokes
 from server.wechat.model import SYSTEM_SENDER, Message
 
 TEXT = 1
@@ -24,6 +25,7 @@ LOCATION = 48
 APP = 49
 VOIP = 50
 SYSTEM = 10000
+REVOKE = revokes.REVOKE
 
 APP_RECORD_TYPES = frozenset({19, 24, 87})  # merged forward, note, group announcement
 APP_QUOTE = 57
@@ -44,6 +46,7 @@ class DecodedBody:
     refer: Message | None = None
     sender: str | None = None
     sender_name: str | None = None
+    is_self: bool | None = None  # set when the body says whose it is (the user's own recall)
 
 
 def split_type(raw_type: int) -> tuple[int, int]:
@@ -78,12 +81,27 @@ def decode_body(msg_type: int, sub_type: int, text: str) -> DecodedBody:
         body.sender, body.sender_name = SYSTEM_SENDER, ""
         root = parse_xml(text)
         body.content = system_text(root) if root is not None else text
+        _mark_own_revoke(body)
+        return body
+    if msg_type == REVOKE:
+        root = parse_xml(text)
+        if root is not None and revokes.is_revoke(root):
+            body.content = revokes.revoke_sentence(root)
+        else:
+            body.content = text.strip() or revokes.FALLBACK
+        _mark_own_revoke(body)
         return body
     root = parse_xml(text)
     if root is None:
         return body
     _DECODERS.get(msg_type, _decode_nothing)(root, body)
     return body
+
+
+def _mark_own_revoke(body: DecodedBody) -> None:
+    # "你撤回了一条消息" is the user's own recall, whoever the row names as its sender.
+    if revokes.is_own_revoke(body.content):
+        body.is_self, body.sender, body.sender_name = True, "", ""
 
 
 def _decode_nothing(_root: ET.Element, _body: DecodedBody) -> None:
@@ -254,8 +272,8 @@ def _record_dict(root: ET.Element) -> dict[str, Any]:
 def system_text(root: ET.Element) -> str:
     """The sentence a `<sysmsg>` shows: revoke notice, member removal or filled template."""
     kind = root.get("type", "")
-    if kind == "revokemsg":
-        return _text(root, "revokemsg/content") or _text(root, "revokemsg/replacemsg")
+    if revokes.is_revoke(root):
+        return revokes.revoke_sentence(root)
     if kind == "delchatroommember":
         return _text(root, "delchatroommember/plain")
     template_root = root.find("sysmsgtemplate/content_template")

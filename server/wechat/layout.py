@@ -17,6 +17,8 @@ from server.wechat.model import Layout
 _V4_MESSAGE = re.compile(r"^message_([0-9]?[0-9])?\.db$")
 _V3_MESSAGE = re.compile(r"^MSG([0-9]?[0-9])?\.db$")
 _DARWIN_MESSAGE = re.compile(r"^msg_([0-9]?[0-9])?\.db$")
+_V4_BIZ = re.compile(r"^biz_message_([0-9]?[0-9])?\.db$")
+_V3_PUBLIC = re.compile(r"^PublicMsg\.db$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,14 @@ class DataDir:
             found = _matching(self.root / "Msg", _V3_MESSAGE)
             return found + _matching(self.root / "Msg" / "Multi", _V3_MESSAGE)
         return _matching(self.root / "Message", _DARWIN_MESSAGE)
+
+    def official_files(self) -> list[Path]:
+        """Official-account / WeCom message databases (same tables as `message_files`)."""
+        if self.layout == Layout.V4:
+            return _matching(self.root / "db_storage" / "message", _V4_BIZ)
+        if self.layout == Layout.WINDOWS_V3:
+            return _matching(self.root / "Msg", _V3_PUBLIC)
+        return []
 
     def database(self, name: str) -> Path:
         """The path of one of the layout's fixed databases (see `_FIXED`)."""

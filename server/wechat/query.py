@@ -159,6 +159,7 @@ class ChatQueries:
         needed = query.offset + query.limit if query.limit > 0 else None
 
         collected: list[Row] = []
+        cutoff = end  # the time of the last row a page needs, once that many are collected
         total = 0
         for shard in shards:
             budget.check()
@@ -172,9 +173,13 @@ class ChatQueries:
                 skip_types=skip_types,
             )
             if not filtered:
-                if needed is None or len(collected) < needed:
-                    rows = self._reader.rows(shard, row_query, known)
-                    collected.extend(sorted(rows, key=time_order))
+                # Shards come by first message time but may overlap (migrated history): one
+                # that starts before the last row a page needs can still hold earlier rows.
+                if needed is None or len(collected) < needed or shard.start <= cutoff:
+                    collected.extend(self._reader.rows(shard, row_query, known))
+                    collected.sort(key=time_order)
+                    if needed is not None and len(collected) >= needed:
+                        cutoff = collected[needed - 1].unix_time
                 total += self._reader.count(shard, row_query, known)
                 continue
             matching: list[Row] = []
@@ -183,7 +188,8 @@ class ChatQueries:
                 if _keeps(row, senders, wants_self, pattern):
                     matching.append(row)
             total += len(matching)
-            collected.extend(sorted(matching, key=time_order))
+            collected.extend(matching)
+        collected.sort(key=time_order)  # overlapping shards: each one's rows are not a run
         names = _Names(directory)
         items = [names.named(row.build()) for row in _page(collected, query.offset, query.limit)]
         return Page(items, total, query.offset, query.limit, talkers)

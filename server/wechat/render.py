@@ -28,7 +28,7 @@ RENDERED_VOCABULARY = (
     "[图片]![图片](/image/[语音]/voice/[名片|]![视频](/video/![动画表情]()[位置|[链接|]("
     "[文件|/file/[GIF表情][红包][红包封面][合并转发|[笔记|[群公告|[小程序|][视频号|"
     "[视频号直播|[音乐|[分享][语音通话][引用]> [转账|发送 接收 退还 Type: Content: <...>"
-    "我系统消息..."
+    "我系统消息...[撤回了一条消息]"
 )
 _SIMPLE_APP_LABELS = {8: "[GIF表情]", 2001: "[红包]", 2003: "[红包封面]"}
 # Types whose `body_text` without a media base URL is a fixed label, whatever the body says:
@@ -57,7 +57,7 @@ def body_text(message: Message, media_base_url: str | None = None) -> str:
     """The message body in one short, markdown-ish form (chatlog's PlainTextContent)."""
     c = message.contents
     match message.type:
-        case kind.TEXT | kind.SYSTEM:
+        case kind.TEXT | kind.SYSTEM | kind.REVOKE:
             return message.content
         case kind.IMAGE:
             keys = [c.get("md5", ""), c.get("path", ""), c.get("thumbpath", "")]
@@ -188,10 +188,16 @@ def message_text(
     show_talker: bool = False,
     media_base_url: str | None = None,
 ) -> str:
-    """`sender [talker] time` on one line, the body below, ending with a newline."""
+    """`sender [talker] [kind] time` on one line, the body below, ending with a newline.
+
+    `kind` ("official account", "WeCom") is shown for such chats only (server/wechat/chatkinds.py).
+    """
     head = sender_label(message) + " "
     if show_talker and message.is_chat_room:
         head += f"[{talker_label(message)}] "
+    kind_label = message.contents.get("chatKind")
+    if kind_label:
+        head += f"[{kind_label}] "
     head += message.time.strftime(time_format)
     return f"{head}\n{body_text(message, media_base_url)}\n"
 

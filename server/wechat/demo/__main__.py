@@ -20,6 +20,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240101)
     parser.add_argument("--shards", type=int, default=3)
     parser.add_argument("--talkers", type=int, default=None, help="one-to-one chats (bench)")
+    parser.add_argument(
+        "--edge-cases", action="store_true", help="add real folders' odd rows (tests, not the demo)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     dataset = generate(
@@ -29,6 +32,7 @@ def main() -> None:
         seed=args.seed,
         shards=args.shards,
         talkers=args.talkers,
+        edge_cases=args.edge_cases,
     )
     logger.info("wrote %d messages (%s layout) to %s", len(dataset.messages), args.layout, args.out)
 

@@ -27,6 +27,7 @@ from server.wechat.demo.corpus import (
     DemoMessage,
     build_dataset,
 )
+from server.wechat.demo.edge_cases import add_edge_cases
 from server.wechat.model import Layout
 
 _SUMMARY_LABELS = {
@@ -357,8 +358,14 @@ def generate(
     shards: int = 3,
     talkers: int | None = None,
     wal: bool = False,
+    edge_cases: bool = False,
 ) -> Dataset:
-    """Write a deterministic data directory of `layout` under `root`; returns its dataset."""
+    """Write a deterministic data directory of `layout` under `root`; returns its dataset.
+
+    `edge_cases` adds the rows of `edge_cases.py` (not part of the returned dataset).
+    """
     dataset = build_dataset(messages, seed, talkers)
     _WRITERS[layout](dataset, root, shards, wal)
+    if edge_cases:
+        add_edge_cases(root, layout)
     return dataset

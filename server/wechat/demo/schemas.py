@@ -16,6 +16,8 @@ V4_CONTACT = [
     "CREATE TABLE chat_room(id INTEGER PRIMARY KEY, username TEXT, owner TEXT, ext_buffer BLOB)",
     "CREATE UNIQUE INDEX chat_room_username ON chat_room(username)",
 ]
+# contact.db's table of non-friends (group members, people met once): `contact`'s columns.
+V4_STRANGER = V4_CONTACT[0].replace("CREATE TABLE contact(", "CREATE TABLE stranger(", 1)
 V4_SESSION = [
     "CREATE TABLE SessionTable(username TEXT PRIMARY KEY, type INTEGER, unread_count INTEGER,"
     " unread_first_msg_srv_id INTEGER, is_hidden INTEGER, summary TEXT, draft TEXT,"

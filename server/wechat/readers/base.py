@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import zstandard
 
+from server.wechat.chatkinds import chat_kind
 from server.wechat.content import decode_body
 from server.wechat.files import Signature
 from server.wechat.model import ChatRoom, Contact, Layout, Message, Session
@@ -26,11 +27,15 @@ _local = threading.local()
 
 @dataclass(frozen=True, slots=True)
 class Shard:
-    """Message databases covering [start, end) in Unix seconds (end None: open-ended)."""
+    """Message databases covering [start, end) in Unix seconds (end None: open-ended).
+
+    `official`: official-account / WeCom messages (4.x biz_message_N.db, 3.x PublicMsg.db).
+    """
 
     paths: tuple[Path, ...]
     start: int
     end: int | None
+    official: bool = False
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start <= end and (self.end is None or self.end > start)
@@ -77,6 +82,7 @@ class Row:
         "_text",
         "is_self",
         "message",
+        "official",
         "seq",
         "sub_type",
         "talker",
@@ -96,6 +102,7 @@ class Row:
         self._sender = ""
         self._text: str | None = None
         self.message: Message | None = None
+        self.official = False  # read from an official-account shard (set by the reader)
 
     def _load(self) -> tuple[str, str]:
         """(sender, body text without group sender prefix), read from the stored columns."""
@@ -121,6 +128,10 @@ class Row:
     def build(self) -> Message:
         """The decoded message (without display names); built once."""
         if self.message is None:
+            contents = self.contents()
+            label = chat_kind(self.talker, self.official)
+            if label:
+                contents["chatKind"] = label
             self.message = build_message(
                 seq=self.seq,
                 unix_time=self.unix_time,
@@ -130,7 +141,7 @@ class Row:
                 msg_type=self.type,
                 sub_type=self.sub_type,
                 text=self.text,
-                contents=self.contents(),
+                contents=contents,
             )
         return self.message
 
@@ -266,7 +277,7 @@ def build_message(
         time=local_time(unix_time),
         talker=talker,
         sender=body.sender if body.sender is not None else sender,
-        is_self=is_self,
+        is_self=body.is_self if body.is_self is not None else is_self,
         type=body.type,
         sub_type=body.sub_type,
         content=body.content,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from server.wechat import content, proto
+from server.wechat.account import own_user_names
 from server.wechat.connections import ConnectionPool
 from server.wechat.files import Signature, file_signature
 from server.wechat.layout import DataDir
@@ -26,6 +27,7 @@ from server.wechat.readers.base import (
     talker_hash,
     zstd_frames,
 )
+from server.wechat.readers.spans import ShardSpans, Span, min_max
 
 _STATUS_SENT = 2
 _NON_FRIEND_MEMBER = 3
@@ -37,7 +39,7 @@ class V4Reader:
     def __init__(self, data_dir: DataDir, pool: ConnectionPool) -> None:
         self._dir = data_dir
         self._pool = pool
-        self._shard_starts: dict[Path, tuple[Signature, int]] = {}
+        self._spans = ShardSpans(self._measure)
 
     def _db(self, name: str) -> sqlite3.Connection:
         return self._pool.connect(self._dir.database(name))
@@ -76,14 +78,22 @@ class V4Reader:
         return int(self._db("session").execute("SELECT count(*) FROM SessionTable").fetchone()[0])
 
     def contacts(self) -> list[Contact]:
-        rows = self._db("contact").execute(
-            "SELECT username, COALESCE(local_type, 0), COALESCE(alias, ''),"
-            " COALESCE(remark, ''), COALESCE(nick_name, '') FROM contact"
+        connection = self._db("contact")
+        found: dict[str, Contact] = {}
+        # `stranger` (same columns) names non-friends met in groups; `contact` wins on both.
+        tables = ["contact"] + (
+            ["stranger"] if "stranger" in table_names(connection, "str") else []
         )
-        return [
-            Contact(user_name, alias, remark, nick, local_type != _NON_FRIEND_MEMBER)
-            for user_name, local_type, alias, remark, nick in rows
-        ]
+        for table in tables:
+            rows = connection.execute(
+                "SELECT username, COALESCE(local_type, 0), COALESCE(alias, ''),"
+                f" COALESCE(remark, ''), COALESCE(nick_name, '') FROM {table}"
+            )
+            for user_name, local_type, alias, remark, nick in rows:
+                if user_name and user_name not in found:
+                    is_friend = table == "contact" and local_type != _NON_FRIEND_MEMBER
+                    found[user_name] = Contact(user_name, alias, remark, nick, is_friend)
+        return list(found.values())
 
     def chat_rooms(self) -> list[ChatRoom]:
         rows = self._db("contact").execute(
@@ -99,25 +109,16 @@ class V4Reader:
         ]
 
     def shards(self) -> list[Shard]:
-        starts = sorted((self._shard_start(path), path) for path in self._dir.message_files())
-        return [
-            Shard((path,), start, starts[index + 1][0] if index + 1 < len(starts) else None)
-            for index, (start, path) in enumerate(starts)
-        ]
+        return self._spans.shards(self._dir.message_files(), self._dir.official_files())
 
-    def _shard_start(self, path: Path) -> int:
-        signature = file_signature(path)
-        cached = self._shard_starts.get(path)
-        if cached is not None and cached[0] == signature:
-            return cached[1]
+    def _measure(self, path: Path) -> Span | None:
         connection = self._pool.connect(path)
-        try:
-            row = connection.execute("SELECT timestamp FROM Timestamp LIMIT 1").fetchone()
-        except sqlite3.OperationalError:
-            row = None
-        start = int(row[0]) if row and row[0] is not None else 0
-        self._shard_starts[path] = (signature, start)
-        return start
+        return min_max(
+            connection.execute(
+                f"SELECT min(create_time), max(create_time) FROM [{table}]"
+            ).fetchone()
+            for table in sorted(table_names(connection, "Msg_"))
+        )
 
     def _tables(
         self, connection: sqlite3.Connection, query: RowQuery, known: Iterable[str]
@@ -130,6 +131,17 @@ class V4Reader:
             names = tuple(dict.fromkeys([*names_in_shard, *known]))
         by_table = {f"Msg_{talker_hash(name)}": name for name in names}
         return [(table, talker) for table, talker in by_table.items() if table in present]
+
+    def _own_id(self, connection: sqlite3.Connection) -> int | None:
+        """The shard's `Name2Id` row of the account itself, if the folder name tells it."""
+        names = own_user_names(self._dir.root.name)
+        for name in names:
+            row = connection.execute(
+                "SELECT rowid FROM Name2Id WHERE user_name = ?", (name,)
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+        return None
 
     def _where(self, query: RowQuery) -> tuple[str, list[Any]]:
         where = " WHERE m.create_time BETWEEN ? AND ?"
@@ -164,17 +176,28 @@ class V4Reader:
         must_contain = query.must_contain
         needle = must_contain.encode() if must_contain is not None else None
         frames = zstd_frames()
+        own_id = self._own_id(connection)
         found: list[Row] = []
         for table, talker in self._tables(connection, query, known):
             is_group = talker.endswith("@chatroom")
             rows = connection.execute(
                 "SELECT m.sort_seq, m.server_id, m.local_type, n.user_name, m.create_time,"
-                " m.message_content, m.packed_info_data, m.status"
+                " m.message_content, m.packed_info_data, m.status, m.real_sender_id"
                 f" FROM [{table}] m LEFT JOIN Name2Id n ON m.real_sender_id = n.rowid"
                 f"{where}{order}",
                 params,
             )
-            for sort_seq, server_id, local_type, user_name, created, raw, packed, status in rows:
+            for (
+                sort_seq,
+                server_id,
+                local_type,
+                user_name,
+                created,
+                raw,
+                packed,
+                status,
+                sender_id,
+            ) in rows:
                 if needle is not None:
                     if isinstance(raw, bytes):
                         # SQL could not look inside a compressed body: decompress, test bytes.
@@ -192,7 +215,7 @@ class V4Reader:
                         created,
                         int(sort_seq),
                         talker,
-                        status == _STATUS_SENT or (not is_group and user_name not in ("", talker)),
+                        _is_own(own_id, sender_id, status, is_group, user_name, talker),
                         local_type & 0xFFFFFFFF,
                         (local_type >> 32) & 0xFFFFFFFF,
                         user_name,
@@ -201,7 +224,29 @@ class V4Reader:
                         packed,
                     )
                 )
+        if shard.official:
+            for row in found:
+                row.official = True
         return found
+
+
+def _is_own(
+    own_id: int | None,
+    sender_id: object,
+    status: object,
+    is_group: bool,
+    user_name: str,
+    talker: str,
+) -> bool:
+    """Whether the account sent a message (docs/wechat-data.md, "Own messages in 4.x groups").
+
+    With the account's `Name2Id` row known, `real_sender_id` decides: `status` 2 ("sent") is
+    wrong for messages sent from another device and for some received ones. Without it, the
+    old rule: status 2, or a one-to-one message whose sender is not the other person.
+    """
+    if own_id is not None:
+        return sender_id == own_id
+    return status == _STATUS_SENT or (not is_group and user_name not in ("", talker))
 
 
 class V4Row(Row):

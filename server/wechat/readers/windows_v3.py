@@ -24,10 +24,10 @@ from server.wechat.readers.base import (
     session_page_sql,
     skip_types_clause,
 )
+from server.wechat.readers.spans import ShardSpans, Span, min_max
 
 _EXTRA_SENDER, _EXTRA_THUMB, _EXTRA_SOURCE = 1, 3, 4
 _LZ4_MAX_OUTPUT = 4 * 1024 * 1024
-_MILLISECONDS = 1000
 
 
 def decompress_lz4(data: bytes) -> str | None:
@@ -55,7 +55,7 @@ class WindowsV3Reader:
     def __init__(self, data_dir: DataDir, pool: ConnectionPool) -> None:
         self._dir = data_dir
         self._pool = pool
-        self._shard_starts: dict[Path, tuple[Signature, int]] = {}
+        self._spans = ShardSpans(self._measure)
 
     def _micro_msg(self) -> sqlite3.Connection:
         return self._pool.connect(self._dir.database("contact"))
@@ -112,27 +112,12 @@ class WindowsV3Reader:
         ]
 
     def shards(self) -> list[Shard]:
-        starts = sorted((self._shard_start(path), path) for path in self._dir.message_files())
-        return [
-            Shard((path,), start, starts[index + 1][0] if index + 1 < len(starts) else None)
-            for index, (start, path) in enumerate(starts)
-        ]
+        return self._spans.shards(self._dir.message_files(), self._dir.official_files())
 
-    def _shard_start(self, path: Path) -> int:
-        signature = file_signature(path)
-        cached = self._shard_starts.get(path)
-        if cached is not None and cached[0] == signature:
-            return cached[1]
-        connection = self._pool.connect(path)
-        try:
-            row = connection.execute(
-                "SELECT tableVersion FROM DBInfo WHERE tableDesc LIKE '%Start Time%' LIMIT 1"
-            ).fetchone()
-        except sqlite3.OperationalError:
-            row = None
-        start = int(row[0]) // _MILLISECONDS if row and row[0] is not None else 0
-        self._shard_starts[path] = (signature, start)
-        return start
+    def _measure(self, path: Path) -> Span | None:
+        # CreateTime is indexed (MSG_CREATETIME): both ends cost a lookup, not a scan.
+        row = self._pool.connect(path).execute("SELECT min(CreateTime), max(CreateTime) FROM MSG")
+        return min_max([row.fetchone()])
 
     def _where(self, query: RowQuery) -> tuple[str, list[Any]]:
         where = " WHERE CreateTime BETWEEN ? AND ?"
@@ -205,6 +190,7 @@ class WindowsV3Reader:
             )
             if query.must_contain is not None and query.skips(row.text):
                 continue
+            row.official = shard.official
             found.append(row)
         return found
 

@@ -41,7 +41,8 @@ async def exercise(store: ChatStore) -> None:
 async def test_every_query_leaves_the_data_directory_byte_identical(
     tmp_path: Path, layout: Layout, wal: bool
 ) -> None:
-    generate(tmp_path, layout, messages=300, wal=wal)
+    # With the real folders' edge cases: biz/PublicMsg shards, a stranger table, bad UTF-8.
+    generate(tmp_path, layout, messages=300, wal=wal, edge_cases=True)
     before = snapshot(tmp_path)
     store = open_store(tmp_path)
     await exercise(store)

@@ -107,12 +107,12 @@ def test_unknown_types_show_number_and_cut_content() -> None:
         talker="a",
         sender="a",
         is_self=False,
-        msg_type=10002,
+        msg_type=99,  # 10002 (revoke) is known now: see test_real_folders.py
         sub_type=0,
         text="",
     )
     long = Message(**{**_fields(message), "content": "字" * 200})
-    assert body_text(long) == "Type: 10002 Content: " + "字" * 120 + "<...>"
+    assert body_text(long) == "Type: 99 Content: " + "字" * 120 + "<...>"
 
 
 def _fields(message: Message) -> dict[str, object]:
@@ -170,3 +170,32 @@ def test_time_format_is_the_shortest_unambiguous_one(
     start: tuple[int, ...], end: tuple[int, ...], expected: str
 ) -> None:
     assert time_format_for(datetime(*start).astimezone(), datetime(*end).astimezone()) == expected  # type: ignore[arg-type]
+
+
+def test_revoke_notices_keep_their_sentence_and_own_recalls_are_the_users() -> None:
+    def revoke(msg_type: int, text: str) -> Message:
+        return build_message(
+            seq=1,
+            unix_time=0,
+            talker="a",
+            sender="a",
+            is_self=False,
+            msg_type=msg_type,
+            sub_type=0,
+            text=text,
+        )
+
+    other = revoke(
+        10002,
+        '<sysmsg type="revokemsg"><revokemsg>'
+        '<content>"张三" 撤回了一条消息</content></revokemsg></sysmsg>',
+    )
+    assert body_text(other) == '"张三" 撤回了一条消息' and not other.is_self
+    own = revoke(
+        10002,
+        '<sysmsg type="revokemsg"><revokemsg>'
+        "<replacemsg><![CDATA[你撤回了一条消息]]></replacemsg></revokemsg></sysmsg>",
+    )
+    assert body_text(own) == "你撤回了一条消息" and own.is_self and own.sender == ""
+    assert revoke(10000, "你撤回了一条消息").is_self
+    assert body_text(revoke(10002, "")) == "[撤回了一条消息]"
