@@ -24,7 +24,7 @@ from pathlib import Path
 
 from server.wechat.budget import PROGRESS_STEPS, sqlite_progress
 from server.wechat.crypto.database import is_encrypted
-from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.keys import Keys
 from server.wechat.crypto.memory import EncryptedDatabases
 from server.wechat.errors import DatabaseLockedError, DatabaseUnreadableError, DataSourceError
 from server.wechat.files import Signature, file_signature, wal_path
@@ -64,7 +64,7 @@ class _Entry:
 class ConnectionPool:
     """Read-only connections per (thread, database path); private copies for WAL databases."""
 
-    def __init__(self, key: DatabaseKey | None = None) -> None:
+    def __init__(self, key: Keys | None = None) -> None:
         self._local = threading.local()
         # Encrypted files are decrypted into memory only (never into _copy_root).
         self._encrypted = EncryptedDatabases(key)

@@ -20,7 +20,7 @@ from typing import Any
 from server.resources import resource_path
 from server.wechat.budget import QueryBudget
 from server.wechat.connections import ConnectionPool
-from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.keys import Keys
 from server.wechat.errors import (
     DatabaseCorruptError,
     DataSourceError,
@@ -55,7 +55,7 @@ class ChatStore:
         path: Path,
         *,
         demo: bool = False,
-        key: DatabaseKey | None = None,
+        key: Keys | None = None,
         time_budget: float = QUERY_TIME_BUDGET,
     ) -> None:
         self._path = path
@@ -205,7 +205,7 @@ class ChatStore:
         self._pool.close()
 
 
-def open_store(data_dir: Path | None, key: DatabaseKey | None = None) -> ChatStore:
+def open_store(data_dir: Path | None, key: Keys | None = None) -> ChatStore:
     """A store over `data_dir`, or over the shipped demo data when it is None; `key` opens
     encrypted databases.
 
