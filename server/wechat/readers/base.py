@@ -36,6 +36,26 @@ class Shard:
         return self.start <= end and (self.end is None or self.end > start)
 
 
+def ordered_shards(found: Sequence[tuple[Path, int | None]]) -> list[Shard]:
+    """Shards from (path, start) in file order; start None: the file could not be read.
+
+    Readable files cover [their start, the next readable start). An unreadable one is placed
+    between its readable neighbours in file order, a guess wide enough for the query layer to
+    say which time span may be missing (docs/isolation.md).
+    """
+    known = sorted((start, path) for path, start in found if start is not None)
+    shards = [
+        Shard((path,), start, known[index + 1][0] if index + 1 < len(known) else None)
+        for index, (start, path) in enumerate(known)
+    ]
+    for index, (path, start) in enumerate(found):
+        if start is None:
+            before = [s for _, s in found[:index] if s is not None]
+            after = [s for _, s in found[index + 1 :] if s is not None]
+            shards.append(Shard((path,), max(before, default=0), min(after, default=None)))
+    return shards
+
+
 @dataclass(frozen=True, slots=True)
 class RowQuery:
     """The part of a message query that SQL (or a byte scan before decoding) can answer.

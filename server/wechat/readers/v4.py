@@ -9,6 +9,7 @@ from typing import Any
 
 from server.wechat import content, proto
 from server.wechat.connections import ConnectionPool
+from server.wechat.errors import DataSourceError
 from server.wechat.files import Signature, file_signature
 from server.wechat.layout import DataDir
 from server.wechat.model import ChatRoom, ChatRoomMember, Contact, Layout, Session
@@ -19,6 +20,7 @@ from server.wechat.readers.base import (
     body_text,
     literal_clause,
     local_time,
+    ordered_shards,
     session_page_sql,
     skip_types_clause,
     split_group_sender,
@@ -99,18 +101,19 @@ class V4Reader:
         ]
 
     def shards(self) -> list[Shard]:
-        starts = sorted((self._shard_start(path), path) for path in self._dir.message_files())
-        return [
-            Shard((path,), start, starts[index + 1][0] if index + 1 < len(starts) else None)
-            for index, (start, path) in enumerate(starts)
-        ]
+        return ordered_shards(
+            [(path, self._shard_start(path)) for path in self._dir.message_files()]
+        )
 
-    def _shard_start(self, path: Path) -> int:
+    def _shard_start(self, path: Path) -> int | None:
         signature = file_signature(path)
         cached = self._shard_starts.get(path)
         if cached is not None and cached[0] == signature:
             return cached[1]
-        connection = self._pool.connect(path)
+        try:
+            connection = self._pool.connect(path)
+        except DataSourceError:
+            return None  # unreadable: skipped and reported by the query layer
         try:
             row = connection.execute("SELECT timestamp FROM Timestamp LIMIT 1").fetchone()
         except sqlite3.OperationalError:
