@@ -187,6 +187,9 @@ class ChatQueries:
                 )
             except (DataSourceError, sqlite3.DatabaseError) as error:
                 skipped.append(self._skip(shard, error))
+                if len(skipped) == len(shards):
+                    # Nothing left to answer from: the query fails as one reading failure.
+                    raise _as_data_source_error(error) from error
                 continue
             total += count
             collected.extend(found)
@@ -226,7 +229,7 @@ class ChatQueries:
         budget.check()  # an interrupted statement is the budget's doing, not the file's
         if isinstance(error, DatabaseLockedError):
             raise error
-        failure = error if isinstance(error, DataSourceError) else DatabaseCorruptError(str(error))
+        failure = _as_data_source_error(error)
         path = getattr(error, "path", None)
         if not isinstance(path, Path) or path not in shard.paths:
             path = shard.paths[0]
@@ -234,6 +237,10 @@ class ChatQueries:
         if len(shard.paths) == 1 or getattr(error, "path", None) == path:
             self._unreadable.failed(path, file_signature(path), failure)
         return SkippedShard(path.name, str(failure), shard.start, shard.end)
+
+
+def _as_data_source_error(error: DataSourceError | sqlite3.DatabaseError) -> DataSourceError:
+    return error if isinstance(error, DataSourceError) else DatabaseCorruptError(str(error))
 
 
 def _keeps(
