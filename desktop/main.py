@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return bridge(arguments[1:])
     args, config = parse_args(arguments)
-    for secret in (config.token, config.key):
+    for secret in (config.token, config.key, *config.file_keys.values()):
         if secret is not None:
             register_secret(secret.get_secret_value())
     setup_logging(args.log_level)

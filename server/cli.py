@@ -22,6 +22,7 @@ from server.config import DEFAULT_HOST, DEFAULT_PORT, MIN_TOKEN_LENGTH, ServerCo
 from server.logging_setup import register_secret
 from server.mcp.protocol import server_version
 from server.mcp.tools.registry import validation_message
+from server.wechat.crypto.keyfile import read_key_file
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 TOKEN_ENV = "CHATLOG_TRAY_TOKEN"
@@ -84,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument(
         "--key-from", type=Path, metavar="PATH", help="read the database key from PATH"
     )
+    secrets.add_argument(
+        "--key-file",
+        type=Path,
+        metavar="PATH",
+        help="a key file with one key per database (all_keys.json: relative path -> "
+        '{"enc_key": HEX}); combines with --key, whose key opens the files it does not name',
+    )
     parser.add_argument(
         "--allow-origin",
         action="append",
@@ -123,6 +131,7 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
         "data_dir": args.data_dir,
         "token": args.token,
         "key": args.key,
+        "file_keys": getattr(args, "file_keys", None),  # set by read_secrets only
         "allow_origins": tuple(args.allow_origin) or None,
         "conformance_fixtures": args.conformance_fixtures or None,
         "open_access": args.open_access or None,
@@ -173,6 +182,8 @@ def read_secrets(
         )
     args.token = read_secret("token", args.token, args.token_file, environ.get(TOKEN_ENV), stdin)
     args.key = read_secret("key", args.key, args.key_from, environ.get(KEY_ENV), stdin)
+    # Each key is registered for masking as it is read (see keyfile.py).
+    args.file_keys = read_key_file(args.key_file) if args.key_file else None
 
 
 def read_secret(

@@ -14,7 +14,7 @@ from server.mcp.conformance import conformance_prompts, conformance_resources, c
 from server.mcp.conformance_modern import MODERN_PROMPTS, modern_conformance_tools
 from server.mcp.subscriptions import SubscriptionHub
 from server.mcp.tools.chat import chat_tools
-from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.keys import KeyRing
 from server.wechat.store import ChatStore, open_store
 
 if TYPE_CHECKING:
@@ -34,8 +34,7 @@ def build_application(
     """
     owned = store is None
     if store is None:
-        key = DatabaseKey(config.key.get_secret_value()) if config.key else None
-        store = open_store(config.data_dir, key)
+        store = open_store(config.data_dir, keys_of(config))
     if tokens is None:
         tokens = ClientTokens()
         tokens.refresh()  # read once before serving, so a connected app is known at once
@@ -68,3 +67,11 @@ def _chat_api(store: ChatStore) -> Blueprint:
     from server.web.chat_api import create_chat_api
 
     return create_chat_api(store)
+
+
+def keys_of(config: ServerConfig) -> KeyRing | None:
+    """The key ring of the configured key and key file (None: neither was given)."""
+    return KeyRing.from_texts(
+        config.key.get_secret_value() if config.key else None,
+        {name: key.get_secret_value() for name, key in config.file_keys.items()},
+    )

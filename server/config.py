@@ -50,7 +50,14 @@ class ServerConfig(BaseModel):
     data_dir: Path | None = Field(None, description="WeChat data directory; demo data if unset.")
     token: SecretStr | None = Field(None, description="Bearer token required on every route.")
     key: SecretStr | None = Field(
-        None, description="WeChat database key (64 hex characters): read encrypted data in place."
+        None,
+        description="WeChat database key (64 hex characters, or SQLCipher's raw key "
+        "x'<64 hex key><32 hex salt>'): read encrypted data in place.",
+    )
+    file_keys: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="One raw key per database (relative path -> key), from a key file "
+        "(--key-file); used before `key` for the files they name.",
     )
     allow_origins: tuple[str, ...] = Field((), description="Extra browser origins allowed.")
     open_access: bool = Field(
@@ -97,6 +104,18 @@ class ServerConfig(BaseModel):
         if key is None or not key.get_secret_value().strip():
             return None
         return SecretStr(check_key_text(key.get_secret_value()))
+
+    @field_validator("file_keys")
+    @classmethod
+    def _valid_file_keys(cls, keys: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        checked = {}
+        for name, key in keys.items():
+            try:
+                checked[name] = SecretStr(check_key_text(key.get_secret_value()))
+            except ValueError as error:
+                # The entry is named, the key never is.
+                raise ValueError(f"the key for {name} is invalid: {error}") from None
+        return checked
 
     @model_validator(mode="after")
     def _other_interfaces_need_a_token(self) -> ServerConfig:

@@ -16,8 +16,9 @@ from quart import Blueprint, Response, request
 
 from server.wechat import ChatStore, DataSourceError, MessageQuery, QueryError
 from server.wechat.errors import QueryTimeoutError
+from server.wechat.model import Message
 from server.wechat.parameters import check_text, is_unset, parse_count
-from server.wechat.query import split_names
+from server.wechat.query import Page, split_names
 from server.wechat.render import (
     FULL_TIME_FORMAT,
     body_text,
@@ -141,6 +142,17 @@ def create_chat_api(store: ChatStore) -> Blueprint:
             offset=_count("offset"),
         )
         page = await store.messages(query)
+        response = await _chat_log_body(page, query, time_range, talker_text)
+        if page.skipped:
+            # chatlog's bodies stay as they are (a JSON list, CSV, text): the warning goes in
+            # a header, JSON-encoded so that any file name stays ASCII (docs/isolation.md).
+            warnings = [skipped.text for skipped in page.skipped]
+            response.headers["X-Data-Warnings"] = json.dumps(warnings)
+        return response
+
+    async def _chat_log_body(
+        page: Page[Message], query: MessageQuery, time_range: TimeRange, talker_text: str
+    ) -> Response:
         if _format() == "json":
             return _json([message_json(m) for m in page.items])
         if _format() == "csv":

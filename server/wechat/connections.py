@@ -25,10 +25,11 @@ from pathlib import Path
 from server.wechat.budget import PROGRESS_STEPS, sqlite_progress
 from server.wechat.cells import lossy_text
 from server.wechat.crypto.database import is_encrypted
-from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.keys import Keys
 from server.wechat.crypto.memory import EncryptedDatabases
 from server.wechat.errors import DatabaseLockedError, DatabaseUnreadableError, DataSourceError
 from server.wechat.files import Signature, file_signature, wal_path
+from server.wechat.unreadable import UnreadableFiles
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,10 @@ class _Entry:
 class ConnectionPool:
     """Read-only connections per (thread, database path); private copies for WAL databases."""
 
-    def __init__(self, key: DatabaseKey | None = None) -> None:
+    def __init__(self, key: Keys | None = None, unreadable: UnreadableFiles | None = None) -> None:
         self._local = threading.local()
+        # Files that failed, per version: not opened again until they change (unreadable.py).
+        self.unreadable = unreadable if unreadable is not None else UnreadableFiles()
         # Encrypted files are decrypted into memory only (never into _copy_root).
         self._encrypted = EncryptedDatabases(key)
         self._lock = threading.Lock()
@@ -81,8 +84,24 @@ class ConnectionPool:
             DataSourceError: the file is missing, not a (decrypted) database, or locked.
         """
         entries: dict[Path, _Entry] = self._local.__dict__.setdefault("entries", {})
+        signature = file_signature(path)
+        known = self.unreadable.known(path, signature)
+        if known is not None:
+            raise known.error.with_traceback(None)
         try:
-            signature = file_signature(path)
+            connection = self._connect(entries, path, signature)
+        except DatabaseLockedError:
+            raise  # passing: tried again on the next call
+        except DataSourceError as error:
+            self.unreadable.failed(path, signature, error)
+            raise
+        self.unreadable.readable(path)
+        return connection
+
+    def _connect(
+        self, entries: dict[Path, _Entry], path: Path, signature: Signature
+    ) -> sqlite3.Connection:
+        try:
             entry = entries.get(path)
             if entry is not None and entry.signature == signature:
                 return entry.connection

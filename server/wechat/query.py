@@ -8,19 +8,23 @@ needs, filters by sender and keyword, fills in display names and paginates.
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from server.wechat import budget
 from server.wechat import content as kind
 from server.wechat.directory import Directory
-from server.wechat.files import Signature
+from server.wechat.errors import DatabaseCorruptError, DatabaseLockedError, DataSourceError
+from server.wechat.files import Signature, file_signature
 from server.wechat.keyword import KeywordPattern, compile_keyword
 from server.wechat.model import ChatRoom, Contact, Message, Session
-from server.wechat.readers import Reader, Row, RowQuery
+from server.wechat.readers import Reader, Row, RowQuery, Shard
 from server.wechat.readers.base import time_order
 from server.wechat.render import CONSTANT_BODY_TEXT, RENDERED_VOCABULARY, body_text
 from server.wechat.timerange import ALL_TIME, TimeRange
+from server.wechat.unreadable import SkippedShard, UnreadableFiles
 
 # Characters rendering uses around labels ([图片], [链接|...](...)) are all regex specials, so a
 # literal that holds none of them cannot straddle a label (see `_survives_rendering`).
@@ -49,6 +53,8 @@ class Page[T]:
     offset: int
     limit: int
     talkers: tuple[str, ...] = field(default=())
+    # Message databases left out because they could not be read (docs/isolation.md).
+    skipped: tuple[SkippedShard, ...] = field(default=())
 
     @property
     def remaining(self) -> int:
@@ -69,8 +75,9 @@ def _page[T](items: list[T], offset: int, limit: int) -> list[T]:
 class ChatQueries:
     """Every query the store offers, blocking; safe to call from several threads."""
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Reader, unreadable: UnreadableFiles | None = None) -> None:
         self._reader = reader
+        self._unreadable = unreadable if unreadable is not None else UnreadableFiles()
         self._lock = threading.Lock()
         self._directory: tuple[Signature, Directory] | None = None
 
@@ -161,6 +168,7 @@ class ChatQueries:
         collected: list[Row] = []
         cutoff = end  # the time of the last row a page needs, once that many are collected
         total = 0
+        skipped: list[SkippedShard] = []
         for shard in shards:
             budget.check()
             row_query = RowQuery(
@@ -172,27 +180,76 @@ class ChatQueries:
                 must_contain=must_contain,
                 skip_types=skip_types,
             )
-            if not filtered:
-                # Shards come by first message time but may overlap (migrated history): one
-                # that starts before the last row a page needs can still hold earlier rows.
-                if needed is None or len(collected) < needed or shard.start <= cutoff:
-                    collected.extend(self._reader.rows(shard, row_query, known))
-                    collected.sort(key=time_order)
-                    if needed is not None and len(collected) >= needed:
-                        cutoff = collected[needed - 1].unix_time
-                total += self._reader.count(shard, row_query, known)
+            # Without a filter, rows are wanted until the page is full, and from a shard that
+            # starts before the last row the page needs: shards come by first message time
+            # but may overlap (migrated history). Counts are always wanted.
+            wants_rows = filtered or needed is None or len(collected) < needed
+            wants_rows = wants_rows or shard.start <= cutoff
+            try:
+                found, count = self._shard_rows(
+                    shard, row_query, known, wants_rows, filtered, (senders, wants_self, pattern)
+                )
+            except (DataSourceError, sqlite3.DatabaseError) as error:
+                skipped.append(self._skip(shard, error))
+                if len(skipped) == len(shards):
+                    # Nothing left to answer from: the query fails as one reading failure.
+                    raise _as_data_source_error(error) from error
                 continue
-            matching: list[Row] = []
-            for row in self._reader.rows(shard, row_query, known):
-                budget.check()  # decoding and matching may be long: stop when called off
-                if _keeps(row, senders, wants_self, pattern):
-                    matching.append(row)
-            total += len(matching)
-            collected.extend(matching)
+            total += count
+            collected.extend(found)
+            if not filtered:
+                collected.sort(key=time_order)
+                if needed is not None and len(collected) >= needed:
+                    cutoff = collected[needed - 1].unix_time
         collected.sort(key=time_order)  # overlapping shards: each one's rows are not a run
         names = _Names(directory)
         items = [names.named(row.build()) for row in _page(collected, query.offset, query.limit)]
-        return Page(items, total, query.offset, query.limit, talkers)
+        return Page(items, total, query.offset, query.limit, talkers, tuple(skipped))
+
+    def _shard_rows(
+        self,
+        shard: Shard,
+        row_query: RowQuery,
+        known: list[str],
+        wants_rows: bool,
+        filtered: bool,
+        filters: tuple[frozenset[str], bool, KeywordPattern | None],
+    ) -> tuple[list[Row], int]:
+        """One shard's rows (in time order) and its count of matches; all or nothing, so a
+        shard that fails midway adds nothing."""
+        if not filtered:
+            rows = self._reader.rows(shard, row_query, known) if wants_rows else []
+            return sorted(rows, key=time_order), self._reader.count(shard, row_query, known)
+        senders, wants_self, pattern = filters
+        matching: list[Row] = []
+        for row in self._reader.rows(shard, row_query, known):
+            budget.check()  # decoding and matching may be long: stop when called off
+            if _keeps(row, senders, wants_self, pattern):
+                matching.append(row)
+        return sorted(matching, key=time_order), len(matching)
+
+    def _skip(self, shard: Shard, error: DataSourceError | sqlite3.DatabaseError) -> SkippedShard:
+        """Leave out a shard that could not be read, remembered until its file changes.
+
+        Raises:
+            QueryTimeoutError, QueryCancelledError: the error was the query being stopped.
+            DatabaseLockedError: passing, so the query fails as before (tried again next time).
+        """
+        budget.check()  # an interrupted statement is the budget's doing, not the file's
+        if isinstance(error, DatabaseLockedError):
+            raise error
+        failure = _as_data_source_error(error)
+        path = getattr(error, "path", None)
+        if not isinstance(path, Path) or path not in shard.paths:
+            path = shard.paths[0]
+        # Several files in one shard (Mac 3.x) are only remembered when the error names one.
+        if len(shard.paths) == 1 or getattr(error, "path", None) == path:
+            self._unreadable.failed(path, file_signature(path), failure)
+        return SkippedShard(path.name, str(failure), shard.start, shard.end)
+
+
+def _as_data_source_error(error: DataSourceError | sqlite3.DatabaseError) -> DataSourceError:
+    return error if isinstance(error, DataSourceError) else DatabaseCorruptError(str(error))
 
 
 def _keeps(

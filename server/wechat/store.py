@@ -20,7 +20,7 @@ from typing import Any
 from server.resources import resource_path
 from server.wechat.budget import QueryBudget
 from server.wechat.connections import ConnectionPool
-from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.keys import Keys
 from server.wechat.errors import (
     DatabaseCorruptError,
     DataSourceError,
@@ -31,6 +31,7 @@ from server.wechat.layout import DataDir, detect
 from server.wechat.model import ChatRoom, Contact, Message, Session
 from server.wechat.query import ChatQueries, MessageQuery, Page
 from server.wechat.readers import reader_for
+from server.wechat.unreadable import UnreadableFiles
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class ChatStore:
         path: Path,
         *,
         demo: bool = False,
-        key: DatabaseKey | None = None,
+        key: Keys | None = None,
         time_budget: float = QUERY_TIME_BUDGET,
     ) -> None:
         self._path = path
@@ -64,7 +65,9 @@ class ChatStore:
         self._budgets: set[QueryBudget] = set()
         self._demo = demo
         # With a key, encrypted databases are read in place (decrypted in memory only).
-        self._pool = ConnectionPool(key)
+        # Files that could not be read, shared by the pool and the queries (for /health).
+        self._unreadable = UnreadableFiles()
+        self._pool = ConnectionPool(key, self._unreadable)
         self._executor = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="wechat-db")
         self._queries: ChatQueries | None = None
         self._data_dir: DataDir | None = None
@@ -89,7 +92,9 @@ class ChatStore:
         with self._open_lock:
             if self._queries is None:
                 self._data_dir = detect(self._path)
-                self._queries = ChatQueries(reader_for(self._data_dir, self._pool))
+                self._queries = ChatQueries(
+                    reader_for(self._data_dir, self._pool), self._unreadable
+                )
                 logger.info("reading WeChat %s data from %s", self._data_dir.layout, self._path)
             return self._queries
 
@@ -189,6 +194,11 @@ class ChatStore:
             "path": str(self._path),
             "state": state,
             "message": message,
+            # Each file skipped until it changes, and why (docs/isolation.md).
+            "unreadable": [
+                {"file": entry.path.name, "path": str(entry.path), "reason": entry.reason}
+                for entry in self._unreadable.snapshot()
+            ],
         }
 
     async def close(self) -> None:
@@ -205,7 +215,7 @@ class ChatStore:
         self._pool.close()
 
 
-def open_store(data_dir: Path | None, key: DatabaseKey | None = None) -> ChatStore:
+def open_store(data_dir: Path | None, key: Keys | None = None) -> ChatStore:
     """A store over `data_dir`, or over the shipped demo data when it is None; `key` opens
     encrypted databases.
 

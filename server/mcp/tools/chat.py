@@ -8,6 +8,7 @@ pages are capped and end with a "N more, call again with offset=..." hint.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
@@ -20,6 +21,7 @@ from server.wechat.query import Page, split_names
 from server.wechat.render import body_text, message_text, session_text, time_format_for
 from server.wechat.serialize import csv_text
 from server.wechat.timerange import ALL_TIME, parse_time_range
+from server.wechat.unreadable import SkippedShard
 
 DEMO_LABEL = "demo data"
 # The demo set's fixed time span (START_TIME/END_TIME in server/wechat/demo/corpus.py; a test
@@ -157,11 +159,31 @@ class MessageItem(BaseModel):
     text: str
 
 
+class SkippedFileItem(BaseModel):
+    file: str
+    reason: str
+    start: str | None = Field(description="Start of the time span that may be missing.")
+    end: str | None = Field(description="End of that span; null: up to now.")
+
+
 class ChatLog(Pagination):
     start: str
     end: str
     talkers: list[str] = Field(description="The chats the talker argument resolved to.")
     messages: list[MessageItem]
+    skipped_files: list[SkippedFileItem] = Field(
+        default_factory=list,
+        description="Message databases that could not be read: their messages are missing.",
+    )
+
+
+def _skipped_item(skipped: SkippedShard) -> SkippedFileItem:
+    def when(unix: int | None) -> str | None:
+        return datetime.fromtimestamp(unix).astimezone().isoformat() if unix else None
+
+    return SkippedFileItem(
+        file=skipped.file, reason=skipped.reason, start=when(skipped.start), end=when(skipped.end)
+    )
 
 
 def _limit(requested: int | None, default: int, cap: int) -> int:
@@ -283,9 +305,12 @@ def chat_tools(store: ChatStore) -> list[Tool]:
             end=time_range.end.isoformat(),
             talkers=list(page.talkers),
             messages=[_message_item(m) for m in shown],
+            skipped_files=[_skipped_item(skipped) for skipped in page.skipped],
         )
         body = "".join(chunks) if shown else NO_MESSAGES
         text = _framed(store, body, page.total, output.next_offset)
+        for skipped in page.skipped:
+            text += f"\nWarning: {skipped.text}"
         return ToolResult.text(text, structured=output.model_dump(mode="json"))
 
     return [

@@ -1,6 +1,6 @@
 """Encrypted WeChat databases: the user's key, page decryption, export and in-place reading.
 
-    keys      DatabaseKey: the parsed key, per-file key derivation (PBKDF2), never printed
+    keys      DatabaseKey, RawKey, KeyRing: every key form, per-file derivation, never printed
     params    one CipherProfile per WeChat generation (page size, reserve, hash, iterations)
     pages     PageCipher: HMAC check and AES-256-CBC per page; the key check on page 1
     wal       the committed frames of a -wal file

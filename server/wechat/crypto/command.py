@@ -1,7 +1,8 @@
 """`chatlog-tray decrypt`: write plain copies of an encrypted data folder. Qt-free.
 
 The key is read from `--key`, or from standard input with `--key -` (which keeps it out of the
-process list and the shell history).
+process list and the shell history). `--key-file` gives one key per database (all_keys.json);
+with both, the master key opens the files the key file does not name.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from server.wechat.crypto.errors import InvalidKeyError
+from server.wechat.crypto.errors import InvalidKeyError, KeyFileError
 from server.wechat.crypto.export import export
-from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.keyfile import read_key_file
+from server.wechat.crypto.keys import KeyRing
 from server.wechat.crypto.progress import TerminalProgress
 from server.wechat.errors import DataSourceError
 
@@ -28,7 +30,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", type=Path, required=True, help="the WeChat data folder")
     parser.add_argument(
-        "--key", required=True, help="the 64-hex-character database key, or - to read stdin"
+        "--key",
+        help="the 64-hex-character database key (or SQLCipher's raw key x'<key><salt>'), "
+        "or - to read stdin",
+    )
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        metavar="PATH",
+        help="a key file with one key per database (all_keys.json)",
     )
     parser.add_argument("--out", type=Path, required=True, help="folder for the plain copies")
     parser.add_argument(
@@ -44,11 +54,16 @@ def run(argv: Sequence[str]) -> int:
     """Run the subcommand; returns the process exit code (0 ok, 1 a file failed, 2 usage)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.key is None and args.key_file is None:
+        parser.error("give --key, --key-file or both")
     text = sys.stdin.readline() if args.key == "-" else args.key
     try:
-        key = DatabaseKey(text)
-    except InvalidKeyError as error:
+        files = read_key_file(args.key_file) if args.key_file else None
+        key = KeyRing.from_texts(text, files)
+    except (InvalidKeyError, KeyFileError) as error:
         parser.error(str(error))
+    if key is None:
+        parser.error("no key given")
     bar = None if args.quiet else TerminalProgress(sys.stderr)
     try:
         result = export(args.data_dir, args.out, key, bar, full_check=args.full_check)

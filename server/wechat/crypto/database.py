@@ -21,7 +21,7 @@ from server.wechat.crypto.errors import (
     TruncatedDatabaseError,
     WrongKeyError,
 )
-from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.keys import Keys
 from server.wechat.crypto.pages import Buffer, PageCipher, open_cipher
 from server.wechat.crypto.params import SQLITE_HEADER, CipherProfile, profiles_for
 from server.wechat.crypto.wal import committed_frames
@@ -94,7 +94,7 @@ def is_encrypted(path: Path) -> bool:
 def read_database(
     path: Path,
     sink: Sink,
-    key: DatabaseKey | None,
+    key: Keys | None,
     layout: Layout | None = None,
     progress: Progress | None = None,
 ) -> None:
@@ -121,7 +121,7 @@ def read_database(
 def _read_once(
     path: Path,
     sink: Sink,
-    key: DatabaseKey | None,
+    key: Keys | None,
     profiles: tuple[CipherProfile, ...],
     progress: Progress | None,
 ) -> None:
@@ -155,7 +155,7 @@ def _cipher_for(
     path: Path,
     first: bytes,
     size: int,
-    key: DatabaseKey | None,
+    key: Keys | None,
     profiles: tuple[CipherProfile, ...],
 ) -> PageCipher | None:
     if first.startswith(SQLITE_HEADER):

@@ -1,10 +1,13 @@
 """Errors of decryption, each with a message fit to show a user.
 
-    InvalidKeyError (ValueError)       the key text is not 64 hexadecimal characters
+    InvalidKeyError (ValueError)       the key text is not 64 hexadecimal characters (or x'...')
+    KeyFileError (ValueError)          a key file that cannot be read or holds no key
     DataSourceError (server.wechat.errors)
      ├── EncryptedDatabaseError        a database is encrypted and no key was given
      │                                 (a DatabaseUnreadableError)
      ├── WrongKeyError                 the key does not open this data
+     ├── MissingKeyError               keys were given per file, none for this one
+     ├── KeysDoNotFitError             the files whose key is missing or wrong, all named
      ├── TruncatedDatabaseError        the file ends inside a page
      ├── PageAuthenticationError       a page's HMAC does not match: corrupt or tampered with
      ├── DatabaseChangingError         the file kept changing while it was read (WeChat writing)
@@ -24,8 +27,16 @@ class InvalidKeyError(ValueError):
     def __init__(self, reason: str) -> None:
         # The rejected text is left out on purpose: it may be a real key with a typo.
         super().__init__(
-            f"Invalid database key: {reason}. The key is 64 hexadecimal characters (32 bytes)."
+            f"Invalid database key: {reason}. The key is 64 hexadecimal characters (32 bytes), "
+            "or SQLCipher's raw key x'<64 hex key><32 hex salt>'."
         )
+
+
+class KeyFileError(ValueError):
+    def __init__(self, path: Path, reason: str) -> None:
+        # Only the reason and the file's place: never an entry's key.
+        super().__init__(f"Cannot use the key file {path}: {reason}.")
+        self.path = path
 
 
 class EncryptedDatabaseError(DatabaseUnreadableError):
@@ -45,6 +56,29 @@ class WrongKeyError(DataSourceError):
             "(tried the WeChat 4.x, 3.x Windows and 3.x Mac formats)."
         )
         self.path = path
+
+
+class MissingKeyError(DataSourceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"No key for {path.name} ({path}): the key file has no entry for it and no master "
+            "key was given. Export the keys again with this file included."
+        )
+        self.path = path
+
+
+class KeysDoNotFitError(DataSourceError):
+    """Some files have no key or a wrong one; each is named (the key never is)."""
+
+    def __init__(self, missing: list[Path], wrong: list[Path]) -> None:
+        parts = []
+        if missing:
+            parts.append("no key for " + ", ".join(str(path) for path in missing))
+        if wrong:
+            parts.append("wrong key for " + ", ".join(str(path) for path in wrong))
+        super().__init__("The keys do not open every database: " + "; ".join(parts) + ".")
+        self.missing = missing
+        self.wrong = wrong
 
 
 class TruncatedDatabaseError(DataSourceError):

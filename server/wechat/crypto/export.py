@@ -30,7 +30,8 @@ from server.wechat.crypto.database import (
     is_encrypted,
     read_database,
 )
-from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.keycheck import check_every_file
+from server.wechat.crypto.keys import KeyRing, Keys
 from server.wechat.crypto.pages import open_cipher
 from server.wechat.crypto.params import profiles_for
 from server.wechat.crypto.progress import ExportProgress, ExportState, ProgressCallback
@@ -78,7 +79,7 @@ def database_files(source: Path, exclude: Path | None = None) -> list[Path]:
 def export(
     source: Path,
     out: Path,
-    key: DatabaseKey,
+    key: Keys,
     progress: ProgressCallback | None = None,
     *,
     full_check: bool = False,
@@ -89,6 +90,7 @@ def export(
         DataDirNotFoundError: `source` is not a folder.
         WrongKeyError: the key does not open the folder's first encrypted database (checked
             before anything is written).
+        KeysDoNotFitError: with keys per file, the files whose key is missing or wrong.
     """
     if not source.is_dir():
         raise DataDirNotFoundError(source)
@@ -109,7 +111,7 @@ class _Run:
         self,
         source: Path,
         out: Path,
-        key: DatabaseKey,
+        key: Keys,
         layout: Layout | None,
         files: list[Path],
         progress: ProgressCallback | None,
@@ -169,7 +171,10 @@ def _layout(source: Path) -> Layout | None:
         return None
 
 
-def _check_key(files: list[Path], key: DatabaseKey, layout: Layout | None) -> None:
+def _check_key(files: list[Path], key: Keys, layout: Layout | None) -> None:
+    if isinstance(key, KeyRing) and key.has_file_keys:
+        check_every_file(files, key, layout)  # each file has its own key to check
+        return
     # One file is enough to tell a wrong key, and it fails before any output is written.
     for path in files:
         with contextlib.suppress(OSError):
@@ -182,7 +187,7 @@ def _check_key(files: list[Path], key: DatabaseKey, layout: Layout | None) -> No
 def _write_copy(
     path: Path,
     target: Path,
-    key: DatabaseKey,
+    key: Keys,
     layout: Layout | None,
     on_bytes: Progress,
     full_check: bool,

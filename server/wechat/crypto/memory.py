@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from server.wechat.crypto.database import MemorySink, read_database
-from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.keys import Keys
 from server.wechat.crypto.params import layout_hint
 from server.wechat.files import file_signature
 
@@ -41,7 +41,7 @@ class _Generation:
 class EncryptedDatabases:
     """Read-only connections to decrypted-in-memory copies of encrypted database files."""
 
-    def __init__(self, key: DatabaseKey | None) -> None:
+    def __init__(self, key: Keys | None) -> None:
         self._key = key
         self._generations: dict[Path, _Generation] = {}
         self._locks: dict[Path, threading.Lock] = {}

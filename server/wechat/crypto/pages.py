@@ -16,8 +16,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from server.wechat.crypto.errors import PageAuthenticationError, WrongKeyError
-from server.wechat.crypto.keys import DatabaseKey, PageKeys
+from server.wechat.crypto.errors import MissingKeyError, PageAuthenticationError, WrongKeyError
+from server.wechat.crypto.keys import KeyRing, Keys, PageKeys
 from server.wechat.crypto.params import IV_SIZE, SALT_SIZE, SQLITE_HEADER, CipherProfile
 
 type Buffer = bytes | bytearray | memoryview
@@ -77,16 +77,22 @@ class PageCipher:
 
 
 def open_cipher(
-    path: Path, first_page: Buffer, key: DatabaseKey, profiles: tuple[CipherProfile, ...]
+    path: Path, first_page: Buffer, key: Keys, profiles: tuple[CipherProfile, ...]
 ) -> PageCipher:
     """The cipher for a file whose first page (at least one page of the largest profile's
     size, or the whole file when shorter) is `first_page`: the key is checked here, before any
     other work.
 
     Raises:
-        WrongKeyError: no profile's HMAC matches page 1 with this key.
+        MissingKeyError: `key` is a ring with no key for this file.
+        WrongKeyError: no profile's HMAC matches page 1 with this file's key.
     """
     salt = bytes(first_page[:SALT_SIZE])
+    if isinstance(key, KeyRing):
+        source = key.key_for(path, salt)
+        if source is None:
+            raise MissingKeyError(path)
+        key = source
     for profile in profiles:
         if len(first_page) < profile.page_size:
             continue

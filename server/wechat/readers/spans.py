@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from server.wechat.errors import DataSourceError
 from server.wechat.files import Signature, file_signature
 from server.wechat.readers.base import Shard
 
@@ -38,10 +39,18 @@ class ShardSpans:
         return measured
 
     def shards(self, paths: Iterable[Path], official: Iterable[Path] = ()) -> list[Shard]:
-        """One shard per file, ordered by first message time; `official`: biz/PublicMsg."""
+        """One shard per file, ordered by first message time; `official`: biz/PublicMsg.
+
+        A file that cannot be read is kept, over all time, so that the query layer skips it
+        and says so (docs/isolation.md); its failure is remembered until the file changes.
+        """
         found = []
         for path, is_official in [*((p, False) for p in paths), *((p, True) for p in official)]:
-            span = self.span(path)
+            try:
+                span = self.span(path)
+            except DataSourceError:
+                found.append(Shard((path,), 0, None, is_official))
+                continue
             if span is not None:
                 found.append(Shard((path,), span[0], span[1] + 1, is_official))
         return sorted(found, key=lambda shard: (shard.start, shard.paths))
