@@ -5,7 +5,7 @@
 Generates a WeChat 4.x store (4 shards) into bench/results/ (git-ignored) and its encrypted
 twin, written by SQLCipher 4 (`sqlcipher3`, a dev dependency) in WeChat 4.x's format, as the
 tests' fixtures are. Each measurement runs in a fresh child process, so its peak RSS
-(`ru_maxrss`) is its own: open the store, answer one query (a talker's day: the "first
+(VmHWM) is its own: open the store, answer one query (a talker's day: the "first
 answer"), then the heaviest query (a keyword over every chat, which reads every page), then
 report. `--before-tree` runs the same child on another source tree (e.g. `git archive <commit>
 server | tar -x -C DIR`), to compare with whole-database decryption. The new-message lag is
@@ -69,6 +69,18 @@ def size_mb(root: Path) -> float:
     return sum(path.stat().st_size for path in root.rglob("*.db")) / 1e6
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS. Linux's VmHWM, since ru_maxrss survives exec: a child would
+    report its parent's peak (the generator's) instead of its own."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 async def child(root: Path, key: str | None) -> dict[str, float]:
     """One measurement, in its own process."""
     began = time.perf_counter()
@@ -81,12 +93,12 @@ async def child(root: Path, key: str | None) -> dict[str, float]:
     )
     first = time.perf_counter() - began
     assert page.items
-    peak_first = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_first = peak_rss_mb()
     heavy = time.perf_counter()
     await store.messages(time=parse_time_range("2024"), keyword="火锅", limit=50)
     heavy = time.perf_counter() - heavy
     await store.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     return {"first_s": first, "peak_first_mb": peak_first, "heavy_s": heavy, "peak_mb": peak}
 
 
