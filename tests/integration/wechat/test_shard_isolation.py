@@ -41,9 +41,11 @@ def trees(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
 
 
 def _corrupt(path: Path) -> None:
+    # Damage spread over the file: encrypted data read in place is checked page by page as
+    # queries read it (docs/isolation.md), so the damage must sit where a query reads.
     data = bytearray(path.read_bytes())
-    middle = len(data) // 2
-    data[middle : middle + 64] = b"\xa5" * 64
+    for at in range(4096 + 100, len(data), 4096):  # every page after the first
+        data[at : at + 64] = b"\xa5" * 64
     path.write_bytes(bytes(data))
 
 
