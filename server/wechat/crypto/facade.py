@@ -20,6 +20,8 @@ from typing import Any, Self
 
 import apsw
 
+from server.wechat.cells import lossy_text
+
 type Row = tuple[Any, ...]
 
 # sqlite3 reports these as OperationalError; every other apsw error as DatabaseError.
@@ -45,24 +47,65 @@ def _as_sqlite3_errors() -> Iterator[None]:
 
 
 class Cursor:
-    """A running statement: iterate it, or fetch its rows."""
+    """A running statement: iterate it, or fetch its rows.
 
-    def __init__(self, cursor: apsw.Cursor) -> None:
-        self._cursor = cursor
+    apsw decodes TEXT as strict UTF-8 and fails the row on an invalid cell, where the plain
+    path decodes each cell lossily (server/wechat/cells.py). On the first such failure the
+    statement runs again with every TEXT cell fetched as bytes (and its type beside it),
+    the rows already given are skipped, and text is decoded lossily from then on.
+    """
+
+    def __init__(self, connection: apsw.Connection, sql: str, parameters: tuple[Any, ...]) -> None:
+        self._connection = connection
+        self._sql = sql
+        self._parameters = parameters
+        self._cursor = connection.execute(sql, parameters)
+        self._given = 0
+        self._lossy = False
 
     def __iter__(self) -> Self:
         return self
 
     def __next__(self) -> Row:
         with _as_sqlite3_errors():
-            row: Row = next(self._cursor)
-        return row
+            try:
+                row: Row = next(self._cursor)
+            except UnicodeDecodeError:
+                if self._lossy:
+                    raise
+                self._rerun_lossily()
+                row = next(self._cursor)
+        self._given += 1
+        return _decoded(row) if self._lossy else row
+
+    def _rerun_lossily(self) -> None:
+        count = len(self._cursor.description)
+        names = ", ".join(f"c{index}" for index in range(count))
+        cells = ", ".join(
+            f"typeof(c{index}), "
+            f"CASE typeof(c{index}) WHEN 'text' THEN CAST(c{index} AS BLOB) ELSE c{index} END"
+            for index in range(count)
+        )
+        statement = self._sql.strip().rstrip(";")
+        sql = f"WITH q({names}) AS ({statement}) SELECT {cells} FROM q"
+        self._cursor = self._connection.execute(sql, self._parameters)
+        self._lossy = True
+        for _ in range(self._given):
+            next(self._cursor)
 
     def fetchone(self) -> Row | None:
         return next(self, None)
 
     def fetchall(self) -> list[Row]:
         return list(self)
+
+
+def _decoded(pairs: Row) -> Row:
+    """(type, value) pairs back into one row, TEXT decoded lossily."""
+    return tuple(
+        lossy_text(value) if kind == "text" else value
+        for kind, value in zip(pairs[::2], pairs[1::2], strict=True)
+    )
 
 
 class Connection:
@@ -73,7 +116,7 @@ class Connection:
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Cursor:
         with _as_sqlite3_errors():
-            return Cursor(self._connection.execute(sql, tuple(parameters)))
+            return Cursor(self._connection, sql, tuple(parameters))
 
     def set_progress_handler(self, handler: Callable[[], int] | None, n: int) -> None:
         # Non-zero interrupts the statement: apsw.InterruptError, raised as OperationalError.

@@ -15,6 +15,7 @@ import pytest
 
 from server.wechat import open_store
 from server.wechat.crypto.errors import PageAuthenticationError
+from server.wechat.crypto.facade import Connection as FacadeConnection
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.memory import EncryptedDatabases
 from server.wechat.crypto.pagecache import PageCache
@@ -238,3 +239,13 @@ async def test_queries_through_the_vfs_leave_the_data_folder_unchanged(
     databases.close()
     await store.close()
     assert snapshot(encrypted_copy) == before
+
+
+def test_an_invalid_utf8_cell_is_decoded_lossily_and_the_other_rows_stay_intact():
+    raw = apsw.Connection(":memory:")
+    raw.execute("CREATE TABLE t(id INTEGER, body TEXT, data BLOB)")
+    raw.execute("INSERT INTO t VALUES (1, 'fine', x'00ff')")
+    raw.execute("INSERT INTO t VALUES (2, CAST(x'41ff42' AS TEXT), NULL)")
+    raw.execute("INSERT INTO t VALUES (3, '好', x'01')")
+    rows = FacadeConnection(raw).execute("SELECT id, body, data FROM t ORDER BY id;").fetchall()
+    assert rows == [(1, "fine", b"\x00\xff"), (2, "A\ufffdB", None), (3, "好", b"\x01")]
