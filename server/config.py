@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from server.wechat.crypto.keys import check_key_text
+from server.wechat.media.image_key import check_image_key_text
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5030
@@ -51,6 +52,9 @@ class ServerConfig(BaseModel):
     token: SecretStr | None = Field(None, description="Bearer token required on every route.")
     key: SecretStr | None = Field(
         None, description="WeChat database key (64 hex characters): read encrypted data in place."
+    )
+    image_key: SecretStr | None = Field(
+        None, description="WeChat 4.x image key (16 characters): pictures in the V2 .dat format."
     )
     allow_origins: tuple[str, ...] = Field((), description="Extra browser origins allowed.")
     open_access: bool = Field(
@@ -97,6 +101,13 @@ class ServerConfig(BaseModel):
         if key is None or not key.get_secret_value().strip():
             return None
         return SecretStr(check_key_text(key.get_secret_value()))
+
+    @field_validator("image_key")
+    @classmethod
+    def _valid_image_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is None or not key.get_secret_value().strip():
+            return None
+        return SecretStr(check_image_key_text(key.get_secret_value()))
 
     @model_validator(mode="after")
     def _other_interfaces_need_a_token(self) -> ServerConfig:

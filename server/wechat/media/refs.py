@@ -71,3 +71,12 @@ def with_ref(body: str, message: Message) -> str:
     if ref is None or not body.endswith("]") or "\n" in body:
         return body
     return f"{body[:-1]} ref={ref}]"
+
+
+def text_with_ref(text: str, message: Message) -> str:
+    """A rendered message (`message_text`) whose media label carries the reference."""
+    ref = media_ref(message)
+    stripped = text.rstrip("\n")
+    if ref is None or not stripped.endswith("]"):
+        return text
+    return f"{stripped[:-1]} ref={ref}]{text[len(stripped) :]}"

@@ -18,7 +18,7 @@ from server.wechat.media.errors import MediaError, MediaNotFoundError
 from server.wechat.media.formats import EXTENSIONS, sniff
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.locate import Found, locate
-from server.wechat.media.refs import matches, media_kind, parse_ref
+from server.wechat.media.refs import matches, media_kind, media_ref, parse_ref
 from server.wechat.model import Message
 from server.wechat.query import MessageQuery
 from server.wechat.store import ChatStore
@@ -41,6 +41,21 @@ class Media:
     data: bytes | None = None
     path: Path | None = None
     details: dict[str, object] = field(default_factory=dict)
+
+
+def media_json(media: Media) -> dict[str, object]:
+    message = media.message
+    return {
+        "ref": media_ref(message),
+        "kind": media.kind,
+        "mime_type": media.mime,
+        "name": media.name,
+        "size": media.size,
+        "time": message.time.isoformat(),
+        "talker": message.talker,
+        "sender": message.sender,
+        **media.details,
+    }
 
 
 class MediaService:
