@@ -83,8 +83,8 @@ def encode_v4(
 ) -> bytes:
     """A 4.x `.dat`: V1 without `aes_key`, V2 with it (layout in reference §7.3)."""
     magic = dat.V1_MAGIC if aes_key is None else dat.V2_MAGIC
-    aes_length = min(1024, len(data))
-    xor_length = max(0, min(xor_length, len(data) - aes_length))
+    xor_length = max(0, min(xor_length, len(data) // 2))
+    aes_length = min(1024, len(data) - xor_length)
     padder = padding.PKCS7(128).padder()
     padded = padder.update(data[:aes_length]) + padder.finalize()
     encryptor = Cipher(algorithms.AES(aes_key or dat.V1_KEY), modes.ECB()).encryptor()

@@ -92,7 +92,10 @@ def _decode_xor(data: bytes) -> Picture:
         if all(data[i] ^ key == magic[i] for i in range(len(magic))):
             if mime == "image/wxgf":
                 break
-            return Picture(xor(data, key), mime, "3.x")
+            decoded = xor(data, key)
+            if mime == "image/bmp" and not _whole_bmp(decoded):
+                continue  # two bytes match by chance too often: the size field must agree
+            return Picture(decoded, mime, "3.x")
     raise UnsupportedMediaError(_unknown(data))
 
 
@@ -128,13 +131,18 @@ def _decode_v4(data: bytes, key: bytes, tail_key: int | None, version: str) -> P
 def _tail_key_of(tail: bytes, mime: str) -> int | None:
     """The XOR byte that turns the tail's end into the format's fixed trailer, if it does."""
     trailer = TRAILERS.get(mime)
-    if not trailer or len(tail) < len(trailer):
+    if not trailer or not tail:
         return None
     key = tail[-1] ^ trailer[-1]
-    end = tail[-len(trailer) :]
-    if all(byte ^ key == expected for byte, expected in zip(end, trailer, strict=True)):
+    length = min(len(tail), len(trailer))  # a tail shorter than the trailer is its end
+    end, expected = tail[-length:], trailer[-length:]
+    if all(byte ^ key == want for byte, want in zip(end, expected, strict=True)):
         return key
     return None
+
+
+def _whole_bmp(data: bytes) -> bool:
+    return len(data) >= 6 and struct.unpack_from("<I", data, 2)[0] == len(data)
 
 
 def learn_tail_key(thumbnail: bytes) -> int | None:
