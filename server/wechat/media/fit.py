@@ -34,15 +34,19 @@ def fit_for_model(data: bytes, mime: str) -> Fitted:
     """The picture as is when a model takes it, else smaller and re-encoded."""
     try:
         image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        if image.format == "JPEG" and max(width, height) > MAX_SIDE:
+            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: a photo shrinks several times faster.
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
         image.load()  # the first frame of an animation
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise UnsupportedMediaError(f"the picture could not be read ({error})") from None
-    width, height = image.size
     if mime in _MODEL_TYPES and max(width, height) <= MAX_SIDE and len(data) <= MAX_BYTES:
         return Fitted(data, mime, width, height, width, height, False)
-    scale = min(1.0, MAX_SIDE / max(width, height))
+    scale = min(1.0, MAX_SIDE / max(image.size))
+    width_now, height_now = image.size
     for _attempt in range(6):
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        size = (max(1, round(width_now * scale)), max(1, round(height_now * scale)))
         resized = image.resize(size, Image.Resampling.LANCZOS) if size != image.size else image
         out_mime, encoded = _encode(resized)
         if len(encoded) <= MAX_BYTES:
