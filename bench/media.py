@@ -25,14 +25,16 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server.client_tokens import ClientTokens, MemoryVault  # noqa: E402
-from server.composition import build_application  # noqa: E402
-from server.config import ServerConfig  # noqa: E402
-from server.serving import ServerController  # noqa: E402
-from server.wechat.demo import generate  # noqa: E402
-from server.wechat.demo.media import encode_v3, encode_v4, silk, write_media  # noqa: E402
-from server.wechat.media import dat, fit, voice  # noqa: E402
-from server.wechat.model import Layout  # noqa: E402
+from server.client_tokens import ClientTokens, MemoryVault
+from server.composition import build_application
+from server.config import ServerConfig
+from server.serving import ServerController
+from server.wechat.demo import generate
+from server.wechat.demo.media import encode_v3, encode_v4, silk, write_media
+from server.wechat.media import dat, fit, voice
+from server.wechat.media.refs import media_ref
+from server.wechat.model import Layout
+from server.wechat.store import ChatStore
 
 KEY = b"0123456789abcdef"
 
@@ -100,13 +102,10 @@ async def main() -> None:
         address = await controller.start()
         try:
             async with httpx.AsyncClient(base_url=address.url) as http:
-                from server.wechat.store import ChatStore  # noqa: PLC0415
-                from server.wechat.media.refs import media_ref  # noqa: PLC0415
-
                 store = ChatStore(root)
                 page = await store.messages(limit=0)
                 await store.close()
-                refs = {3: [], 34: []}  # type: dict[int, list[str]]
+                refs: dict[int, list[str]] = {3: [], 34: []}
                 for message in page.items:
                     if message.type in refs:
                         ref = media_ref(message)
