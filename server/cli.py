@@ -27,6 +27,7 @@ from server.wechat.crypto.keyfile import read_key_file
 LOG_LEVELS = ("debug", "info", "warning", "error")
 TOKEN_ENV = "CHATLOG_TRAY_TOKEN"
 KEY_ENV = "CHATLOG_TRAY_KEY"
+IMAGE_KEY_ENV = "CHATLOG_TRAY_IMAGE_KEY"
 FROM_STDIN = "-"
 SECRETS_HELP = (
     "A token or key given as a value (--token VALUE, --key VALUE) is visible to every user "
@@ -92,6 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="a key file with one key per database (all_keys.json: relative path -> "
         '{"enc_key": HEX}); combines with --key, whose key opens the files it does not name',
     )
+    image_key = secrets.add_mutually_exclusive_group()
+    image_key.add_argument(
+        "--image-key",
+        help="WeChat 4.x image key (16 characters) for pictures in the V2 .dat format; '-' "
+        f"reads it from standard input (or use {IMAGE_KEY_ENV})",
+    )
+    image_key.add_argument(
+        "--image-key-from", type=Path, metavar="PATH", help="read the image key from PATH"
+    )
     parser.add_argument(
         "--allow-origin",
         action="append",
@@ -132,6 +142,7 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
         "token": args.token,
         "key": args.key,
         "file_keys": getattr(args, "file_keys", None),  # set by read_secrets only
+        "image_key": getattr(args, "image_key", None),
         "allow_origins": tuple(args.allow_origin) or None,
         "conformance_fixtures": args.conformance_fixtures or None,
         "open_access": args.open_access or None,
@@ -175,15 +186,28 @@ def read_secrets(
     args: argparse.Namespace, environ: Mapping[str, str], stdin: TextIO | None
 ) -> None:
     """Replace `-`, --token-file, --key-from and the environment by the secrets they hold."""
+    image_key = getattr(args, "image_key", None)
     if args.token == FROM_STDIN and args.key == FROM_STDIN:
         raise ValueError(
             "only one of --token and --key can come from standard input; "
             "give the other in a file or an environment variable"
         )
+    if image_key == FROM_STDIN and FROM_STDIN in (args.token, args.key):
+        raise ValueError(
+            "only one of --token, --key and --image-key can come from standard input; "
+            "give the others in a file or an environment variable"
+        )
     args.token = read_secret("token", args.token, args.token_file, environ.get(TOKEN_ENV), stdin)
     args.key = read_secret("key", args.key, args.key_from, environ.get(KEY_ENV), stdin)
     # Each key is registered for masking as it is read (see keyfile.py).
     args.file_keys = read_key_file(args.key_file) if args.key_file else None
+    args.image_key = read_secret(
+        "image key",
+        image_key,
+        getattr(args, "image_key_from", None),
+        environ.get(IMAGE_KEY_ENV),
+        stdin,
+    )
 
 
 def read_secret(

@@ -14,7 +14,10 @@ from server.mcp.conformance import conformance_prompts, conformance_resources, c
 from server.mcp.conformance_modern import MODERN_PROMPTS, modern_conformance_tools
 from server.mcp.subscriptions import SubscriptionHub
 from server.mcp.tools.chat import chat_tools
+from server.mcp.tools.media import media_tools
 from server.wechat.crypto.keys import KeyRing
+from server.wechat.media.image_key import ImageKey
+from server.wechat.media.service import MediaService
 from server.wechat.store import ChatStore, open_store
 
 if TYPE_CHECKING:
@@ -38,9 +41,12 @@ def build_application(
     if tokens is None:
         tokens = ClientTokens()
         tokens.refresh()  # read once before serving, so a connected app is known at once
+    media = MediaService(
+        store, ImageKey(config.image_key.get_secret_value()) if config.image_key else None
+    )
     extensions = Extensions(
-        tools=chat_tools(store),
-        blueprints=[partial(_chat_api, store)],
+        tools=[*chat_tools(store), *media_tools(media, partial(_base_url, config))],
+        blueprints=[partial(_chat_api, store), partial(_media_api, media)],
         health=store.status,
         closers=[store.close] if owned else [],
         client_tokens=tokens,
@@ -75,3 +81,18 @@ def keys_of(config: ServerConfig) -> KeyRing | None:
         config.key.get_secret_value() if config.key else None,
         {name: key.get_secret_value() for name, key in config.file_keys.items()},
     )
+
+
+def _media_api(media: MediaService) -> Blueprint:
+    from server.web.media_api import create_media_api
+
+    return create_media_api(media)
+
+
+def _base_url(config: ServerConfig) -> str:
+    # Links to videos and files name the configured address (a port of 0 is only known once
+    # bound, so the link is then relative to the server).
+    if config.port == 0:
+        return ""
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    return f"http://{host}:{config.port}"

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from server.wechat.crypto.keys import check_key_text
+from server.wechat.media.image_key import check_image_key_text
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5030
@@ -58,6 +59,9 @@ class ServerConfig(BaseModel):
         default_factory=dict,
         description="One raw key per database (relative path -> key), from a key file "
         "(--key-file); used before `key` for the files they name.",
+    )
+    image_key: SecretStr | None = Field(
+        None, description="WeChat 4.x image key (16 characters): pictures in the V2 .dat format."
     )
     allow_origins: tuple[str, ...] = Field((), description="Extra browser origins allowed.")
     open_access: bool = Field(
@@ -116,6 +120,13 @@ class ServerConfig(BaseModel):
                 # The entry is named, the key never is.
                 raise ValueError(f"the key for {name} is invalid: {error}") from None
         return checked
+
+    @field_validator("image_key")
+    @classmethod
+    def _valid_image_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is None or not key.get_secret_value().strip():
+            return None
+        return SecretStr(check_image_key_text(key.get_secret_value()))
 
     @model_validator(mode="after")
     def _other_interfaces_need_a_token(self) -> ServerConfig:

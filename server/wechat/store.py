@@ -176,6 +176,16 @@ class ChatStore:
         chosen = query or MessageQuery(**fields)
         return await self._run(functools.partial(ChatQueries.messages, query=chosen))
 
+    async def run_on_data[T](self, call: Callable[[DataDir, ConnectionPool], T]) -> T:
+        """Run `call` on a worker thread with the data directory and its read-only connections
+        (the media lookups, server/wechat/media/)."""
+
+        def job(_queries: ChatQueries) -> T:
+            assert self._data_dir is not None  # set by _open(), which _run calls first
+            return call(self._data_dir, self._pool)
+
+        return await self._run(job)
+
     def status(self) -> dict[str, Any]:
         """For /health: demo flag, layout, path and whether the last access worked.
 

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from server.mcp.tools.base import Tool, ToolContext, ToolError, ToolResult
 from server.wechat import ChatStore, DataSourceError, MessageQuery, QueryError
+from server.wechat.media.refs import media_ref, text_with_ref
 from server.wechat.model import ChatRoom, Message
 from server.wechat.parameters import MAX_COUNT, check_text
 from server.wechat.query import Page, split_names
@@ -157,6 +158,9 @@ class MessageItem(BaseModel):
     type: int
     sub_type: int
     text: str
+    media_ref: str | None = Field(
+        None, description="For get_media: pictures, voice, videos, files."
+    )
 
 
 class SkippedFileItem(BaseModel):
@@ -293,7 +297,8 @@ def chat_tools(store: ChatStore) -> list[Tool]:
         shown: list[Message] = []
         used = 0
         for message in page.items:
-            chunk = message_text(message, time_format, show_talker=show_talker) + "\n"
+            rendered = message_text(message, time_format, show_talker=show_talker)
+            chunk = text_with_ref(rendered, message) + "\n"
             if shown and used + len(chunk) > TEXT_BUDGET:
                 break  # the rest comes with the next offset
             chunks.append(chunk)
@@ -373,7 +378,8 @@ def _message_item(message: Message) -> MessageItem:
         is_self=message.is_self,
         type=message.type,
         sub_type=message.sub_type,
-        text=body_text(message),
+        text=text_with_ref(body_text(message), message),
+        media_ref=media_ref(message),
     )
 
 
@@ -413,6 +419,7 @@ CHAT_LOG_DESCRIPTION = (
     "30m-ago (minutes), 3mo-ago (months), now, all. Call current_time first to resolve "
     "relative dates. Default 50 messages per page, at most 200; follow the 'N more, call "
     "again with offset=...' hint to page. Media appear as labels such as [图片] (image), "
-    "[语音] (voice), [视频] (video), [文件|name] (file), [链接|title](url) (link); quoted "
+    "[语音] (voice), [视频] (video), [文件|name] (file), [链接|title](url) (link); the "
+    "first four carry a ref=… to pass to get_media for the picture, voice or file; quoted "
     "replies start with '> ' lines; 我 means the user."
 )

@@ -70,6 +70,7 @@ async def test_a_model_finds_a_chat_then_reads_it_through_the_sdk(data_dirs, lay
             "query_contact",
             "query_chat_room",
             "query_chat_log",
+            "get_media",
         }
         recent = await client.call_tool("query_recent_chat", {"limit": 5})
         assert not recent.is_error and recent.structured_content["sessions"]

@@ -1,0 +1,104 @@
+"""`get_media`: the picture, voice, video or file behind a `ref=…` from query_chat_log.
+
+Pictures come back as `image` content, shrunk to a size a model takes (the original size is
+noted); voice as `audio` content (WAV); videos and files as a `resource_link` to the HTTP
+route plus their metadata, since a model cannot take them whole. Every failure (file gone,
+image key missing or wrong, unknown format) is an `isError` result saying what to do.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.mcp.tools.base import JsonObject, Tool, ToolContext, ToolError, ToolResult
+from server.wechat import DataSourceError, QueryError
+from server.wechat.media.errors import MediaError
+from server.wechat.media.fit import fit_for_model
+from server.wechat.media.service import MediaService, media_json
+
+
+class MediaArguments(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    ref: str = Field(
+        description="The media reference from query_chat_log, e.g. lq3x9k2-1f0c3a "
+        "(shown as [图片 ref=…], [语音 ref=…], [视频 ref=…], [文件|name ref=…]).",
+        min_length=1,
+        max_length=40,
+    )
+
+
+def media_tools(media: MediaService, base_url: Callable[[], str]) -> list[Tool]:
+    """`get_media`; `base_url` gives the server's address for links to videos and files."""
+
+    async def get_media(_context: ToolContext, args: MediaArguments) -> ToolResult:
+        try:
+            item = await media.fetch(args.ref)
+        except (MediaError, QueryError, DataSourceError) as error:
+            raise ToolError(str(error)) from error
+        info = media_json(item)
+        if item.kind == "image":
+            assert item.data is not None
+            try:
+                fitted = fit_for_model(item.data, item.mime)
+            except MediaError as error:
+                raise ToolError(str(error)) from error
+            info.update(
+                width=fitted.original_width,
+                height=fitted.original_height,
+                sent_mime_type=fitted.mime,
+                sent_width=fitted.width,
+                sent_height=fitted.height,
+                sent_size=len(fitted.data),
+            )
+            note = (
+                f"picture {info['ref']}: {item.mime}, {fitted.original_width}x"
+                f"{fitted.original_height}, {item.size} bytes"
+            )
+            if fitted.resized:
+                note += f"; sent resized to {fitted.width}x{fitted.height} {fitted.mime}"
+            block = _blob("image", fitted.data, fitted.mime)
+            return ToolResult([{"type": "text", "text": note}, block], structured=info)
+        if item.kind == "voice":
+            assert item.data is not None
+            seconds = item.details.get("duration_seconds")
+            note = f"voice message {info['ref']}: {seconds} s, WAV"
+            block = _blob("audio", item.data, item.mime)
+            return ToolResult([{"type": "text", "text": note}, block], structured=info)
+        uri = f"{base_url().rstrip('/')}/api/v1/media/{info['ref']}"
+        info["uri"] = uri
+        link: JsonObject = {
+            "type": "resource_link",
+            "uri": uri,
+            "name": item.name,
+            "mimeType": item.mime,
+            "size": item.size,
+            "description": f"the {item.kind} of a WeChat message, served by Chatlog Tray",
+        }
+        note = f"{item.kind} {info['ref']}: {item.name}, {item.mime}, {item.size} bytes, at {uri}"
+        return ToolResult([{"type": "text", "text": note}, link], structured=info)
+
+    return [
+        Tool(
+            name="get_media",
+            title="WeChat picture, voice, video or file",
+            description=GET_MEDIA_DESCRIPTION,
+            arguments=MediaArguments,
+            handler=get_media,
+        )
+    ]
+
+
+def _blob(kind: str, data: bytes, mime: str) -> JsonObject:
+    return {"type": kind, "data": base64.b64encode(data).decode("ascii"), "mimeType": mime}
+
+
+GET_MEDIA_DESCRIPTION = (
+    "Fetch the media of a WeChat message by the ref=… that query_chat_log shows on media "
+    "labels ([图片 ref=…] picture, [语音 ref=…] voice, [视频 ref=…] video, [文件|name ref=…] "
+    "file). Pictures come back as an image (shrunk if large; the original size is given), "
+    "voice as audio (WAV), videos and files as a link with their name, type and size."
+)

@@ -1,0 +1,301 @@
+"""Media fixtures: real pictures encoded into each `.dat` version, SILK voice, videos, files,
+with the hardlink and media tables pointing at them (reference §2.6, §7.3).
+
+Used by the tests: `write_media` returns the originals by (talker, seq), so a test can check
+that what the server decodes is the very file that was encoded. Deterministic for a dataset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import random
+import re
+import sqlite3
+import struct
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pysilk
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from PIL import Image
+
+from server.wechat.demo.corpus import SELF, Dataset, DemoMessage
+from server.wechat.media import dat
+from server.wechat.media.voice import SAMPLE_RATE
+from server.wechat.model import Layout
+
+V3_XOR_KEY = 0x5A
+V4_TAIL_KEY = 0xA7  # not chatlog's default 0x37, so that learning it is tested
+_FORMATS = ("PNG", "JPEG", "GIF")
+_MD5_TAG = re.compile(r"<md5>([0-9a-f]{32})</md5>")
+_TITLE_TAG = re.compile(r"<title>([^<]*)</title>")
+
+
+@dataclass(slots=True)
+class MediaFixtures:
+    """The originals by (talker, seq): pictures, voice PCM (what SILK decodes to), files."""
+
+    images: dict[tuple[str, int], bytes] = field(default_factory=dict)
+    image_versions: dict[tuple[str, int], str] = field(default_factory=dict)
+    voices: dict[tuple[str, int], bytes] = field(default_factory=dict)
+    videos: dict[tuple[str, int], bytes] = field(default_factory=dict)
+    files: dict[tuple[str, int], bytes] = field(default_factory=dict)
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def picture(index: int, fmt: str, size: tuple[int, int] = (64, 48)) -> bytes:
+    """A small noisy picture (noise keeps it kilobytes long, past the 4.x AES part)."""
+    rng = random.Random(index)
+    image = Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def silk(index: int, seconds: float = 1.0) -> bytes:
+    """A tone encoded to SILK the way WeChat stores it (0x02 then `#!SILK_V3`)."""
+    frequency = 220 + 40 * (index % 10)
+    samples = int(SAMPLE_RATE * seconds)
+    pcm = b"".join(
+        struct.pack("<h", int(6000 * math.sin(2 * math.pi * frequency * i / SAMPLE_RATE)))
+        for i in range(samples)
+    )
+    output = io.BytesIO()
+    pysilk.encode(io.BytesIO(pcm), output, SAMPLE_RATE, 24_000, tencent=True)
+    return output.getvalue()
+
+
+def encode_v3(data: bytes, key: int = V3_XOR_KEY) -> bytes:
+    return dat.xor(data, key)
+
+
+def encode_v4(
+    data: bytes, aes_key: bytes | None = None, tail_key: int = V4_TAIL_KEY, xor_length: int = 200
+) -> bytes:
+    """A 4.x `.dat`: V1 without `aes_key`, V2 with it (layout in reference §7.3)."""
+    magic = dat.V1_MAGIC if aes_key is None else dat.V2_MAGIC
+    xor_length = max(0, min(xor_length, len(data) // 2))
+    aes_length = min(1024, len(data) - xor_length)
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(data[:aes_length]) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(aes_key or dat.V1_KEY), modes.ECB()).encryptor()
+    encrypted = encryptor.update(padded) + encryptor.finalize()
+    middle = data[aes_length : len(data) - xor_length]
+    tail = dat.xor(data[len(data) - xor_length :], tail_key) if xor_length else b""
+    header = magic + b"\x08\x07" + struct.pack("<II", aes_length, xor_length) + b"\x01"
+    return header + encrypted + middle + tail
+
+
+def _month(unix_time: int) -> str:
+    return datetime.fromtimestamp(unix_time).strftime("%Y-%m")  # as the readers compute it
+
+
+def _put(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _db(path: Path, statements: Iterable[str]) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    for statement in statements:
+        connection.execute(statement)
+    return connection
+
+
+def write_media(
+    dataset: Dataset, root: Path, layout: Layout, image_key: bytes | None = None
+) -> MediaFixtures:
+    """Write the media of `dataset`'s messages for `layout` under `root` (4.x or 3.x Windows).
+
+    Pictures cycle through PNG, JPEG and GIF; on 4.x they alternate V1 and V2 (V2 only when
+    an `image_key` is given); every third picture is reachable only through the hardlink
+    table; every fifth has an HD variant (`_h.dat`, which wins).
+    """
+    fixtures = MediaFixtures()
+    if layout == Layout.V4:
+        _write_v4(dataset.messages, root, image_key, fixtures)
+    elif layout == Layout.WINDOWS_V3:
+        _write_v3(dataset.messages, root, fixtures)
+    return fixtures
+
+
+def _write_v4(
+    messages: list[DemoMessage], root: Path, image_key: bytes | None, fixtures: MediaFixtures
+) -> None:
+    hardlink: list[tuple[str, str, str, str, str]] = []  # kind, md5, name, dir1, dir2
+    voices: list[tuple[int, bytes]] = []
+    for index, m in enumerate(messages):
+        key = (m.talker, m.seq)
+        month = _month(m.time)
+        if m.type == 3:
+            original = picture(index, _FORMATS[index % 3])
+            use_v2 = image_key is not None and index % 2 == 1
+            encoded = encode_v4(original, image_key if use_v2 else None)
+            fixtures.image_versions[key] = "4.x-v2" if use_v2 else "4.x-v1"
+            folder = root / "msg" / "attach" / _md5(m.talker) / month / "Img"
+            if index % 3 == 0:
+                name = f"{m.image_md5[:12]}-hl"
+                hardlink.append(("image", m.image_md5, name + ".dat", _md5(m.talker), month))
+            else:
+                name = m.image_md5
+            if index % 5 == 0:  # an HD picture beside a smaller one: the HD one is served
+                _put(folder / f"{name}.dat", encode_v4(picture(index + 1, "JPEG", (16, 16))))
+                _put(folder / f"{name}_h.dat", encoded)
+            else:
+                _put(folder / f"{name}.dat", encoded)
+            _put(folder / f"{name}_t.dat", encode_v4(picture(index, "JPEG", (8, 6))))
+            fixtures.images[key] = original
+        elif m.type == 34:
+            blob = silk(index)
+            voices.append((m.server_id, blob))
+            fixtures.voices[key] = blob
+        elif m.type == 43:
+            video = _mp4(index)
+            _put(root / "msg" / "video" / month / f"{m.video_md5}.mp4", video)
+            fixtures.videos[key] = video
+        elif m.type == 49 and m.sub_type == 6:
+            md5, title = _file_fields(m)
+            data = f"file {index}: {title}\n".encode() * 50
+            file_dir = f"{month}-{md5[:6]}"  # names repeat: one folder each keeps them apart
+            hardlink.append(("file", md5, title, file_dir, ""))
+            _put(root / "msg" / "file" / file_dir / title, data)
+            fixtures.files[key] = data
+    _v4_hardlink_db(root / "db_storage" / "hardlink" / "hardlink.db", hardlink)
+    with closing(
+        _db(
+            root / "db_storage" / "message" / "media_0.db",
+            [
+                "CREATE TABLE VoiceInfo(chat_name_id INTEGER, create_time INTEGER,"
+                " local_id INTEGER, svr_id INTEGER, voice_data BLOB, data_index TEXT)"
+            ],
+        )
+    ) as db:
+        db.executemany(
+            "INSERT INTO VoiceInfo(chat_name_id, create_time, local_id, svr_id, voice_data,"
+            " data_index) VALUES (0, 0, 0, ?, ?, '0')",
+            voices,
+        )
+        db.commit()
+
+
+def _v4_hardlink_db(path: Path, rows: list[tuple[str, str, str, str, str]]) -> None:
+    statements = ["CREATE TABLE dir2id(username TEXT)"]
+    for kind in ("image", "video", "file"):
+        statements.append(
+            f"CREATE TABLE {kind}_hardlink_info_v4(md5_hash INTEGER, md5 TEXT, type INTEGER,"
+            " file_name TEXT, file_size INTEGER, modify_time INTEGER, dir1 INTEGER,"
+            " dir2 INTEGER, _rowid INTEGER, extra_buffer BLOB)"
+        )
+    with closing(_db(path, statements)) as db:
+        dirs: dict[str, int] = {}
+
+        def dir_id(name: str) -> int:
+            if name not in dirs:
+                cursor = db.execute("INSERT INTO dir2id(username) VALUES (?)", (name,))
+                dirs[name] = int(cursor.lastrowid or 0)
+            return dirs[name]
+
+        for kind, md5, name, dir1, dir2 in rows:
+            db.execute(
+                f"INSERT INTO {kind}_hardlink_info_v4(md5_hash, md5, type, file_name, file_size,"
+                " modify_time, dir1, dir2) VALUES (0, ?, 0, ?, 0, 0, ?, ?)",
+                (md5, name, dir_id(dir1), dir_id(dir2) if dir2 else 0),
+            )
+        db.commit()
+
+
+def _write_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFixtures) -> None:
+    images: list[tuple[bytes, str, str, str]] = []  # md5, file name, dir1, dir2
+    files: list[tuple[bytes, str, str, str]] = []
+    voices: list[tuple[int, bytes]] = []
+    for index, m in enumerate(messages):
+        key = (m.talker, m.seq)
+        if m.type == 3:
+            # The generator's BytesExtra points at MsgAttach/<md5(talker)>/Image/2024-01/.
+            original = picture(index, _FORMATS[index % 3])
+            attach = root / "FileStorage" / "MsgAttach" / _md5(m.talker)
+            if index % 3 == 0:  # only the hardlink table knows this one
+                name = f"{m.image_md5[:12]}-hl.dat"
+                images.append((bytes.fromhex(m.image_md5), name, _md5(m.talker), "2024-02"))
+                _put(attach / "Image" / "2024-02" / name, encode_v3(original))
+            else:
+                _put(attach / "Image" / "2024-01" / f"{m.image_md5}.dat", encode_v3(original))
+            _put(
+                attach / "Thumb" / "2024-01" / f"{m.image_md5}_t.dat",
+                encode_v3(picture(index, "JPEG", (8, 6))),
+            )
+            fixtures.images[key] = original
+            fixtures.image_versions[key] = "3.x"
+        elif m.type == 34:
+            blob = silk(index)
+            voices.append((m.server_id, blob))
+            fixtures.voices[key] = blob
+        elif m.type == 43:
+            video = _mp4(index)
+            _put(root / "FileStorage" / "Video" / "2024-01" / f"{m.video_md5}.mp4", video)
+            fixtures.videos[key] = video
+        elif m.type == 49 and m.sub_type == 6:
+            md5, title = _file_fields(m)
+            data = f"file {index}: {title}\n".encode() * 50
+            folder = f"2024-03-{md5[:6]}"  # names repeat: one folder each keeps them apart
+            files.append((bytes.fromhex(md5), title, SELF, folder))
+            _put(root / "FileStorage" / "File" / folder / title, data)
+            fixtures.files[key] = data
+    for name, rows in (("Image", images), ("File", files), ("Video", [])):
+        with closing(
+            _db(
+                root / "Msg" / f"HardLink{name}.db",
+                [
+                    f"CREATE TABLE HardLink{name}ID(DirId INTEGER PRIMARY KEY, Dir TEXT)",
+                    f"CREATE TABLE HardLink{name}Attribute(Md5Hash INTEGER, Md5 BLOB,"
+                    " FileName TEXT, FileSize INTEGER, ModifyTime INTEGER, DirID1 INTEGER,"
+                    " DirID2 INTEGER)",
+                ],
+            )
+        ) as db:
+            dirs: dict[str, int] = {}
+            for md5_bytes, file_name, dir1, dir2 in rows:
+                ids = []
+                for folder in (dir1, dir2):
+                    if folder not in dirs:
+                        dirs[folder] = len(dirs) + 1
+                        db.execute(
+                            f"INSERT INTO HardLink{name}ID VALUES (?, ?)", (dirs[folder], folder)
+                        )
+                    ids.append(dirs[folder])
+                db.execute(
+                    f"INSERT INTO HardLink{name}Attribute VALUES (0, ?, ?, 0, 0, ?, ?)",
+                    (md5_bytes, file_name, ids[0], ids[1]),
+                )
+            db.commit()
+    with closing(
+        _db(
+            root / "Msg" / "Multi" / "MediaMSG0.db",
+            ["CREATE TABLE Media(Key TEXT, Reserved0 INTEGER, Buf BLOB, Reserved1 INTEGER)"],
+        )
+    ) as db:
+        db.executemany("INSERT INTO Media VALUES ('', ?, ?, 0)", voices)
+        db.commit()
+
+
+def _file_fields(m: DemoMessage) -> tuple[str, str]:
+    md5 = _MD5_TAG.search(m.body)
+    title = _TITLE_TAG.search(m.body)
+    assert md5 is not None and title is not None
+    return md5.group(1), title.group(1)
+
+
+def _mp4(index: int) -> bytes:
+    # An ftyp box and filler: enough for type sniffing and byte-for-byte checks.
+    return b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + bytes([index % 256]) * 4096

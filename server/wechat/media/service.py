@@ -1,0 +1,171 @@
+"""Media by reference: find the message, its file or blob, and decode it.
+
+Database and file work runs on the store's worker threads (never on the event loop, which is
+the GUI thread in the tray app). Failures are `MediaError`s whose text says what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from server.wechat.connections import ConnectionPool
+from server.wechat.layout import DataDir
+from server.wechat.media import dat, voice
+from server.wechat.media.errors import MediaError, MediaNotFoundError
+from server.wechat.media.formats import EXTENSIONS, sniff
+from server.wechat.media.image_key import ImageKey
+from server.wechat.media.locate import Found, locate
+from server.wechat.media.refs import matches, media_kind, media_ref, parse_ref
+from server.wechat.model import Message
+from server.wechat.query import MessageQuery
+from server.wechat.store import ChatStore
+from server.wechat.timerange import TimeRange
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # read into memory at most; bigger files are streamed
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A decoded media item: `data` in memory, or `path` for a file served as it is."""
+
+    kind: str  # image, voice, video, file
+    mime: str
+    name: str
+    size: int
+    message: Message
+    data: bytes | None = None
+    path: Path | None = None
+    details: dict[str, object] = field(default_factory=dict)
+
+
+def media_json(media: Media) -> dict[str, object]:
+    message = media.message
+    return {
+        "ref": media_ref(message),
+        "kind": media.kind,
+        "mime_type": media.mime,
+        "name": media.name,
+        "size": media.size,
+        "time": message.time.isoformat(),
+        "talker": message.talker,
+        "sender": message.sender,
+        **media.details,
+    }
+
+
+class MediaService:
+    def __init__(self, store: ChatStore, image_key: ImageKey | None = None) -> None:
+        self._store = store
+        self._image_key = image_key
+        self._tail_keys: dict[Path, int] = {}  # learned from thumbnails, per folder
+
+    async def message(self, ref: str) -> Message:
+        """The media message a reference names.
+
+        Raises MediaError (400) for a malformed reference, MediaNotFoundError when no message
+        has it.
+        """
+        parsed = parse_ref(ref)
+        if parsed is None:
+            raise MediaError(
+                f"{ref!r} is not a media reference: use the ref=… shown in query_chat_log"
+            )
+        unix_time, digest = parsed
+        moment = datetime.fromtimestamp(unix_time).astimezone()
+        page = await self._store.messages(MessageQuery(time=TimeRange(moment, moment), limit=0))
+        for message in page.items:
+            if matches(message, digest):
+                return message
+        raise MediaNotFoundError(f"no media message has the reference {ref}")
+
+    async def fetch(self, ref: str, *, voice_format: str = "wav") -> Media:
+        message = await self.message(ref)
+        kind = media_kind(message)
+        assert kind is not None
+        if kind == "voice":
+            return await self._store.run_on_data(
+                lambda d, p: self._voice(d, p, message, voice_format)
+            )
+        return await self._store.run_on_data(lambda d, p: self._file(d, p, message, kind))
+
+    def _voice(self, data_dir: DataDir, pool: ConnectionPool, message: Message, form: str) -> Media:
+        server_id = str(message.contents.get("voice") or "")
+        blob = voice.voice_blob(data_dir, pool, server_id) if server_id else None
+        if blob is None:
+            raise MediaNotFoundError("the voice message is not in WeChat's media databases")
+        stamp = message.time.strftime("%Y%m%d-%H%M%S")
+        if form == "silk":
+            return Media("voice", "audio/silk", f"voice-{stamp}.silk", len(blob), message, blob)
+        pcm = voice.silk_to_pcm(blob)
+        wav = voice.pcm_to_wav(pcm)
+        details: dict[str, object] = {"duration_seconds": round(voice.duration_seconds(pcm), 2)}
+        return Media(
+            "voice", "audio/wav", f"voice-{stamp}.wav", len(wav), message, wav, None, details
+        )
+
+    def _file(self, data_dir: DataDir, pool: ConnectionPool, message: Message, kind: str) -> Media:
+        found = locate(data_dir, pool, message, kind)
+        if found is None:
+            what = {"image": "picture", "video": "video", "file": "file"}[kind]
+            raise MediaNotFoundError(
+                f"the {what} is not on this computer (WeChat may not have downloaded it, or it "
+                "was cleaned up)"
+            )
+        if kind == "image":
+            return self._image(message, found)
+        size = found.path.stat().st_size
+        title = str(message.contents.get("title") or found.path.name)
+        mime = "video/mp4" if kind == "video" else _file_mime(found.path)
+        return Media(
+            kind,
+            mime,
+            title if kind == "file" else found.path.name,
+            size,
+            message,
+            None,
+            found.path,
+        )
+
+    def _image(self, message: Message, found: Found) -> Media:
+        raw = found.path.read_bytes()
+        tail_key = self._tail_key(found)
+        key = self._image_key.secret if self._image_key is not None else None
+        picture = dat.decode(raw, key, tail_key)
+        stamp = message.time.strftime("%Y%m%d-%H%M%S")
+        extension = EXTENSIONS.get(picture.mime, "bin")
+        details: dict[str, object] = {"variant": found.variant, "dat_version": picture.version}
+        return Media(
+            "image",
+            picture.mime,
+            f"image-{stamp}.{extension}",
+            len(picture.data),
+            message,
+            picture.data,
+            None,
+            details,
+        )
+
+    def _tail_key(self, found: Found) -> int | None:
+        folder = found.path.parent
+        if folder in self._tail_keys:
+            return self._tail_keys[folder]
+        if found.thumbnail is None:
+            return None
+        try:
+            learned = dat.learn_tail_key(found.thumbnail.read_bytes())
+        except OSError:
+            return None
+        if learned is not None:
+            self._tail_keys[folder] = learned
+        return learned
+
+
+def _file_mime(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    return sniff(head) or "application/octet-stream"

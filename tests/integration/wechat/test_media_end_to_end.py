@@ -1,0 +1,232 @@
+"""Media through the whole app: get_media with the official MCP SDK client, and the HTTP route
+byte for byte, on 4.x and 3.x Windows data with real pictures, SILK voice, videos and files."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+from mcp.types import AudioContent, ImageContent, ResourceLink
+from PIL import Image
+
+from server.client_tokens import ClientTokens, MemoryVault
+from server.composition import build_application
+from server.config import ServerConfig
+from server.serving import ServerController
+from server.wechat.demo import generate
+from server.wechat.demo.media import MediaFixtures, write_media
+from server.wechat.media import voice
+from server.wechat.model import Layout
+
+pytestmark = pytest.mark.asyncio
+
+IMAGE_KEY = "0123456789abcdef"
+LAYOUTS = [Layout.V4, Layout.WINDOWS_V3]
+
+
+@dataclass
+class Data:
+    root: Path
+    media: MediaFixtures
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> dict[Layout, Data]:
+    found = {}
+    for layout in LAYOUTS:
+        root = tmp_path_factory.mktemp(f"media-{layout}")
+        dataset = generate(root, layout, messages=400, shards=2)
+        found[layout] = Data(root, write_media(dataset, root, layout, IMAGE_KEY.encode()))
+    return found
+
+
+@asynccontextmanager
+async def serving(
+    root: Path, image_key: str | None = IMAGE_KEY, **extra: object
+) -> AsyncIterator[str]:
+    config = ServerConfig(
+        port=0, data_dir=root, image_key=image_key, open_access=extra.pop("open_access", True)
+    )
+    application = build_application(config, tokens=ClientTokens(MemoryVault()))
+    controller = ServerController(application)
+    address = await controller.start()
+    try:
+        yield address.url
+    finally:
+        await controller.stop()
+        await application.close()
+
+
+@asynccontextmanager
+async def mcp_client(url: str) -> AsyncIterator[ClientSession]:
+    async with (
+        streamable_http_client(url + "/mcp") as (read, write),
+        ClientSession(read, write) as client,
+    ):
+        await client.initialize()
+        yield client
+
+
+async def media_items(client: ClientSession) -> list[dict[str, object]]:
+    """Every media message query_chat_log shows, with its ref."""
+    items: list[dict[str, object]] = []
+    offset = 0
+    while True:
+        page = await client.call_tool("query_chat_log", {"limit": 200, "offset": offset})
+        assert not page.is_error
+        structured = page.structured_content
+        assert structured is not None
+        for item in structured["messages"]:
+            if item["media_ref"]:
+                assert f"ref={item['media_ref']}]" in page.content[0].text  # type: ignore[union-attr]
+                items.append(item)
+        if structured["next_offset"] is None:
+            return items
+        offset = structured["next_offset"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=str)
+async def test_get_media_returns_pictures_and_voice_a_model_can_read(data, layout):
+    async with serving(data[layout].root) as url, mcp_client(url) as client:
+        items = await media_items(client)
+        kinds = {item["type"] for item in items}
+        assert {3, 34, 43, 49} <= kinds
+        images = voices = links = 0
+        for item in items:
+            result = await client.call_tool("get_media", {"ref": item["media_ref"]})
+            assert not result.is_error, result.content
+            info = result.structured_content
+            assert info is not None and info["ref"] == item["media_ref"]
+            if item["type"] == 3:
+                block = result.content[1]
+                assert isinstance(block, ImageContent)
+                picture = Image.open(io.BytesIO(base64.b64decode(block.data)))
+                assert picture.size == (info["sent_width"], info["sent_height"]) == (64, 48)
+                assert info["mime_type"] in ("image/png", "image/jpeg", "image/gif")
+                images += 1
+            elif item["type"] == 34:
+                block = result.content[1]
+                assert isinstance(block, AudioContent) and block.mime_type == "audio/wav"
+                assert base64.b64decode(block.data)[:4] == b"RIFF"
+                voices += 1
+            else:
+                block = result.content[1]
+                assert isinstance(block, ResourceLink) and block.size == info["size"]
+                links += 1
+        assert images == len(data[layout].media.images)
+        assert voices == len(data[layout].media.voices)
+        assert links == len(data[layout].media.videos) + len(data[layout].media.files)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=str)
+async def test_the_http_route_serves_the_originals_byte_for_byte(data, layout):
+    fixtures = data[layout].media
+    originals = {
+        hashlib.sha256(blob).hexdigest()
+        for blob in [*fixtures.images.values(), *fixtures.videos.values(), *fixtures.files.values()]
+    }
+    async with serving(data[layout].root) as url, mcp_client(url) as client:
+        items = await media_items(client)
+        async with httpx.AsyncClient(base_url=url) as http:
+            served = set()
+            for item in items:
+                response = await http.get(f"/api/v1/media/{item['media_ref']}")
+                assert response.status_code == 200, response.text
+                if item["type"] == 34:
+                    assert response.headers["content-type"] == "audio/wav"
+                    silk = await http.get(f"/api/v1/media/{item['media_ref']}?format=silk")
+                    assert silk.content in fixtures.voices.values()
+                    assert voice.silk_to_wav(silk.content) == response.content
+                    continue
+                if item["type"] == 3:
+                    assert response.headers["content-type"] in (
+                        "image/png",
+                        "image/jpeg",
+                        "image/gif",
+                    )
+                served.add(hashlib.sha256(response.content).hexdigest())
+            assert served == originals
+            info = await http.get(f"/api/v1/media/{items[0]['media_ref']}", params={"info": "1"})
+            assert info.json()["ref"] == items[0]["media_ref"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/media/../../Msg/MicroMsg.db",
+        "/api/v1/media/..%2f..%2fkey.txt",
+        "/api/v1/media/%2e%2e/%2e%2e/etc/passwd",
+        "/api/v1/media/db_storage/contact/contact.db",
+        "/api/v1/media/C:%5CWindows%5Cwin.ini",
+        "/api/v1/media/zzzzzz-000000",
+    ],
+)
+async def test_the_route_takes_references_never_paths(data, path):
+    root = data[Layout.V4].root
+    secret = b"the database key file"
+    (root.parent / "key.txt").write_bytes(secret)
+    async with serving(root) as url, httpx.AsyncClient(base_url=url) as http:
+        response = await http.get(path)
+    assert response.status_code in (400, 404)
+    assert secret not in response.content and b"SQLite format" not in response.content
+
+
+async def test_the_route_needs_a_client_token_on_real_data(data):
+    async with serving(data[Layout.V4].root, open_access=False) as url:
+        async with httpx.AsyncClient(base_url=url) as http:
+            response = await http.get("/api/v1/media/abc-123456")
+    assert response.status_code == 401
+
+
+async def test_a_missing_or_wrong_image_key_is_a_clear_error(data):
+    fixtures = data[Layout.V4].media
+    assert "4.x-v2" in fixtures.image_versions.values()
+    for image_key, expected in (
+        (None, "no image key"),
+        ("fedcba9876543210", "check the image key"),
+    ):
+        async with serving(data[Layout.V4].root, image_key) as url, mcp_client(url) as client:
+            items = [i for i in await media_items(client) if i["type"] == 3]
+            errors = []
+            for item in items:
+                result = await client.call_tool("get_media", {"ref": item["media_ref"]})
+                if result.is_error:
+                    errors.append(result.content[0].text)  # type: ignore[union-attr]
+            v2 = sum(1 for v in fixtures.image_versions.values() if v == "4.x-v2")
+            assert len(errors) == v2 and all(expected in text for text in errors)
+
+
+async def test_a_file_that_is_gone_is_a_clear_error(tmp_path):
+    dataset = generate(tmp_path, Layout.V4, messages=200, shards=1)
+    write_media(dataset, tmp_path, Layout.V4)
+    for path in (tmp_path / "msg" / "attach").rglob("*.dat"):
+        path.unlink()
+    async with serving(tmp_path) as url, mcp_client(url) as client:
+        item = next(i for i in await media_items(client) if i["type"] == 3)
+        result = await client.call_tool("get_media", {"ref": item["media_ref"]})
+        assert result.is_error and "not on this computer" in result.content[0].text  # type: ignore[union-attr]
+        bad = await client.call_tool("get_media", {"ref": "not a ref"})
+        assert bad.is_error and "not a media reference" in bad.content[0].text  # type: ignore[union-attr]
+
+
+async def test_fetching_media_leaves_the_folder_byte_identical(data):
+    root = data[Layout.WINDOWS_V3].root
+    before = {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()
+    }
+    async with serving(root) as url, mcp_client(url) as client:
+        for item in await media_items(client):
+            await client.call_tool("get_media", {"ref": item["media_ref"]})
+    after = {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()
+    }
+    assert after == before
