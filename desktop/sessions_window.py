@@ -385,7 +385,13 @@ class SessionsWindow(QMainWindow):
                 self.tr("Showing the built-in demo data. Choose your WeChat data in Settings…")
             )
         else:
-            self.source_label.setText(self.tr("Data: %1").replace("%1", str(self._chats.path)))
+            text = self.tr("Data: %1").replace("%1", str(self._chats.path))
+            unreadable = self._chats.status().get("unreadable") or []
+            if unreadable:
+                # One damaged or undecryptable file costs only its own chats (docs/isolation.md).
+                files = ", ".join(str(entry.get("file", "?")) for entry in unreadable)
+                text += " · " + self.tr("Could not be read: %1").replace("%1", files)
+            self.source_label.setText(text)
 
     def _update_paging(self) -> None:
         shown = self.chat_model.rowCount()

@@ -205,3 +205,17 @@ async def test_a_busy_client_reaches_the_window_in_batches_not_once_per_request(
         await wait_until(lambda: int(_cell(app.window.mcp_model, 0, 9) or 0) >= 40)
     assert len(registry_events) >= 40  # every call changes the client
     assert len(window_events) < len(registry_events) / 4
+
+
+async def test_the_chats_tab_names_a_file_that_could_not_be_read(make_app, tmp_path):
+    root = tmp_path / "wechat"
+    generate(root, Layout.V4, messages=300, shards=3)
+    broken = root / "db_storage" / "message" / "message_1.db"
+    data = bytearray(broken.read_bytes())
+    for page in range(4096, len(data), 4096):  # every b-tree page header but page 1's
+        data[page : page + 8] = b"\xff" * 8
+    broken.write_bytes(bytes(data))
+    app = make_app(ServerConfig(port=0, data_dir=root), serve=False)
+    await app.chats.store.messages(limit=0)  # a query meets the damaged file
+    await app.window.reload_chats()
+    assert "Could not be read: message_1.db" in app.window.source_label.text()
