@@ -39,7 +39,7 @@ from desktop import autostart as autostart_backends
 from desktop import client_config
 from desktop.actions import AppActions
 from desktop.autostart import Autostart
-from desktop.chat_source import ChatSource, key_problem
+from desktop.chat_source import ChatSource, key_problem, source_of
 from desktop.collector import MainThreadCollector
 from desktop.connect_dialog import ConnectDialog
 from desktop.i18n import install_translators
@@ -83,7 +83,7 @@ class DesktopApp:
         self.settings = store.load()
         config = self._effective_config(self.settings.config, args)
         _register_secrets(config)
-        self.chats = ChatSource(config.data_dir, config.key)
+        self.chats = ChatSource(source_of(config))
         self.host = ServerHost(config, build or self._build_on_shared_store)
         self.actions = AppActions(self.host, autostart)
         self.window = SessionsWindow(self.host, self.chats, self.actions)
@@ -107,7 +107,7 @@ class DesktopApp:
 
     def _build_on_shared_store(self, config: ServerConfig) -> Application:
         """The server reads through the window's store, so each folder is opened once."""
-        self.chats.switch(config.data_dir, config.key)
+        self.chats.switch(source_of(config))
         return build_application(config, store=self.chats.store)
 
     @staticmethod
@@ -172,7 +172,7 @@ class DesktopApp:
         """
         config = settings.config
         _register_secrets(config)
-        problem = await self.chats.check(config.data_dir, config.key)
+        problem = await self.chats.check(source_of(config))
         if problem is not None and (config.key is not None or key_problem(problem)):
             # Without a key, a folder that is merely unreadable (not there yet, say) is
             # accepted as before; the sessions window says what is wrong with it.
@@ -184,7 +184,7 @@ class DesktopApp:
         self.store.save(settings)
         self.settings = settings
         # A running server has already moved the shared store over; a stopped one has not.
-        self.chats.switch(settings.config.data_dir, settings.config.key)
+        self.chats.switch(source_of(settings.config))
         if self.chats.store is not shown:
             spawn(self.window.reload_chats())
         self.actions.refresh()

@@ -18,8 +18,9 @@ from typing import Any
 from pydantic import SecretStr
 from PySide6.QtCore import QCoreApplication
 
+from server.config import ServerConfig
 from server.wechat.crypto.errors import EncryptedDatabaseError, WrongKeyError
-from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.crypto.keys import KeyRing
 from server.wechat.errors import DataSourceError
 from server.wechat.model import Message, Session
 from server.wechat.query import MessageQuery, Page
@@ -29,15 +30,21 @@ logger = logging.getLogger(__name__)
 
 RECENT_MESSAGES = 50
 
-Source = tuple[Path | None, SecretStr | None]
+# Where the chats come from: the folder and every key that opens it (the key field, a key
+# file's per-database keys), compared by value to know whether the source changed.
+Source = tuple[Path | None, SecretStr | None, tuple[tuple[str, SecretStr], ...]]
+
+
+def source_of(config: ServerConfig) -> Source:
+    return (config.data_dir, config.key, tuple(sorted(config.file_keys.items())))
 
 
 class ChatSource:
     """Chat sessions and their recent messages, read-only, off the GUI thread."""
 
-    def __init__(self, data_dir: Path | None, key: SecretStr | None = None) -> None:
-        self._source: Source = (data_dir, key)
-        self._store: ChatStore = _open(data_dir, key)
+    def __init__(self, source: Source) -> None:
+        self._source: Source = source
+        self._store: ChatStore = _open(source)
         self._retired: list[ChatStore] = []
         # A store opened by `check`, waiting for the `switch` to its source.
         self._checked: tuple[Source, ChatStore] | None = None
@@ -54,9 +61,8 @@ class ChatSource:
     def path(self) -> Path:
         return self._store.path
 
-    def switch(self, data_dir: Path | None, key: SecretStr | None = None) -> bool:
-        """Read from `data_dir` (with `key`) from now on; True if it changed."""
-        source = (data_dir, key)
+    def switch(self, source: Source) -> bool:
+        """Read from `source` from now on; True if it changed."""
         if source == self._source:
             return False
         self._retired.append(self._store)
@@ -66,28 +72,25 @@ class ChatSource:
         else:
             if checked is not None:
                 self._retired.append(checked[1])
-            store = _open(data_dir, key)
+            store = _open(source)
         self._source = source
         self._store = store
         return True
 
-    async def check(
-        self, data_dir: Path | None, key: SecretStr | None = None
-    ) -> DataSourceError | None:
-        """Try `data_dir` with `key` before switching to it: the error reading it, or None.
+    async def check(self, source: Source) -> DataSourceError | None:
+        """Try `source` before switching to it: the error reading it, or None.
 
         Reads one page of chats on the new store's worker threads (the event loop, which is
         the GUI thread, only awaits). A store that worked is kept for the next `switch`.
         """
-        source = (data_dir, key)
-        if source == self._source or data_dir is None:
+        if source == self._source or source[0] is None:
             return None
         if self._checked is not None:
             if self._checked[0] == source:
                 return None
             self._retired.append(self._checked[1])
             self._checked = None
-        store = _open(data_dir, key)
+        store = _open(source)
         try:
             await store.sessions(None, 1, 0)
         except DataSourceError as error:
@@ -124,8 +127,13 @@ class ChatSource:
             await self._retired.pop().close()
 
 
-def _open(data_dir: Path | None, key: SecretStr | None) -> ChatStore:
-    return open_store(data_dir, DatabaseKey(key.get_secret_value()) if key else None)
+def _open(source: Source) -> ChatStore:
+    data_dir, key, file_keys = source
+    keys = KeyRing.from_texts(
+        key.get_secret_value() if key else None,
+        {name: value.get_secret_value() for name, value in file_keys},
+    )
+    return open_store(data_dir, keys)
 
 
 def key_problem(error: DataSourceError) -> str | None:

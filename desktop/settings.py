@@ -10,6 +10,7 @@ tell the user.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 KEYRING_SERVICE = "chatlog-tray"
 KEYRING_USER = "mcp-token"
 KEYRING_KEY_USER = "database-key"
+KEYRING_FILE_KEYS_USER = "database-key-file"
 
 # QSettings key -> ServerConfig field, for the fields persisted as plain values.
 _FIELDS = {
@@ -127,15 +129,27 @@ class KeyStore(SecretStore):
         super().__init__(service, KEYRING_KEY_USER, KEY_KEYCHAIN_PROBLEM)
 
 
+class FileKeysStore(SecretStore):
+    """A key file's per-database keys (all_keys.json), as one JSON object of name -> key."""
+
+    def __init__(self, service: str = KEYRING_SERVICE) -> None:
+        super().__init__(service, KEYRING_FILE_KEYS_USER, KEY_KEYCHAIN_PROBLEM)
+
+
 class SettingsStore:
     """Reads and writes DesktopSettings; bad stored values fall back to their defaults."""
 
     def __init__(
-        self, qsettings: QSettings, tokens: SecretStore, keys: SecretStore | None = None
+        self,
+        qsettings: QSettings,
+        tokens: SecretStore,
+        keys: SecretStore | None = None,
+        file_keys: SecretStore | None = None,
     ) -> None:
         self._qsettings = qsettings
         self.tokens = tokens
         self.keys = keys if keys is not None else KeyStore()
+        self.file_keys = file_keys if file_keys is not None else FileKeysStore()
 
     def load(self) -> DesktopSettings:
         values: dict[str, Any] = {}
@@ -165,6 +179,9 @@ class SettingsStore:
         elif database_key:
             # The text itself stays out of the log: it may be a real key with a typo.
             logger.warning("ignoring the stored database key: it is not 64 hex characters")
+        file_keys = _stored_file_keys(self.file_keys.load())
+        if file_keys:
+            values["file_keys"] = file_keys
         try:
             config = ServerConfig.model_validate(values)
         except ValidationError:
@@ -189,6 +206,26 @@ class SettingsStore:
         self._qsettings.sync()
         self.tokens.save(config.token.get_secret_value() if config.token else None)
         self.keys.save(config.key.get_secret_value() if config.key else None)
+        stored = {name: key.get_secret_value() for name, key in config.file_keys.items()}
+        self.file_keys.save(json.dumps(stored) if stored else None)
+
+
+def _stored_file_keys(raw: str | None) -> dict[str, str]:
+    """The per-database keys kept in the keychain, each registered for masking in logs."""
+    if not raw:
+        return {}
+    try:
+        table = json.loads(raw)
+    except ValueError:
+        logger.warning("ignoring the stored key file: it is not valid JSON")
+        return {}
+    keys = {str(name): key for name, key in table.items() if isinstance(key, str)}
+    for key in keys.values():
+        register_secret(key)
+    if not _valid("file_keys", keys):
+        logger.warning("ignoring the stored key file: one of its keys is invalid")
+        return {}
+    return keys
 
 
 def _from_stored(name: str, raw: object) -> object:

@@ -40,6 +40,8 @@ from desktop.settings import DesktopSettings
 from desktop.tasks import spawn
 from server.config import ServerConfig, is_loopback_host
 from server.security import generate_token
+from server.wechat.crypto.errors import KeyFileError
+from server.wechat.crypto.keyfile import read_key_file
 from server.wechat.crypto.keys import KEY_HEX_LENGTH
 from server.wechat.errors import DataSourceError
 from server.wechat.layout import DataDir, detect
@@ -134,6 +136,12 @@ class SettingsDialog(QDialog):
         self.key.setMaxLength(KEY_FIELD_LIMIT)
         self.reveal_key = self._add_reveal(self.key)
         self.clear_key = QPushButton(self.tr("Clear"))
+        # A key file (all_keys.json) gives one key per database, as many key tools do.
+        self.load_key_file = QPushButton(self.tr("Load key file…"))
+        self.clear_key_file = QPushButton(self.tr("Forget key file"))
+        self.key_file_label = QLabel()
+        self.key_file_label.setWordWrap(True)
+        self._file_keys: dict[str, str] = {}
         self.key_help = QLabel(
             self.tr(
                 "WeChat databases are encrypted; the key (64 hexadecimal characters) stays in "
@@ -197,8 +205,13 @@ class SettingsDialog(QDialog):
         key_row = QHBoxLayout()
         key_row.addWidget(self.key, 1)
         key_row.addWidget(self.clear_key)
+        key_row.addWidget(self.load_key_file)
         form.addRow(self.tr("Database key:"), key_row)
         form.addRow("", self.key_help)
+        key_file_row = QHBoxLayout()
+        key_file_row.addWidget(self.key_file_label, 1)
+        key_file_row.addWidget(self.clear_key_file)
+        form.addRow("", key_file_row)
         form.addRow("", self.open_access)
         if key_keychain_problem:
             key_keychain = QLabel(QCoreApplication.translate("Settings", key_keychain_problem))
@@ -234,6 +247,8 @@ class SettingsDialog(QDialog):
         self.copy_token.clicked.connect(self._copy_token)
         self.browse.clicked.connect(self._browse)
         self.clear_key.clicked.connect(self.key.clear)
+        self.load_key_file.clicked.connect(self._choose_key_file)
+        self.clear_key_file.clicked.connect(lambda: self._set_file_keys({}))
         self.buttons.rejected.connect(self.reject)
         self.buttons.accepted.connect(lambda: spawn(self.accept_changes()))
         self.apply_button.clicked.connect(lambda: spawn(self.apply_changes()))
@@ -285,6 +300,9 @@ class SettingsDialog(QDialog):
         self.key.setText(config.key.get_secret_value() if config.key else "")
         self.serve_at_launch.setChecked(settings.serve_at_launch)
         self.open_access.setChecked(config.open_access)
+        self._set_file_keys(
+            {name: key.get_secret_value() for name, key in config.file_keys.items()}
+        )
         self.validate()
 
     def _values(self) -> dict[str, Any]:
@@ -303,6 +321,7 @@ class SettingsDialog(QDialog):
             "data_dir": Path(data_dir).expanduser() if data_dir else None,
             "key": self.key.text().strip() or None,
             "open_access": self.open_access.isChecked(),
+            "file_keys": dict(self._file_keys),
         }
 
     def current_settings(self) -> DesktopSettings | None:
@@ -328,10 +347,40 @@ class SettingsDialog(QDialog):
             return None, problems
         return DesktopSettings(config, self.serve_at_launch.isChecked()), problems
 
+    def _choose_key_file(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Load key file"), str(Path.home()), "JSON (*.json);;* (*)"
+        )
+        if chosen:
+            self.load_key_file_from(Path(chosen))
+
+    def load_key_file_from(self, path: Path) -> bool:
+        """Take the per-database keys of `path` (kept in memory and the keychain only)."""
+        try:
+            keys = read_key_file(path)
+        except KeyFileError as error:
+            self.problems.setText(str(error))
+            return False
+        self._set_file_keys(keys)
+        return True
+
+    def _set_file_keys(self, keys: dict[str, str]) -> None:
+        self._file_keys = keys
+        count = len(keys)
+        self.key_file_label.setText(
+            self.tr("%n database key(s) from a key file", "", count) if count else ""
+        )
+        self.clear_key_file.setVisible(bool(count))
+        self.validate()
+
     def _key_problem(self, key: str | None) -> str | None:
         # Checked here rather than by ServerConfig, for a message in the user's language.
         if key is None:
             return None
+        if key.lower().startswith("x'"):
+            return (
+                None  # SQLCipher's raw-key form, x'<key>' or x'<key><salt>': ServerConfig checks it
+            )
         if len(key) != KEY_HEX_LENGTH:
             return self.tr(
                 "Database key: %1 characters typed; the key is exactly 64 hexadecimal "

@@ -110,12 +110,12 @@
 <context>
     <name>ChatSource</name>
     <message>
-        <location filename="../../desktop/chat_source.py" line="134"/>
+        <location filename="../../desktop/chat_source.py" line="142"/>
         <source>Wrong key for this data: %1 does not decrypt with the database key. Check the key: it belongs to one WeChat account and changes when WeChat is reinstalled.</source>
         <translation>此数据的密钥错误：%1 无法用该数据库密钥解密。请检查密钥：它只属于一个微信账号，重新安装微信后会改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat_source.py" line="140"/>
+        <location filename="../../desktop/chat_source.py" line="148"/>
         <source>This WeChat data is encrypted: enter the account&apos;s database key (64 hexadecimal characters) to read it.</source>
         <translation>此微信数据已加密：请输入该账号的数据库密钥（64 个十六进制字符）以读取。</translation>
     </message>
@@ -454,12 +454,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../desktop/settings.py" line="47"/>
+        <location filename="../../desktop/settings.py" line="49"/>
         <source>No system keychain is available, so the token is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，令牌只保留到应用退出为止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings.py" line="53"/>
+        <location filename="../../desktop/settings.py" line="55"/>
         <source>No system keychain is available, so the database key is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，数据库密钥只保留到应用退出。</translation>
     </message>
@@ -467,233 +467,255 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="77"/>
+        <location filename="../../desktop/settings_dialog.py" line="79"/>
         <source>Chatlog Tray Settings</source>
         <translation>Chatlog Tray 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="90"/>
+        <location filename="../../desktop/settings_dialog.py" line="92"/>
         <source>This computer only (127.0.0.1)</source>
         <translation>仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="91"/>
+        <location filename="../../desktop/settings_dialog.py" line="93"/>
         <source>All network interfaces (0.0.0.0)</source>
         <translation>所有网络接口（0.0.0.0）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="94"/>
+        <location filename="../../desktop/settings_dialog.py" line="96"/>
         <source>Other devices on your network can reach this server. A token is required; anyone who has it can read your chat history.</source>
         <translation>网络中的其他设备可以访问此服务。必须设置令牌；任何持有令牌的人都能读取你的聊天记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="102"/>
+        <location filename="../../desktop/settings_dialog.py" line="104"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="105"/>
+        <location filename="../../desktop/settings_dialog.py" line="107"/>
         <source>none: any local program may connect</source>
         <translation>无：本机任何程序都可连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="243"/>
+        <location filename="../../desktop/settings_dialog.py" line="258"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="107"/>
+        <location filename="../../desktop/settings_dialog.py" line="109"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="108"/>
+        <location filename="../../desktop/settings_dialog.py" line="110"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="120"/>
-        <location filename="../../desktop/settings_dialog.py" line="124"/>
+        <location filename="../../desktop/settings_dialog.py" line="122"/>
+        <location filename="../../desktop/settings_dialog.py" line="126"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="127"/>
+        <location filename="../../desktop/settings_dialog.py" line="129"/>
         <source>empty: use the built-in demo data</source>
         <translation>留空：使用内置演示数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="128"/>
+        <location filename="../../desktop/settings_dialog.py" line="130"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="133"/>
+        <location filename="../../desktop/settings_dialog.py" line="135"/>
         <source>none: the data is not encrypted</source>
         <translation>无：数据未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="136"/>
+        <location filename="../../desktop/settings_dialog.py" line="138"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="139"/>
+        <location filename="../../desktop/settings_dialog.py" line="140"/>
+        <source>Load key file…</source>
+        <translation>载入密钥文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="141"/>
+        <source>Forget key file</source>
+        <translation>忘记密钥文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="147"/>
         <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
         <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="144"/>
+        <location filename="../../desktop/settings_dialog.py" line="152"/>
         <source>Start serving when the app starts</source>
         <translation>应用启动时开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="146"/>
+        <location filename="../../desktop/settings_dialog.py" line="154"/>
         <source>Let any program on this computer read my chats without being connected</source>
         <translation>允许本机任何程序无需连接即可读取我的聊天记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="150"/>
+        <location filename="../../desktop/settings_dialog.py" line="158"/>
         <source>Normally each AI app you connect gets its own key, and you can take it back. With this on, any program running on this computer can read your WeChat history. The demo data is always open.</source>
         <translation>通常每个连接的 AI 应用都有自己的密钥，您可以随时收回。开启此项后，本机运行的任何程序都能读取您的微信聊天记录。演示数据始终开放。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="166"/>
+        <location filename="../../desktop/settings_dialog.py" line="174"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="168"/>
+        <location filename="../../desktop/settings_dialog.py" line="176"/>
         <source>Listen on:</source>
         <translation>监听：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="170"/>
+        <location filename="../../desktop/settings_dialog.py" line="178"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="175"/>
+        <location filename="../../desktop/settings_dialog.py" line="183"/>
         <source>Access token:</source>
         <translation>访问令牌：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="181"/>
+        <location filename="../../desktop/settings_dialog.py" line="189"/>
         <source>Allowed browser origins:</source>
         <translation>允许的浏览器来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="183"/>
+        <location filename="../../desktop/settings_dialog.py" line="191"/>
         <source>Performance</source>
         <translation>性能</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="185"/>
+        <location filename="../../desktop/settings_dialog.py" line="193"/>
         <source>Queue capacity:</source>
         <translation>队列容量：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="186"/>
+        <location filename="../../desktop/settings_dialog.py" line="194"/>
         <source>Workers:</source>
         <translation>工作线程：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="187"/>
+        <location filename="../../desktop/settings_dialog.py" line="195"/>
         <source>SSE ping interval:</source>
         <translation>SSE 心跳间隔：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="188"/>
+        <location filename="../../desktop/settings_dialog.py" line="196"/>
         <source>Session idle timeout:</source>
         <translation>会话空闲超时：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="190"/>
+        <location filename="../../desktop/settings_dialog.py" line="198"/>
         <source>WeChat data</source>
         <translation>微信数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="195"/>
+        <location filename="../../desktop/settings_dialog.py" line="203"/>
         <source>Data directory:</source>
         <translation>数据目录：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="200"/>
+        <location filename="../../desktop/settings_dialog.py" line="209"/>
         <source>Database key:</source>
         <translation>数据库密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="316"/>
+        <location filename="../../desktop/settings_dialog.py" line="335"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="337"/>
+        <location filename="../../desktop/settings_dialog.py" line="352"/>
+        <source>Load key file</source>
+        <translation>载入密钥文件</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/settings_dialog.py" line="371"/>
+        <source>%n database key(s) from a key file</source>
+        <translation>
+            <numerusform>密钥文件中的 %n 个数据库密钥</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="386"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="341"/>
+        <location filename="../../desktop/settings_dialog.py" line="390"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="346"/>
+        <location filename="../../desktop/settings_dialog.py" line="395"/>
         <source>Allowed browser origins</source>
         <translation>允许的浏览器来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="347"/>
+        <location filename="../../desktop/settings_dialog.py" line="396"/>
         <source>Listen on</source>
         <translation>监听</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="348"/>
+        <location filename="../../desktop/settings_dialog.py" line="397"/>
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="349"/>
+        <location filename="../../desktop/settings_dialog.py" line="398"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="350"/>
+        <location filename="../../desktop/settings_dialog.py" line="399"/>
         <source>Database key</source>
         <translation>数据库密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="374"/>
+        <location filename="../../desktop/settings_dialog.py" line="423"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="377"/>
+        <location filename="../../desktop/settings_dialog.py" line="426"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="390"/>
+        <location filename="../../desktop/settings_dialog.py" line="439"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="407"/>
+        <location filename="../../desktop/settings_dialog.py" line="456"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="431"/>
+        <location filename="../../desktop/settings_dialog.py" line="480"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="433"/>
+        <location filename="../../desktop/settings_dialog.py" line="482"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="448"/>
+        <location filename="../../desktop/settings_dialog.py" line="497"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 
 from desktop.settings import (
     KEY_KEYCHAIN_PROBLEM,
+    KEYRING_FILE_KEYS_USER,
     KEYRING_KEY_USER,
     KEYRING_SERVICE,
     DesktopSettings,
@@ -21,6 +22,7 @@ from desktop.settings import (
 from desktop.settings_dialog import SettingsDialog
 from server.config import ServerConfig
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY
+from tests.unit.wechat.crypto.keyfiles import key_file_entries, write_key_file
 
 pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
 
@@ -173,3 +175,34 @@ async def test_without_a_keychain_the_dialog_says_the_key_is_kept_for_the_sessio
     labels = [label.text() for label in dialog.findChildren(QLabel)]
     assert KEY_KEYCHAIN_PROBLEM in labels
     assert dialog.key.text() == KEY  # still there for this session
+
+
+async def test_a_key_file_opens_encrypted_data_and_is_kept_in_the_keychain_only(
+    make_app, encrypted_data, store, ini_path, keychain, tmp_path, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    key_file = write_key_file(tmp_path / "all_keys.json", encrypted_data)
+    app = make_app(serve=False)
+    dialog = app.open_settings()
+    dialog.data_dir.setText(str(encrypted_data))
+    assert dialog.load_key_file_from(key_file)
+    assert "database key(s) from a key file" in dialog.key_file_label.text()
+    assert await dialog.accept_changes(), dialog.problems.text()
+
+    await app.window.reload_chats()
+    assert not app.chats.is_demo and app.window.chat_model.rowCount() > 0
+    saved = store.load().config
+    assert saved.key is None and len(saved.file_keys) == len(key_file_entries(encrypted_data)) - 1
+    stored = keychain.passwords[(KEYRING_SERVICE, KEYRING_FILE_KEYS_USER)]
+    some_key = next(iter(saved.file_keys.values())).get_secret_value()
+    assert some_key in stored
+    assert some_key not in ini_path.read_text() and some_key not in caplog.text
+
+
+async def test_a_file_that_is_not_a_key_file_is_refused_with_its_name(make_app, tmp_path):
+    app = make_app(serve=False)
+    dialog = app.open_settings()
+    bad = tmp_path / "notes.json"
+    bad.write_text("[1, 2, 3]", encoding="utf-8")
+    assert not dialog.load_key_file_from(bad)
+    assert "notes.json" in dialog.problems.text()
