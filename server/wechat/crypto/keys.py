@@ -11,6 +11,8 @@ import string
 import threading
 from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from server.logging_setup import register_secret
@@ -62,6 +64,12 @@ class DatabaseKey:
         return "DatabaseKey(***)"
 
     __str__ = __repr__
+
+    def derived_key(self, purpose: bytes) -> bytes:
+        """A 32-byte key for another use of this key (HKDF-SHA256, `purpose` as its info):
+        e.g. the search index's encryption, which must not reuse the database key itself."""
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose)
+        return hkdf.derive(self._secret)
 
     def page_keys(self, profile: CipherProfile, salt: bytes) -> PageKeys:
         """The keys for a file with this salt in this format (derived once, then cached)."""

@@ -1,0 +1,201 @@
+"""The index file: documents (rendered text, sender, time) and an FTS5 table of their terms.
+
+One file per data directory in the app's own data folder. For an encrypted source the file
+is a SQLCipher database keyed from the user's key (`keying.index_key`), so no chat text is
+ever written in the clear. A file of another format version or for another source is thrown
+away and rebuilt.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from server.wechat.search.documents import Document
+from server.wechat.search.grams import document_terms
+
+# Bump whenever the schema, the terms or what `document_of` stores changes.
+FORMAT_VERSION = "1"
+
+_SCHEMA = (
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE shards(path TEXT PRIMARY KEY, signature TEXT NOT NULL,"
+    " watermark INTEGER NOT NULL)",
+    "CREATE TABLE docs(id INTEGER PRIMARY KEY, shard TEXT NOT NULL, talker TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, unix_time INTEGER NOT NULL, sender TEXT NOT NULL,"
+    " is_self INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE(talker, seq, unix_time, shard))",
+    "CREATE INDEX docs_time ON docs(unix_time, seq)",
+    # Contentless: the terms are only searched, the text itself lives in `docs`.
+    "CREATE VIRTUAL TABLE terms USING fts5(grams, content='', columnsize=0,"
+    " tokenize='unicode61 remove_diacritics 0')",
+)
+
+
+_MATCHING = "SELECT rowid FROM terms WHERE terms MATCH ?"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An indexed message: where to read it from and the text the keyword was tested on."""
+
+    shard: str
+    talker: str
+    seq: int
+    unix_time: int
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The SQL side of a message query (time, talkers, senders)."""
+
+    start: int
+    end: int
+    talkers: Sequence[str] = ()
+    senders: Sequence[str] = ()
+    wants_self: bool = False
+
+    def where(self) -> tuple[str, list[Any]]:
+        sql = " AND d.unix_time BETWEEN ? AND ?"
+        params: list[Any] = [self.start, self.end]
+        if self.talkers:
+            sql += f" AND d.talker IN ({','.join('?' * len(self.talkers))})"
+            params.extend(self.talkers)
+        if self.senders or self.wants_self:
+            sql += f" AND (d.sender IN ({','.join('?' * len(self.senders))}) OR (? AND d.is_self))"
+            params.extend([*self.senders, int(self.wants_self)])
+        return sql, params
+
+
+def _connect(path: Path, secret: bytes | None) -> sqlite3.Connection:
+    if secret is None:
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    else:
+        import sqlcipher3  # type: ignore[import-untyped]  # only needed for encrypted sources
+
+        connection = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
+        connection.execute(f"PRAGMA key = \"x'{secret.hex()}'\"")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    return connection
+
+
+class SearchIndex:
+    """The index file; every call is serialised on one connection (they are short)."""
+
+    def __init__(self, path: Path, identity: str, secret: bytes | None = None) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = self._open(path, identity, secret)
+
+    def _open(self, path: Path, identity: str, secret: bytes | None) -> sqlite3.Connection:
+        wanted = {"format": FORMAT_VERSION, "source": identity}
+        if path.exists():
+            db = _connect(path, secret)
+            try:
+                found = dict(db.execute("SELECT key, value FROM meta").fetchall())
+                if found == wanted:
+                    return db
+            except Exception as error:  # sqlcipher3 raises its own DatabaseError class
+                if type(error).__name__ not in ("DatabaseError", "OperationalError"):
+                    db.close()
+                    raise
+                # missing tables, another key, a damaged file: start afresh
+            db.close()
+        for leftover in (
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+        ):
+            leftover.unlink(missing_ok=True)
+        db = _connect(path, secret)
+        with _Transaction(db):
+            for statement in _SCHEMA:
+                db.execute(statement)
+            db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def shards(self) -> dict[str, tuple[str, int]]:
+        """Shard path -> (signature when last read, newest message time indexed)."""
+        with self._lock:
+            rows = self._db.execute("SELECT path, signature, watermark FROM shards").fetchall()
+        return {path: (signature, watermark) for path, signature, watermark in rows}
+
+    def add(self, shard: str, documents: Iterable[Document], signature: str, watermark: int) -> int:
+        """Store the documents not stored yet and the shard's new state, in one transaction."""
+        added = 0
+        with self._lock, _Transaction(self._db):
+            execute = self._db.execute
+            for doc in documents:
+                cursor = execute(
+                    "INSERT OR IGNORE INTO docs(shard, talker, seq, unix_time, sender, is_self,"
+                    " body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (shard, doc.talker, doc.seq, doc.unix_time, doc.sender, doc.is_self, doc.text),
+                )
+                if cursor.rowcount:
+                    execute(
+                        "INSERT INTO terms(rowid, grams) VALUES (?, ?)",
+                        (cursor.lastrowid, document_terms(doc.text)),
+                    )
+                    added += 1
+            execute("INSERT OR REPLACE INTO shards VALUES (?, ?, ?)", (shard, signature, watermark))
+        return added
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
+
+    def candidates(self, expression: str, filters: Filters) -> list[Hit]:
+        """Every document the FTS expression and the filters keep, oldest first."""
+        where, params = filters.where()
+        sql = (
+            "SELECT d.shard, d.talker, d.seq, d.unix_time, d.body FROM docs d"
+            f" WHERE d.id IN ({_MATCHING})"
+            f"{where} ORDER BY d.unix_time, d.seq, d.id"
+        )
+        with self._lock:
+            rows = self._db.execute(sql, [expression, *params]).fetchall()
+        return [Hit(*row) for row in rows]
+
+    def page(
+        self, expression: str, filters: Filters, descending: bool, limit: int, offset: int
+    ) -> tuple[list[Hit], int]:
+        """One page of the matching documents and how many match in all (SQL does both)."""
+        where, params = filters.where()
+        matching = (
+            f" FROM docs d WHERE d.id IN (SELECT rowid FROM terms WHERE terms MATCH ?){where}"
+        )
+        direction = " DESC" if descending else ""
+        order = f" ORDER BY d.unix_time{direction}, d.seq{direction}, d.id{direction}"
+        with self._lock:
+            total = int(
+                self._db.execute("SELECT count(*)" + matching, [expression, *params]).fetchone()[0]
+            )
+            rows = self._db.execute(
+                "SELECT d.shard, d.talker, d.seq, d.unix_time, d.body"
+                f"{matching}{order} LIMIT ? OFFSET ?",
+                [expression, *params, limit if limit > 0 else -1, offset],
+            ).fetchall()
+        return [Hit(*row) for row in rows], total
+
+
+class _Transaction:
+    """BEGIN ... COMMIT (ROLLBACK on error) on an autocommit connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")
