@@ -14,7 +14,9 @@ from server.mcp.conformance import conformance_prompts, conformance_resources, c
 from server.mcp.conformance_modern import MODERN_PROMPTS, modern_conformance_tools
 from server.mcp.subscriptions import SubscriptionHub
 from server.mcp.tools.chat import chat_tools
+from server.mcp.tools.search import search_tools
 from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.search.service import SearchSettings
 from server.wechat.store import ChatStore, open_store
 
 if TYPE_CHECKING:
@@ -35,12 +37,12 @@ def build_application(
     owned = store is None
     if store is None:
         key = DatabaseKey(config.key.get_secret_value()) if config.key else None
-        store = open_store(config.data_dir, key)
+        store = open_store(config.data_dir, key, SearchSettings(enabled=config.search_index))
     if tokens is None:
         tokens = ClientTokens()
         tokens.refresh()  # read once before serving, so a connected app is known at once
     extensions = Extensions(
-        tools=chat_tools(store),
+        tools=[*chat_tools(store), *search_tools(store)],
         blueprints=[partial(_chat_api, store)],
         health=store.status,
         closers=[store.close] if owned else [],
