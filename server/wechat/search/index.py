@@ -79,8 +79,12 @@ def _connect(path: Path, secret: bytes | None) -> sqlite3.Connection:
 
         connection = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
         connection.execute(f"PRAGMA key = \"x'{secret.hex()}'\"")
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = NORMAL")
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+    except Exception:
+        connection.close()  # another key, or not a database
+        raise
     return connection
 
 
@@ -96,17 +100,22 @@ class SearchIndex:
     def _open(self, path: Path, identity: str, secret: bytes | None) -> sqlite3.Connection:
         wanted = {"format": FORMAT_VERSION, "source": identity}
         if path.exists():
-            db = _connect(path, secret)
             try:
-                found = dict(db.execute("SELECT key, value FROM meta").fetchall())
-                if found == wanted:
-                    return db
-            except Exception as error:  # sqlcipher3 raises its own DatabaseError class
-                if type(error).__name__ not in ("DatabaseError", "OperationalError"):
-                    db.close()
+                db = _connect(path, secret)
+            except Exception as error:  # another key, not a database: start afresh
+                if type(error).__name__ != "DatabaseError":
                     raise
-                # missing tables, another key, a damaged file: start afresh
-            db.close()
+            else:
+                try:
+                    found = dict(db.execute("SELECT key, value FROM meta").fetchall())
+                    if found == wanted:
+                        return db
+                except Exception as error:  # sqlcipher3 raises its own error classes
+                    if type(error).__name__ not in ("DatabaseError", "OperationalError"):
+                        db.close()
+                        raise
+                    # missing tables, a damaged file: start afresh
+                db.close()
         for leftover in (
             path,
             path.with_name(path.name + "-wal"),
