@@ -19,23 +19,24 @@ from server.wechat.search.documents import Document
 from server.wechat.search.grams import document_terms
 
 # Bump whenever the schema, the terms or what `document_of` stores changes.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 _SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE shards(path TEXT PRIMARY KEY, signature TEXT NOT NULL,"
-    " watermark INTEGER NOT NULL)",
-    "CREATE TABLE docs(id INTEGER PRIMARY KEY, shard TEXT NOT NULL, talker TEXT NOT NULL,"
+    "CREATE TABLE shards(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+    " signature TEXT NOT NULL, watermark INTEGER NOT NULL)",
+    # Documents get ids in the scan's order (time, seq, then the reader's order) as long as
+    # messages arrive newer than every indexed one (`ordered` in meta): a time range is then
+    # an id range, and FTS5 pages and counts on its own rowids without reading `docs`.
+    "CREATE TABLE docs(id INTEGER PRIMARY KEY, shard INTEGER NOT NULL, talker TEXT NOT NULL,"
     " seq INTEGER NOT NULL, unix_time INTEGER NOT NULL, sender TEXT NOT NULL,"
     " is_self INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE(talker, seq, unix_time, shard))",
-    "CREATE INDEX docs_time ON docs(unix_time, seq)",
+    "CREATE INDEX docs_time ON docs(unix_time, seq, id)",
     # Contentless: the terms are only searched, the text itself lives in `docs`.
     "CREATE VIRTUAL TABLE terms USING fts5(grams, content='', columnsize=0,"
     " tokenize='unicode61 remove_diacritics 0')",
 )
-
-
-_MATCHING = "SELECT rowid FROM terms WHERE terms MATCH ?"
+_HIT_COLUMNS = "s.path, d.talker, d.seq, d.unix_time, d.body"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +60,19 @@ class Filters:
     senders: Sequence[str] = ()
     wants_self: bool = False
 
+    @property
+    def by_time_only(self) -> bool:
+        return not (self.talkers or self.senders or self.wants_self)
+
     def where(self) -> tuple[str, list[Any]]:
-        sql = " AND d.unix_time BETWEEN ? AND ?"
+        # "+" keeps SQLite from walking a docs index instead of the FTS matches.
+        sql = " AND +d.unix_time BETWEEN ? AND ?"
         params: list[Any] = [self.start, self.end]
         if self.talkers:
-            sql += f" AND d.talker IN ({','.join('?' * len(self.talkers))})"
+            sql += f" AND +d.talker IN ({','.join('?' * len(self.talkers))})"
             params.extend(self.talkers)
         if self.senders or self.wants_self:
-            sql += f" AND (d.sender IN ({','.join('?' * len(self.senders))}) OR (? AND d.is_self))"
+            sql += f" AND (+d.sender IN ({','.join('?' * len(self.senders))}) OR (? AND d.is_self))"
             params.extend([*self.senders, int(self.wants_self)])
         return sql, params
 
@@ -140,59 +146,125 @@ class SearchIndex:
         return {path: (signature, watermark) for path, signature, watermark in rows}
 
     def add(self, shard: str, documents: Iterable[Document], signature: str, watermark: int) -> int:
-        """Store the documents not stored yet and the shard's new state, in one transaction."""
+        """Store the documents not stored yet (given in the scan's order) and the shard's new
+        state, in one transaction."""
         added = 0
         with self._lock, _Transaction(self._db):
             execute = self._db.execute
+            execute(
+                "INSERT INTO shards(path, signature, watermark) VALUES (?, ?, ?) ON CONFLICT(path)"
+                " DO UPDATE SET signature = excluded.signature, watermark = excluded.watermark",
+                (shard, signature, watermark),
+            )
+            shard_id = execute("SELECT id FROM shards WHERE path = ?", (shard,)).fetchone()[0]
+            newest = execute("SELECT unix_time, seq FROM docs ORDER BY id DESC LIMIT 1").fetchone()
+            ordered = True
             for doc in documents:
                 cursor = execute(
                     "INSERT OR IGNORE INTO docs(shard, talker, seq, unix_time, sender, is_self,"
                     " body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (shard, doc.talker, doc.seq, doc.unix_time, doc.sender, doc.is_self, doc.text),
+                    (
+                        shard_id,
+                        doc.talker,
+                        doc.seq,
+                        doc.unix_time,
+                        doc.sender,
+                        doc.is_self,
+                        doc.text,
+                    ),
                 )
                 if cursor.rowcount:
+                    key = (doc.unix_time, doc.seq)
+                    if newest is not None and key <= tuple(newest):
+                        ordered = False  # an older message came late: ids leave time order
+                    newest = key
                     execute(
                         "INSERT INTO terms(rowid, grams) VALUES (?, ?)",
                         (cursor.lastrowid, document_terms(doc.text)),
                     )
                     added += 1
-            execute("INSERT OR REPLACE INTO shards VALUES (?, ?, ?)", (shard, signature, watermark))
+            if not ordered:
+                execute("INSERT OR REPLACE INTO meta VALUES ('ordered', '0')")
         return added
+
+    def _ordered(self) -> bool:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'ordered'").fetchone()
+        return row is None or row[0] != "0"
+
+    def _id_range(self, start: int, end: int) -> tuple[int, int]:
+        """The ids of the first and last documents in [start, end] (ids in time order)."""
+        first = self._db.execute(
+            "SELECT id FROM docs WHERE unix_time >= ? ORDER BY unix_time, seq, id LIMIT 1",
+            (start,),
+        ).fetchone()
+        last = self._db.execute(
+            "SELECT id FROM docs WHERE unix_time <= ? ORDER BY unix_time DESC, seq DESC, id DESC"
+            " LIMIT 1",
+            (end,),
+        ).fetchone()
+        if first is None or last is None:
+            return 1, 0  # nothing indexed in the range
+        return first[0], last[0]
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file (after a build it is as large as the data)."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
     def candidates(self, expression: str, filters: Filters) -> list[Hit]:
-        """Every document the FTS expression and the filters keep, oldest first."""
+        """Every document the FTS expression and the filters keep, in the scan's order."""
         where, params = filters.where()
-        sql = (
-            "SELECT d.shard, d.talker, d.seq, d.unix_time, d.body FROM docs d"
-            f" WHERE d.id IN ({_MATCHING})"
-            f"{where} ORDER BY d.unix_time, d.seq, d.id"
-        )
         with self._lock:
-            rows = self._db.execute(sql, [expression, *params]).fetchall()
+            rows = self._db.execute(
+                f"SELECT {_HIT_COLUMNS} FROM terms t CROSS JOIN docs d ON d.id = t.rowid"
+                " JOIN shards s ON s.id = d.shard"
+                f" WHERE terms MATCH ?{where} ORDER BY d.unix_time, d.seq, d.id",
+                [expression, *params],
+            ).fetchall()
         return [Hit(*row) for row in rows]
 
     def page(
         self, expression: str, filters: Filters, descending: bool, limit: int, offset: int
     ) -> tuple[list[Hit], int]:
         """One page of the matching documents and how many match in all (SQL does both)."""
-        where, params = filters.where()
-        matching = (
-            f" FROM docs d WHERE d.id IN (SELECT rowid FROM terms WHERE terms MATCH ?){where}"
-        )
         direction = " DESC" if descending else ""
-        order = f" ORDER BY d.unix_time{direction}, d.seq{direction}, d.id{direction}"
+        bounds = [limit if limit > 0 else -1, offset]
         with self._lock:
+            if filters.by_time_only and self._ordered():
+                # Ids follow time: FTS5 counts and pages on its rowids alone.
+                low, high = self._id_range(filters.start, filters.end)
+                matching = " FROM terms WHERE terms MATCH ? AND rowid BETWEEN ? AND ?"
+                params: list[Any] = [expression, low, high]
+                total = int(self._db.execute("SELECT count(*)" + matching, params).fetchone()[0])
+                ids = self._db.execute(
+                    f"SELECT rowid{matching} ORDER BY rowid{direction} LIMIT ? OFFSET ?",
+                    [*params, *bounds],
+                ).fetchall()
+                found = {
+                    row[0]: Hit(*row[1:])
+                    for row in self._db.execute(
+                        f"SELECT d.id, {_HIT_COLUMNS} FROM docs d JOIN shards s ON s.id = d.shard"
+                        f" WHERE d.id IN ({','.join('?' * len(ids))})",
+                        [row[0] for row in ids],
+                    )
+                }
+                return [found[row[0]] for row in ids], total
+            where, params = filters.where()
+            matching = (
+                " FROM terms t CROSS JOIN docs d ON d.id = t.rowid"
+                f" JOIN shards s ON s.id = d.shard WHERE terms MATCH ?{where}"
+            )
             total = int(
                 self._db.execute("SELECT count(*)" + matching, [expression, *params]).fetchone()[0]
             )
+            order = f" ORDER BY d.unix_time{direction}, d.seq{direction}, d.id{direction}"
             rows = self._db.execute(
-                "SELECT d.shard, d.talker, d.seq, d.unix_time, d.body"
-                f"{matching}{order} LIMIT ? OFFSET ?",
-                [expression, *params, limit if limit > 0 else -1, offset],
+                f"SELECT {_HIT_COLUMNS}{matching}{order} LIMIT ? OFFSET ?",
+                [expression, *params, *bounds],
             ).fetchall()
         return [Hit(*row) for row in rows], total
 

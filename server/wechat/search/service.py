@@ -28,7 +28,7 @@ from server.wechat.errors import QueryCancelledError
 from server.wechat.files import file_signature
 from server.wechat.keyword import KeywordPattern
 from server.wechat.readers import Reader, Row, RowQuery
-from server.wechat.readers.base import Shard
+from server.wechat.readers.base import Shard, time_order
 from server.wechat.search.documents import document_of
 from server.wechat.search.grams import is_exact, match_expression
 from server.wechat.search.index import Filters, Hit, SearchIndex
@@ -107,6 +107,7 @@ class SearchService:
                 self._total = sum(reader.count(shard, everything, names) for shard in shards)
                 self._indexed = self._index.count()
                 self._catch_up(reader, shards, names)
+                self._index.checkpoint()
             self._state = "ready"
             logger.info("search index ready: %d messages in %s", self._indexed, self._file)
         except QueryCancelledError:
@@ -128,7 +129,11 @@ class SearchService:
             if previous is not None and previous[0] == signature:
                 continue
             watermark = previous[1] if previous is not None else _EARLIEST
-            rows = reader.rows(shard, RowQuery(watermark, _LATEST, None), known)
+            # In the scan's order (query.py sorts each shard's rows the same stable way), so
+            # that document ids follow it.
+            rows = sorted(
+                reader.rows(shard, RowQuery(watermark, _LATEST, None), known), key=time_order
+            )
             newest = max((row.unix_time for row in rows), default=watermark)
             self._indexed += index.add(key, map(document_of, rows), signature, newest)
         self._total = max(self._total, self._indexed)
@@ -179,7 +184,8 @@ class SearchService:
 
 
 def shard_key(shard: Shard) -> str:
-    return "\n".join(str(path) for path in shard.paths)
+    """The shard's files, absolute: the same whatever form the data directory was given in."""
+    return "\n".join(str(path.resolve()) for path in shard.paths)
 
 
 def _source_rows(

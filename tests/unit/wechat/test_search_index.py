@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,40 @@ async def test_the_index_file_is_reused_and_rebuilt_for_another_source(tmp_path:
         assert (await store.messages(keyword="火锅", limit=0)).total > 0
         await store.close()
     assert len(list((tmp_path / "index").glob("*.db"))) == 1
+
+
+async def test_a_late_message_in_an_older_shard_keeps_results_exact(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    generate(data, Layout.V4, messages=400, shards=2, wal=True)
+    folder = data / "db_storage" / "message"
+    with closing(sqlite3.connect(folder / "message_1.db")) as later:
+        later_start = later.execute("SELECT timestamp FROM Timestamp").fetchone()[0]
+    store = open_store(data, search=SearchSettings(directory=tmp_path / "index"))
+    plain = open_store(data)
+    writer = sqlite3.connect(folder / "message_0.db")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        await _ready(store)
+        table = writer.execute(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'Msg\\_%' ESCAPE '\\'"
+            " AND type = 'table'"
+        ).fetchone()[0]
+        # Newer than everything in its shard, older than the next shard's messages: document
+        # ids no longer follow time, and the index must notice.
+        writer.execute(
+            f"INSERT INTO {table}(server_id, local_type, sort_seq, real_sender_id, create_time,"
+            " status, message_content) VALUES (1, 1, ?, 1, ?, 2, '迟到的火锅')",
+            ((later_start - 1) * 1000, later_start - 1),
+        )
+        writer.commit()
+        for keyword in ("火锅", "迟到", "锅"):
+            for order in ("asc", "desc"):
+                query = MessageQuery(keyword=keyword, limit=5, order=order)
+                fast = await store.messages(query)
+                slow = await plain.messages(query)
+                assert (fast.items, fast.total) == (slow.items, slow.total)
+        assert (await store.messages(keyword="迟到", limit=0)).total == 1
+    finally:
+        writer.close()
+        await store.close()
+        await plain.close()
