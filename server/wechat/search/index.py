@@ -158,7 +158,9 @@ class SearchIndex:
             )
             shard_id = execute("SELECT id FROM shards WHERE path = ?", (shard,)).fetchone()[0]
             newest = execute("SELECT unix_time, seq FROM docs ORDER BY id DESC LIMIT 1").fetchone()
-            ordered = True
+            # Equal (time, seq) keys keep the scan's order within one batch (sorted stably as
+            # the scan sorts), not across batches: there the next key must be newer.
+            first, ordered = True, True
             for doc in documents:
                 cursor = execute(
                     "INSERT OR IGNORE INTO docs(shard, talker, seq, unix_time, sender, is_self,"
@@ -175,9 +177,9 @@ class SearchIndex:
                 )
                 if cursor.rowcount:
                     key = (doc.unix_time, doc.seq)
-                    if newest is not None and key <= tuple(newest):
+                    if newest is not None and (key <= tuple(newest) if first else key < newest):
                         ordered = False  # an older message came late: ids leave time order
-                    newest = key
+                    newest, first = key, False
                     execute(
                         "INSERT INTO terms(rowid, grams) VALUES (?, ?)",
                         (cursor.lastrowid, document_terms(doc.text)),

@@ -55,6 +55,13 @@ async def _ready(store: ChatStore) -> None:
     assert store.status()["search"]["state"] == "ready"
 
 
+def _ordered(store: ChatStore) -> bool:
+    index = store._search._index  # type: ignore[union-attr]  # white-box: which path ran
+    assert index is not None
+    with index._lock:
+        return index._ordered()
+
+
 @pytest_asyncio.fixture
 async def indexed(data_dir: Path, tmp_path: Path) -> AsyncIterator[ChatStore]:
     opened = open_store(data_dir, search=SearchSettings(directory=tmp_path / "index"))
@@ -107,6 +114,7 @@ async def test_the_index_gives_the_scan_results(
         slow = await store.messages(query)
         assert (fast.items, fast.total) == (slow.items, slow.total), query
     assert all(answered), "every keyword of the matrix has a literal the index can use"
+    assert _ordered(indexed), "the fast path (ids in time order) was the one tested"
 
 
 async def test_descending_order_is_the_ascending_order_reversed(store: ChatStore) -> None:
@@ -210,6 +218,7 @@ async def test_a_late_message_in_an_older_shard_keeps_results_exact(tmp_path: Pa
                 slow = await plain.messages(query)
                 assert (fast.items, fast.total) == (slow.items, slow.total)
         assert (await store.messages(keyword="迟到", limit=0)).total == 1
+        assert not _ordered(store)
     finally:
         writer.close()
         await store.close()
