@@ -8,6 +8,7 @@ away and rebuilt.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,7 @@ from server.wechat.search.documents import Document
 from server.wechat.search.grams import document_terms
 
 # Bump whenever the schema, the terms or what `document_of` stores changes.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 _SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -32,8 +33,9 @@ _SCHEMA = (
     " seq INTEGER NOT NULL, unix_time INTEGER NOT NULL, sender TEXT NOT NULL,"
     " is_self INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE(talker, seq, unix_time, shard))",
     "CREATE INDEX docs_time ON docs(unix_time, seq, id)",
-    # Contentless: the terms are only searched, the text itself lives in `docs`.
-    "CREATE VIRTUAL TABLE terms USING fts5(grams, content='', columnsize=0,"
+    # Contentless: the terms are only searched, the text itself lives in `docs`. The chat and
+    # the sender are terms too, so that FTS5 intersects them with the text's matches.
+    "CREATE VIRTUAL TABLE terms USING fts5(grams, talker, sender, content='', columnsize=0,"
     " tokenize='unicode61 remove_diacritics 0')",
 )
 _HIT_COLUMNS = "s.path, d.talker, d.seq, d.unix_time, d.body"
@@ -60,21 +62,27 @@ class Filters:
     senders: Sequence[str] = ()
     wants_self: bool = False
 
-    @property
-    def by_time_only(self) -> bool:
-        return not (self.talkers or self.senders or self.wants_self)
-
-    def where(self) -> tuple[str, list[Any]]:
-        # "+" keeps SQLite from walking a docs index instead of the FTS matches.
-        sql = " AND +d.unix_time BETWEEN ? AND ?"
-        params: list[Any] = [self.start, self.end]
+    def restrict(self, expression: str) -> str:
+        """`expression` (over the text) narrowed to the chats and senders, in FTS5 terms."""
+        query = f"grams : ({expression})"
         if self.talkers:
-            sql += f" AND +d.talker IN ({','.join('?' * len(self.talkers))})"
-            params.extend(self.talkers)
+            query += f" AND talker : ({' OR '.join(map(talker_term, self.talkers))})"
         if self.senders or self.wants_self:
-            sql += f" AND (+d.sender IN ({','.join('?' * len(self.senders))}) OR (? AND d.is_self))"
-            params.extend([*self.senders, int(self.wants_self)])
-        return sql, params
+            chosen = [*map(sender_term, self.senders), *([_SELF_TERM] if self.wants_self else [])]
+            query += f" AND sender : ({' OR '.join(chosen)})"
+        return query
+
+
+_SELF_TERM = "me"
+
+
+def talker_term(talker: str) -> str:
+    # A user name may hold any character; its hash is one plain token.
+    return "t" + hashlib.sha256(talker.encode()).hexdigest()[:20]
+
+
+def sender_term(sender: str) -> str:
+    return "s" + hashlib.sha256(sender.encode()).hexdigest()[:20]
 
 
 def _connect(path: Path, secret: bytes | None) -> sqlite3.Connection:
@@ -180,9 +188,10 @@ class SearchIndex:
                     if newest is not None and (key <= tuple(newest) if first else key < newest):
                         ordered = False  # an older message came late: ids leave time order
                     newest, first = key, False
+                    who = sender_term(doc.sender) + (" " + _SELF_TERM if doc.is_self else "")
                     execute(
-                        "INSERT INTO terms(rowid, grams) VALUES (?, ?)",
-                        (cursor.lastrowid, document_terms(doc.text)),
+                        "INSERT INTO terms(rowid, grams, talker, sender) VALUES (?, ?, ?, ?)",
+                        (cursor.lastrowid, document_terms(doc.text), talker_term(doc.talker), who),
                     )
                     added += 1
             if not ordered:
@@ -217,58 +226,80 @@ class SearchIndex:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
+    def _matching(
+        self, query: str, filters: Filters, shards: bool = False
+    ) -> tuple[str, list[Any], str]:
+        """FROM ... WHERE over `terms t` joined to `docs d` (and `shards s`) for the matches
+        in the time range, its parameters, and the column that orders them as the scan does
+        ("" for (time, seq, id))."""
+        sql = " FROM terms t CROSS JOIN docs d ON d.id = t.rowid"
+        if shards:
+            sql += " JOIN shards s ON s.id = d.shard"
+        sql += " WHERE terms MATCH ?"
+        if self._ordered():
+            low, high = self._id_range(filters.start, filters.end)
+            return sql + " AND t.rowid BETWEEN ? AND ?", [query, low, high], "t.rowid"
+        # "+": SQLite must not walk a docs index instead of the FTS matches.
+        sql += " AND +d.unix_time BETWEEN ? AND ?"
+        return sql, [query, filters.start, filters.end], ""
+
+    def _hits(self, ids: list[int]) -> list[Hit]:
+        found = {
+            row[0]: Hit(*row[1:])
+            for row in self._db.execute(
+                f"SELECT d.id, {_HIT_COLUMNS} FROM docs d JOIN shards s ON s.id = d.shard"
+                f" WHERE d.id IN ({','.join('?' * len(ids))})",
+                ids,
+            )
+        }
+        return [found[id_] for id_ in ids]
+
     def candidates(self, expression: str, filters: Filters) -> list[Hit]:
         """Every document the FTS expression and the filters keep, in the scan's order."""
-        where, params = filters.where()
         with self._lock:
-            rows = self._db.execute(
-                f"SELECT {_HIT_COLUMNS} FROM terms t CROSS JOIN docs d ON d.id = t.rowid"
-                " JOIN shards s ON s.id = d.shard"
-                f" WHERE terms MATCH ?{where} ORDER BY d.unix_time, d.seq, d.id",
-                [expression, *params],
-            ).fetchall()
+            matching, params, key = self._matching(filters.restrict(expression), filters, True)
+            order = key or "d.unix_time, d.seq, d.id"
+            sql = f"SELECT {_HIT_COLUMNS}{matching} ORDER BY {order}"
+            rows = self._db.execute(sql, params).fetchall()
         return [Hit(*row) for row in rows]
 
     def page(
-        self, expression: str, filters: Filters, descending: bool, limit: int, offset: int
+        self,
+        expression: str,
+        filters: Filters,
+        descending: bool,
+        limit: int,
+        offset: int,
+        must_contain: str | None = None,
     ) -> tuple[list[Hit], int]:
-        """One page of the matching documents and how many match in all (SQL does both)."""
+        """One page of the matching documents and how many match in all, in SQL; with
+        `must_contain`, only documents whose text holds it exactly (case and all)."""
         direction = " DESC" if descending else ""
         bounds = [limit if limit > 0 else -1, offset]
+        query = filters.restrict(expression)
         with self._lock:
-            if filters.by_time_only and self._ordered():
+            if must_contain is None and self._ordered():
                 # Ids follow time: FTS5 counts and pages on its rowids alone.
                 low, high = self._id_range(filters.start, filters.end)
                 matching = " FROM terms WHERE terms MATCH ? AND rowid BETWEEN ? AND ?"
-                params: list[Any] = [expression, low, high]
+                params: list[Any] = [query, low, high]
                 total = int(self._db.execute("SELECT count(*)" + matching, params).fetchone()[0])
                 ids = self._db.execute(
                     f"SELECT rowid{matching} ORDER BY rowid{direction} LIMIT ? OFFSET ?",
                     [*params, *bounds],
                 ).fetchall()
-                found = {
-                    row[0]: Hit(*row[1:])
-                    for row in self._db.execute(
-                        f"SELECT d.id, {_HIT_COLUMNS} FROM docs d JOIN shards s ON s.id = d.shard"
-                        f" WHERE d.id IN ({','.join('?' * len(ids))})",
-                        [row[0] for row in ids],
-                    )
-                }
-                return [found[row[0]] for row in ids], total
-            where, params = filters.where()
-            matching = (
-                " FROM terms t CROSS JOIN docs d ON d.id = t.rowid"
-                f" JOIN shards s ON s.id = d.shard WHERE terms MATCH ?{where}"
-            )
-            total = int(
-                self._db.execute("SELECT count(*)" + matching, [expression, *params]).fetchone()[0]
-            )
-            order = f" ORDER BY d.unix_time{direction}, d.seq{direction}, d.id{direction}"
-            rows = self._db.execute(
-                f"SELECT {_HIT_COLUMNS}{matching}{order} LIMIT ? OFFSET ?",
-                [expression, *params, *bounds],
+                return self._hits([row[0] for row in ids]), total
+            matching, params, key = self._matching(query, filters)
+            if must_contain is not None:
+                matching += " AND instr(d.body, ?) > 0"
+                params.append(must_contain)
+            total = int(self._db.execute("SELECT count(*)" + matching, params).fetchone()[0])
+            keys = [key] if key else ["d.unix_time", "d.seq", "d.id"]
+            order = ", ".join(column + direction for column in keys)
+            ids = self._db.execute(
+                f"SELECT d.id{matching} ORDER BY {order} LIMIT ? OFFSET ?", [*params, *bounds]
             ).fetchall()
-        return [Hit(*row) for row in rows], total
+            return self._hits([row[0] for row in ids]), total
 
 
 class _Transaction:

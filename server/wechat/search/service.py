@@ -166,8 +166,11 @@ class SearchService:
         finally:
             self._sync.release()
         try:
-            if is_plain(pattern.keyword) and is_exact(literal):
-                hits, total = index.page(expression, filters, descending, limit, offset)
+            if is_plain(pattern.keyword):
+                # A plain keyword is a substring: exact in FTS5 for uncased text, else SQL's
+                # instr() on the stored text decides, as the regex would.
+                exact = None if is_exact(literal) else literal
+                hits, total = index.page(expression, filters, descending, limit, offset, exact)
             else:
                 candidates = index.candidates(expression, filters)
                 found = [hit for hit in candidates if pattern.search(hit.body)]
