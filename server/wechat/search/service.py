@@ -15,13 +15,14 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
+from server.wechat import budget
 from server.wechat.budget import QueryBudget
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.errors import QueryCancelledError
@@ -29,7 +30,7 @@ from server.wechat.files import file_signature
 from server.wechat.keyword import KeywordPattern
 from server.wechat.readers import Reader, Row, RowQuery
 from server.wechat.readers.base import Shard, time_order
-from server.wechat.search.documents import document_of
+from server.wechat.search.documents import Document, document_of
 from server.wechat.search.grams import is_exact, match_expression
 from server.wechat.search.index import Filters, Hit, SearchIndex
 from server.wechat.search.literals import index_literal, is_plain
@@ -135,7 +136,7 @@ class SearchService:
                 reader.rows(shard, RowQuery(watermark, _LATEST, None), known), key=time_order
             )
             newest = max((row.unix_time for row in rows), default=watermark)
-            self._indexed += index.add(key, map(document_of, rows), signature, newest)
+            self._indexed += index.add(key, _documents(rows), signature, newest)
         self._total = max(self._total, self._indexed)
 
     def find(
@@ -184,6 +185,13 @@ class SearchService:
             return None
         rows = _source_rows(reader, shards, hits, known)
         return (rows, total) if rows is not None else None
+
+
+def _documents(rows: list[Row]) -> Iterator[Document]:
+    for number, row in enumerate(rows):
+        if number % 1000 == 0:
+            budget.check()  # closing the store stops a build between rows, not after a shard
+        yield document_of(row)
 
 
 def shard_key(shard: Shard) -> str:

@@ -232,3 +232,11 @@ async def test_a_late_message_in_an_older_shard_keeps_results_exact(tmp_path: Pa
         writer.close()
         await store.close()
         await plain.close()
+
+
+async def test_closing_during_a_build_stops_it(tmp_path: Path) -> None:
+    generate(tmp_path / "data", Layout.V4, messages=3000, shards=2)
+    store = open_store(tmp_path / "data", search=SearchSettings(directory=tmp_path / "index"))
+    await store.ready()
+    await store.close()
+    assert store.status()["search"]["state"] in ("off", "ready")
