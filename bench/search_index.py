@@ -1,6 +1,6 @@
 """Bench the full-text index against the scan on a generated 1,000,000-message 4.x store.
 
-    .venv/bin/python bench/search_index.py --messages 1000000 --repeat 30
+    .venv/bin/python -m bench.search_index --messages 1000000 --repeat 30 [--encrypted]
 
 Uses the store `bench/data_queries.py` generates (bench/results/, git-ignored), builds the
 index from scratch into bench/results/search-index/ (timed, with its size on disk), then runs
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench.data_queries import RESULTS, TOOL_LIMIT, measure
 from server.wechat import MessageQuery, open_store, parse_time_range
+from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.demo import generate
 from server.wechat.model import Layout
 from server.wechat.search.service import SearchSettings
@@ -24,7 +25,7 @@ from server.wechat.search.service import SearchSettings
 QUERIES = [  # (label, keyword, talker)
     ("keyword '火锅' across all chats, one year", "火锅", None),
     ("keyword '火' (one character) across all chats, one year", "火", None),
-    ("keyword 'deadline' (Latin, regex decides) across all chats", "deadline", None),
+    ("keyword 'deadline' (Latin: instr() decides case) across all chats", "deadline", None),
     ("one talker + keyword '火锅', one year", "火锅", "wxid_alice01"),
 ]
 
@@ -37,6 +38,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="key the index (SQLCipher) as for an encrypted source; the store stays plain",
+    )
     args = parser.parse_args()
     root = RESULTS / f"store-{args.messages}"
     if not (root / "db_storage").exists():
@@ -44,7 +50,8 @@ async def main() -> None:
     index_dir = RESULTS / "search-index"
     shutil.rmtree(index_dir, ignore_errors=True)
     began = time.perf_counter()
-    store = open_store(root, search=SearchSettings(directory=index_dir))
+    key = DatabaseKey("5a" * 32) if args.encrypted else None
+    store = open_store(root, key, SearchSettings(directory=index_dir))
     for _ in range(6000):  # at most 20 minutes
         if store.status()["search"]["state"] != "building":
             break
