@@ -23,6 +23,7 @@ from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.errors import DataSourceError
 from server.wechat.model import Message, Session
 from server.wechat.query import MessageQuery, Page
+from server.wechat.search.service import SearchSettings
 from server.wechat.store import ChatStore, open_store
 
 logger = logging.getLogger(__name__)
@@ -35,9 +36,16 @@ Source = tuple[Path | None, SecretStr | None]
 class ChatSource:
     """Chat sessions and their recent messages, read-only, off the GUI thread."""
 
-    def __init__(self, data_dir: Path | None, key: SecretStr | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path | None,
+        key: SecretStr | None = None,
+        search: SearchSettings | None = None,
+    ) -> None:
         self._source: Source = (data_dir, key)
-        self._store: ChatStore = _open(data_dir, key)
+        # The full-text index (docs/search.md), for every store this source opens.
+        self._search = search or SearchSettings()
+        self._store: ChatStore = _open(data_dir, key, self._search)
         self._retired: list[ChatStore] = []
         # A store opened by `check`, waiting for the `switch` to its source.
         self._checked: tuple[Source, ChatStore] | None = None
@@ -66,7 +74,7 @@ class ChatSource:
         else:
             if checked is not None:
                 self._retired.append(checked[1])
-            store = _open(data_dir, key)
+            store = _open(data_dir, key, self._search)
         self._source = source
         self._store = store
         return True
@@ -87,7 +95,7 @@ class ChatSource:
                 return None
             self._retired.append(self._checked[1])
             self._checked = None
-        store = _open(data_dir, key)
+        store = _open(data_dir, key, self._search)
         try:
             await store.sessions(None, 1, 0)
         except DataSourceError as error:
@@ -124,8 +132,8 @@ class ChatSource:
             await self._retired.pop().close()
 
 
-def _open(data_dir: Path | None, key: SecretStr | None) -> ChatStore:
-    return open_store(data_dir, DatabaseKey(key.get_secret_value()) if key else None)
+def _open(data_dir: Path | None, key: SecretStr | None, search: SearchSettings) -> ChatStore:
+    return open_store(data_dir, DatabaseKey(key.get_secret_value()) if key else None, search)
 
 
 def key_problem(error: DataSourceError) -> str | None:
