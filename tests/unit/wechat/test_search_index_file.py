@@ -1,4 +1,4 @@
-"""For an encrypted source the index is encrypted at rest: no chat text in its files."""
+"""The index file: encrypted at rest for an encrypted source, rebuilt when it is stale."""
 
 from __future__ import annotations
 
@@ -52,3 +52,23 @@ async def test_a_store_with_a_key_builds_an_encrypted_index(tmp_path: Path) -> N
         await store.close()
     (index_file,) = (tmp_path / "index").glob("*.db")
     assert not index_file.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_another_format_version_or_source_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "index.db"
+    index = SearchIndex(path, "source")
+    index.add("shard", [Document("wxid_a", 1, 100, "wxid_a", False, "火锅")], "s", 100)
+    index.close()
+    for identity in ("source", "another source"):
+        reopened = SearchIndex(path, identity)
+        assert reopened.count() == (1 if identity == "source" else 0)
+        reopened.close()
+    index = SearchIndex(path, "source")
+    index.add("shard", [Document("wxid_a", 1, 100, "wxid_a", False, "火锅")], "s", 100)
+    index.close()
+    monkeypatch.setattr("server.wechat.search.index.FORMAT_VERSION", "next")
+    rebuilt = SearchIndex(path, "source")
+    assert rebuilt.count() == 0
+    rebuilt.close()
