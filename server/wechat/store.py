@@ -207,7 +207,7 @@ class ChatStore:
         if self._search is not None:
             search = self._search.status()
         else:  # asked for but the data is not open yet: it will be built once it is
-            wanted = self._search_settings.enabled and not self._closed
+            wanted = self._search_settings.enabled and not self._closed and not self._error
             search = {"state": "building" if wanted else "off", "indexed": 0, "total": 0}
         return {
             "search": search,

@@ -240,3 +240,10 @@ async def test_closing_during_a_build_stops_it(tmp_path: Path) -> None:
     await store.ready()
     await store.close()
     assert store.status()["search"]["state"] in ("off", "ready")
+
+
+async def test_no_index_is_promised_for_a_directory_without_data(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "missing", search=SearchSettings(directory=tmp_path / "index"))
+    await store.ready()
+    assert store.status()["search"]["state"] == "off"
+    await store.close()
