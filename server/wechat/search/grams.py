@@ -54,3 +54,29 @@ def is_exact(literal: str) -> bool:
         and _RUN.fullmatch(literal) is not None
         and all(unicodedata.category(ch) in _CASELESS_CATEGORIES for ch in literal)
     )
+
+
+def _is_cased(run: str) -> bool:
+    return any(ch.lower() != ch.upper() for ch in run)
+
+
+def _hex_terms(run: str) -> list[str]:
+    # unicode61 folds case, so case-exact terms are spelled in hex (one plain token each).
+    grams = [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+    return ["x" + gram.encode().hex() for gram in grams]
+
+
+def cased_terms(text: str) -> str:
+    """Case-exact terms, for the runs holding letters with case only (Latin, Greek, ...):
+    the same bigrams as `document_terms`, unfolded."""
+    return " ".join(" ".join(_hex_terms(run)) for run in _RUN.findall(text) if _is_cased(run))
+
+
+def cased_expression(literal: str) -> str | None:
+    """An FTS5 query on the case-exact terms finding exactly the texts that contain `literal`
+    as is, when it is one run of letters/digits with case; else None."""
+    if _RUN.fullmatch(literal) is None or not _is_cased(literal):
+        return None
+    if len(literal) == 1:
+        return f'"x{literal.encode().hex()}" *'
+    return '"' + " ".join(_hex_terms(literal)[:-1]) + '"'

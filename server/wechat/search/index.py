@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from server.wechat.search.documents import Document
-from server.wechat.search.grams import document_terms
+from server.wechat.search.grams import cased_terms, document_terms
 
 # Bump whenever the schema, the terms or what `document_of` stores changes.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 _SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -35,7 +35,9 @@ _SCHEMA = (
     "CREATE INDEX docs_time ON docs(unix_time, seq, id)",
     # Contentless: the terms are only searched, the text itself lives in `docs`. The chat and
     # the sender are terms too, so that FTS5 intersects them with the text's matches.
-    "CREATE VIRTUAL TABLE terms USING fts5(grams, talker, sender, content='', columnsize=0,"
+    # `cased` holds case-exact terms of Latin (and other cased) text (search/grams.py).
+    "CREATE VIRTUAL TABLE terms USING fts5(grams, cased, talker, sender, content='',"
+    " columnsize=0,"
     " tokenize='unicode61 remove_diacritics 0')",
 )
 _HIT_COLUMNS = "s.path, d.talker, d.seq, d.unix_time, d.body"
@@ -62,9 +64,9 @@ class Filters:
     senders: Sequence[str] = ()
     wants_self: bool = False
 
-    def restrict(self, expression: str) -> str:
-        """`expression` (over the text) narrowed to the chats and senders, in FTS5 terms."""
-        query = f"grams : ({expression})"
+    def restrict(self, expression: str, column: str = "grams") -> str:
+        """`expression` (over the text's `column`) narrowed to the chats and senders."""
+        query = f"{column} : ({expression})"
         if self.talkers:
             query += f" AND talker : ({' OR '.join(map(talker_term, self.talkers))})"
         if self.senders or self.wants_self:
@@ -190,8 +192,15 @@ class SearchIndex:
                     newest, first = key, False
                     who = sender_term(doc.sender) + (" " + _SELF_TERM if doc.is_self else "")
                     execute(
-                        "INSERT INTO terms(rowid, grams, talker, sender) VALUES (?, ?, ?, ?)",
-                        (cursor.lastrowid, document_terms(doc.text), talker_term(doc.talker), who),
+                        "INSERT INTO terms(rowid, grams, cased, talker, sender)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (
+                            cursor.lastrowid,
+                            document_terms(doc.text),
+                            cased_terms(doc.text),
+                            talker_term(doc.talker),
+                            who,
+                        ),
                     )
                     added += 1
             if not ordered:
@@ -271,12 +280,13 @@ class SearchIndex:
         limit: int,
         offset: int,
         must_contain: str | None = None,
+        column: str = "grams",
     ) -> tuple[list[Hit], int]:
         """One page of the matching documents and how many match in all, in SQL; with
         `must_contain`, only documents whose text holds it exactly (case and all)."""
         direction = " DESC" if descending else ""
         bounds = [limit if limit > 0 else -1, offset]
-        query = filters.restrict(expression)
+        query = filters.restrict(expression, column)
         with self._lock:
             if must_contain is None and self._ordered():
                 # Ids follow time: FTS5 counts and pages on its rowids alone.

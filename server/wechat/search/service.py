@@ -31,7 +31,7 @@ from server.wechat.keyword import KeywordPattern
 from server.wechat.readers import Reader, Row, RowQuery
 from server.wechat.readers.base import Shard, time_order
 from server.wechat.search.documents import Document, document_of
-from server.wechat.search.grams import is_exact, match_expression
+from server.wechat.search.grams import cased_expression, is_exact, match_expression
 from server.wechat.search.index import Filters, Hit, SearchIndex
 from server.wechat.search.literals import index_literal, is_plain
 
@@ -167,7 +167,11 @@ class SearchService:
         finally:
             self._sync.release()
         try:
-            if is_plain(pattern.keyword):
+            cased = cased_expression(literal) if is_plain(pattern.keyword) else None
+            if cased is not None:
+                # One Latin word (or prefix, or infix): exact on the case-exact terms.
+                hits, total = index.page(cased, filters, descending, limit, offset, None, "cased")
+            elif is_plain(pattern.keyword):
                 # A plain keyword is a substring: exact in FTS5 for uncased text, else SQL's
                 # instr() on the stored text decides, as the regex would.
                 exact = None if is_exact(literal) else literal
