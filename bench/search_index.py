@@ -25,7 +25,7 @@ from server.wechat.search.service import SearchSettings
 QUERIES = [  # (label, keyword, talker)
     ("keyword '火锅' across all chats, one year", "火锅", None),
     ("keyword '火' (one character) across all chats, one year", "火", None),
-    ("keyword 'deadline' (Latin: instr() decides case) across all chats", "deadline", None),
+    ("keyword 'deadline' (Latin, case-exact terms) across all chats", "deadline", None),
     ("one talker + keyword '火锅', one year", "火锅", "wxid_alice01"),
 ]
 
