@@ -59,6 +59,7 @@ from server.composition import build_application
 from server.config import ServerConfig
 from server.connect.service import Connector
 from server.logging_setup import register_secret
+from server.wechat.search.service import SearchSettings
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class DesktopApp:
         self.settings = store.load()
         config = self._effective_config(self.settings.config, args)
         _register_secrets(config)
-        self.chats = ChatSource(source_of(config))
+        self.chats = ChatSource(source_of(config), SearchSettings(enabled=config.search_index))
         self.host = ServerHost(config, build or self._build_on_shared_store)
         self.actions = AppActions(self.host, autostart)
         self.window = SessionsWindow(self.host, self.chats, self.actions)

@@ -24,6 +24,7 @@ from server.wechat.crypto.keys import KeyRing
 from server.wechat.errors import DataSourceError
 from server.wechat.model import Message, Session
 from server.wechat.query import MessageQuery, Page
+from server.wechat.search.service import SearchSettings
 from server.wechat.store import ChatStore, open_store
 
 logger = logging.getLogger(__name__)
@@ -42,9 +43,11 @@ def source_of(config: ServerConfig) -> Source:
 class ChatSource:
     """Chat sessions and their recent messages, read-only, off the GUI thread."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, search: SearchSettings | None = None) -> None:
         self._source: Source = source
-        self._store: ChatStore = _open(source)
+        # The full-text index (docs/search.md), for every store this source opens.
+        self._search = search or SearchSettings()
+        self._store: ChatStore = _open(source, self._search)
         self._retired: list[ChatStore] = []
         # A store opened by `check`, waiting for the `switch` to its source.
         self._checked: tuple[Source, ChatStore] | None = None
@@ -72,7 +75,7 @@ class ChatSource:
         else:
             if checked is not None:
                 self._retired.append(checked[1])
-            store = _open(source)
+            store = _open(source, self._search)
         self._source = source
         self._store = store
         return True
@@ -90,7 +93,7 @@ class ChatSource:
                 return None
             self._retired.append(self._checked[1])
             self._checked = None
-        store = _open(source)
+        store = _open(source, self._search)
         try:
             await store.sessions(None, 1, 0)
         except DataSourceError as error:
@@ -127,13 +130,13 @@ class ChatSource:
             await self._retired.pop().close()
 
 
-def _open(source: Source) -> ChatStore:
+def _open(source: Source, search: SearchSettings) -> ChatStore:
     data_dir, key, file_keys = source
     keys = KeyRing.from_texts(
         key.get_secret_value() if key else None,
         {name: value.get_secret_value() for name, value in file_keys},
     )
-    return open_store(data_dir, keys)
+    return open_store(data_dir, keys, search)
 
 
 def key_problem(error: DataSourceError) -> str | None:

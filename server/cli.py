@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="live handshake-era sessions at most; the one quiet longest makes room (default 1000)",
     )
     parser.add_argument("--data-dir", type=Path, help="WeChat data directory (default: demo data)")
+    parser.add_argument(
+        "--no-search-index",
+        action="store_true",
+        help="keep no full-text index in the app's data folder: keyword queries scan",
+    )
     secrets = parser.add_argument_group("secrets", SECRETS_HELP)
     token = secrets.add_mutually_exclusive_group()
     token.add_argument(
@@ -146,6 +151,7 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
         "allow_origins": tuple(args.allow_origin) or None,
         "conformance_fixtures": args.conformance_fixtures or None,
         "open_access": args.open_access or None,
+        "search_index": False if args.no_search_index else None,
     }
     values = (base or ServerConfig()).model_dump()
     values.update({key: value for key, value in overrides.items() if value is not None})

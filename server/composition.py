@@ -15,9 +15,11 @@ from server.mcp.conformance_modern import MODERN_PROMPTS, modern_conformance_too
 from server.mcp.subscriptions import SubscriptionHub
 from server.mcp.tools.chat import chat_tools
 from server.mcp.tools.media import media_tools
+from server.mcp.tools.search import search_tools
 from server.wechat.crypto.keys import KeyRing
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.service import MediaService
+from server.wechat.search.service import SearchSettings
 from server.wechat.store import ChatStore, open_store
 
 if TYPE_CHECKING:
@@ -37,7 +39,8 @@ def build_application(
     """
     owned = store is None
     if store is None:
-        store = open_store(config.data_dir, keys_of(config))
+        search = SearchSettings(enabled=config.search_index)
+        store = open_store(config.data_dir, keys_of(config), search)
     if tokens is None:
         tokens = ClientTokens()
         tokens.refresh()  # read once before serving, so a connected app is known at once
@@ -45,7 +48,11 @@ def build_application(
         store, ImageKey(config.image_key.get_secret_value()) if config.image_key else None
     )
     extensions = Extensions(
-        tools=[*chat_tools(store), *media_tools(media, partial(_base_url, config))],
+        tools=[
+            *chat_tools(store),
+            *search_tools(store),
+            *media_tools(media, partial(_base_url, config)),
+        ],
         blueprints=[partial(_chat_api, store), partial(_media_api, media)],
         health=store.status,
         closers=[store.close] if owned else [],

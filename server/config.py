@@ -49,6 +49,9 @@ class ServerConfig(BaseModel):
         1000, ge=1, le=100_000, description="Live handshake sessions at most (oldest idle goes)."
     )
     data_dir: Path | None = Field(None, description="WeChat data directory; demo data if unset.")
+    search_index: bool = Field(
+        True, description="Keep a full-text index of the messages (docs/search.md)."
+    )
     token: SecretStr | None = Field(None, description="Bearer token required on every route.")
     key: SecretStr | None = Field(
         None,

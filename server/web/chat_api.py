@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from quart import Blueprint, Response, request
 
 from server.wechat import ChatStore, DataSourceError, MessageQuery, QueryError
-from server.wechat.errors import QueryTimeoutError
+from server.wechat.errors import QueryTimeoutError, shown
 from server.wechat.model import Message
 from server.wechat.parameters import check_text, is_unset, parse_count
 from server.wechat.query import Page, split_names
@@ -60,6 +60,15 @@ def _text(name: str, default: str = "") -> str:
 def _time() -> TimeRange:
     raw = _text("time")
     return ALL_TIME if is_unset(raw) else parse_time_range(raw.strip())
+
+
+def _order() -> Literal["asc", "desc"]:
+    chosen = request.args.get("order", "").strip().lower()
+    if chosen in ("", "asc"):
+        return "asc"
+    if chosen == "desc":
+        return "desc"
+    raise QueryError(f"order must be asc or desc, not {shown(chosen)}")
 
 
 def _format() -> str:
@@ -140,6 +149,7 @@ def create_chat_api(store: ChatStore) -> Blueprint:
             keyword=_text("keyword"),
             limit=_count("limit"),
             offset=_count("offset"),
+            order=_order(),
         )
         page = await store.messages(query)
         response = await _chat_log_body(page, query, time_range, talker_text)

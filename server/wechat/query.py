@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, Protocol
 
 from server.wechat import budget
 from server.wechat import content as kind
@@ -23,18 +24,21 @@ from server.wechat.model import ChatRoom, Contact, Message, Session
 from server.wechat.readers import Reader, Row, RowQuery, Shard
 from server.wechat.readers.base import time_order
 from server.wechat.render import CONSTANT_BODY_TEXT, RENDERED_VOCABULARY, body_text
+from server.wechat.search.index import Filters as IndexFilters
 from server.wechat.timerange import ALL_TIME, TimeRange
 from server.wechat.unreadable import SkippedShard, UnreadableFiles
 
 # Characters rendering uses around labels ([图片], [链接|...](...)) are all regex specials, so a
 # literal that holds none of them cannot straddle a label (see `_survives_rendering`).
 _REGEX_SPECIALS = frozenset(".^$*+?{}[]\\|()")
+REGEX_SPECIALS = _REGEX_SPECIALS
 _SELF_WORDS = frozenset({"我", "me", "self"})
 
 
 @dataclass(frozen=True, slots=True)
 class MessageQuery:
-    """What to fetch; empty `talkers` means every chat, `limit` 0 means no limit."""
+    """What to fetch; empty `talkers` means every chat, `limit` 0 means no limit;
+    `order` "desc" pages from the newest message."""
 
     time: TimeRange = ALL_TIME
     talkers: tuple[str, ...] = ()
@@ -42,6 +46,24 @@ class MessageQuery:
     keyword: str = ""
     limit: int = 100
     offset: int = 0
+    order: Literal["asc", "desc"] = "asc"
+
+
+class MessageIndex(Protocol):
+    """A full-text index that may answer a keyword query (server/wechat/search/)."""
+
+    def find(
+        self,
+        reader: Reader,
+        known: list[str],
+        pattern: KeywordPattern,
+        filters: IndexFilters,
+        descending: bool,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Row], int] | None:
+        """The page's rows and the total, or None when only the scan can answer."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +102,11 @@ class ChatQueries:
         self._unreadable = unreadable if unreadable is not None else UnreadableFiles()
         self._lock = threading.Lock()
         self._directory: tuple[Signature, Directory] | None = None
+        self.index: MessageIndex | None = None  # set by the store once an index exists
+
+    @property
+    def reader(self) -> Reader:
+        return self._reader
 
     def directory(self) -> Directory:
         """The contact directory, re-read whenever the contact database changes."""
@@ -163,7 +190,17 @@ class ChatQueries:
         start, end = query.time.start_unix, query.time.end_unix
         shards = [shard for shard in self._reader.shards() if shard.overlaps(start, end)]
         known = [*directory.contacts, *directory.rooms]
-        needed = query.offset + query.limit if query.limit > 0 else None
+        descending = query.order == "desc"
+        if self.index is not None and pattern is not None:
+            filters = IndexFilters(start, end, talkers, tuple(senders), wants_self)
+            indexed = self.index.find(
+                self._reader, known, pattern, filters, descending, query.limit, query.offset
+            )
+            if indexed is not None:
+                names = _Names(directory)
+                items = [names.named(row.build()) for row in indexed[0]]
+                return Page(items, indexed[1], query.offset, query.limit, talkers)
+        needed = query.offset + query.limit if query.limit > 0 and not descending else None
 
         collected: list[Row] = []
         cutoff = end  # the time of the last row a page needs, once that many are collected
@@ -202,6 +239,8 @@ class ChatQueries:
                 if needed is not None and len(collected) >= needed:
                     cutoff = collected[needed - 1].unix_time
         collected.sort(key=time_order)  # overlapping shards: each one's rows are not a run
+        if descending:
+            collected.reverse()
         names = _Names(directory)
         items = [names.named(row.build()) for row in _page(collected, query.offset, query.limit)]
         return Page(items, total, query.offset, query.limit, talkers, tuple(skipped))

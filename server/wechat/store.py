@@ -31,6 +31,7 @@ from server.wechat.layout import DataDir, detect
 from server.wechat.model import ChatRoom, Contact, Message, Session
 from server.wechat.query import ChatQueries, MessageQuery, Page
 from server.wechat.readers import reader_for
+from server.wechat.search.service import SearchService, SearchSettings, default_directory
 from server.wechat.unreadable import UnreadableFiles
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class ChatStore:
         demo: bool = False,
         key: Keys | None = None,
         time_budget: float = QUERY_TIME_BUDGET,
+        search: SearchSettings | None = None,
     ) -> None:
         self._path = path
         self._time_budget = time_budget
@@ -68,6 +70,10 @@ class ChatStore:
         # Files that could not be read, shared by the pool and the queries (for /health).
         self._unreadable = UnreadableFiles()
         self._pool = ConnectionPool(key, self._unreadable)
+        self._key = key
+        # The full-text index (off unless asked for): built after the data opens.
+        self._search_settings = search or SearchSettings(enabled=False)
+        self._search: SearchService | None = None
         self._executor = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="wechat-db")
         self._queries: ChatQueries | None = None
         self._data_dir: DataDir | None = None
@@ -96,7 +102,22 @@ class ChatStore:
                     reader_for(self._data_dir, self._pool), self._unreadable
                 )
                 logger.info("reading WeChat %s data from %s", self._data_dir.layout, self._path)
+                self._start_search(self._queries, self._data_dir)
             return self._queries
+
+    def _start_search(self, queries: ChatQueries, data_dir: DataDir) -> None:
+        settings = self._search_settings
+        if not settings.enabled or self._closed:
+            return
+        directory = settings.directory or default_directory()
+        self._search = SearchService(data_dir.root, str(data_dir.layout), self._key, directory)
+        queries.index = self._search
+
+        def known() -> list[str]:
+            names = queries.directory()
+            return [*names.contacts, *names.rooms]
+
+        self._search.start(queries.reader, known)
 
     def _open_quietly(self) -> None:
         try:
@@ -198,7 +219,13 @@ class ChatStore:
             state, message = "opening", "reading the data directory"
         else:
             state, message = "ok", "demo data" if self._demo else "ok"
+        if self._search is not None:
+            search = self._search.status()
+        else:  # asked for but the data is not open yet: it will be built once it is
+            wanted = self._search_settings.enabled and not self._closed and not self._error
+            search = {"state": "building" if wanted else "off", "indexed": 0, "total": 0}
         return {
+            "search": search,
             "demo": self._demo,
             "layout": str(self._data_dir.layout) if self._data_dir else None,
             "path": str(self._path),
@@ -221,16 +248,20 @@ class ChatStore:
         await asyncio.get_running_loop().run_in_executor(None, self._shutdown)
 
     def _shutdown(self) -> None:
+        if self._search is not None:
+            self._search.close()
         self._executor.shutdown(wait=True, cancel_futures=True)
         self._pool.close()
 
 
-def open_store(data_dir: Path | None, key: Keys | None = None) -> ChatStore:
+def open_store(
+    data_dir: Path | None, key: Keys | None = None, search: SearchSettings | None = None
+) -> ChatStore:
     """A store over `data_dir`, or over the shipped demo data when it is None; `key` opens
     encrypted databases.
 
     Never raises for a bad directory: the error shows in `status()` and in each query.
     """
     if data_dir is None:
-        return ChatStore(demo_data_dir(), demo=True)
-    return ChatStore(data_dir.expanduser(), key=key)
+        return ChatStore(demo_data_dir(), demo=True, search=search)
+    return ChatStore(data_dir.expanduser(), key=key, search=search)

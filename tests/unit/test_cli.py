@@ -47,6 +47,7 @@ def test_every_flag_reaches_the_config():
             "--allow-origin",
             "https://b.test/",
             "--conformance-fixtures",
+            "--no-search-index",
         ]
     )
     assert config.host == "::1" and config.port == 0
@@ -57,6 +58,7 @@ def test_every_flag_reaches_the_config():
     assert config.token is not None and config.token.get_secret_value() == "abc-abc-abc-abc-abc"
     assert config.allow_origins == ("http://a.test", "https://b.test")
     assert config.conformance_fixtures
+    assert not config.search_index
 
 
 def test_given_flags_override_a_base_config_and_the_rest_is_kept():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
@@ -97,6 +97,7 @@ class ChatLogArguments(_Arguments):
         description="RE2 regular expression matched against each message's text (no "
         "backreferences or lookaround).",
     )
+    order: Literal["asc", "desc"] = Field("asc", description="asc: oldest first (default).")
 
 
 class Pagination(BaseModel):
@@ -289,6 +290,7 @@ def chat_tools(store: ChatStore) -> list[Tool]:
             keyword=args.keyword or "",
             limit=_limit(args.limit, 50, 200),
             offset=args.offset or 0,
+            order=args.order,
         )
         page = await _guarded(lambda: store.messages(query))
         time_format = time_format_for(time_range.start, time_range.end)

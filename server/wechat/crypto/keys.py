@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from server.logging_setup import register_secret
@@ -102,6 +104,11 @@ class DatabaseKey:
 
     __str__ = __repr__
 
+    def derived_key(self, purpose: bytes) -> bytes:
+        """A 32-byte key for another use of this key (HKDF-SHA256, `purpose` as its info):
+        e.g. the search index's encryption, which must not reuse the database key itself."""
+        return _hkdf(self._secret, purpose)
+
     def page_keys(self, profile: CipherProfile, salt: bytes) -> PageKeys:
         """The keys for a file with this salt in this format (derived once, then cached)."""
         cache_key = (profile, bytes(salt))
@@ -152,6 +159,10 @@ class RawKey:
 
     __str__ = __repr__
 
+    def derived_key(self, purpose: bytes) -> bytes:
+        """As `DatabaseKey.derived_key`, from this raw key."""
+        return _hkdf(self._secret, purpose)
+
     def page_keys(self, profile: CipherProfile, salt: bytes) -> PageKeys:
         """The keys for a file with this salt in this format (MAC key derived once)."""
         cache_key = (profile, bytes(salt))
@@ -165,6 +176,10 @@ class RawKey:
 
 
 type KeySource = DatabaseKey | RawKey
+
+
+def _hkdf(secret: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret)
 
 
 def parse_key(text: str) -> KeySource:
@@ -216,6 +231,16 @@ class KeyRing:
         if master is None and not parsed:
             return None
         return cls(master, parsed)
+
+    def derived_key(self, purpose: bytes) -> bytes:
+        """A key for another use (the search index): from the master key when there is one,
+        else from every per-file key together, in a fixed order, so it stays the same for
+        the same keys."""
+        if self._master is not None:
+            return self._master.derived_key(purpose)
+        parts = [key.derived_key(purpose) for _name, key in sorted(self._by_path.items())]
+        parts += [self._by_salt[salt].derived_key(purpose) for salt in sorted(self._by_salt)]
+        return _hkdf(b"".join(parts), purpose)
 
     def __repr__(self) -> str:
         return f"KeyRing({len(self._by_path)} files, master={self._master is not None})"

@@ -71,7 +71,10 @@ async def test_a_model_finds_a_chat_then_reads_it_through_the_sdk(data_dirs, lay
             "query_chat_room",
             "query_chat_log",
             "get_media",
+            "search_messages",
         }
+        found = await client.call_tool("search_messages", {"query": "火锅", "limit": 3})
+        assert not found.is_error and len(found.structured_content["hits"]) == 3
         recent = await client.call_tool("query_recent_chat", {"limit": 5})
         assert not recent.is_error and recent.structured_content["sessions"]
         contacts = await client.call_tool("query_contact", {"keyword": "老妈"})

@@ -63,6 +63,15 @@ async def test_chatlog_json_and_csv_carry_the_same_messages(store: ChatStore) ->
     assert "attachment" in response.headers["Content-Disposition"]
 
 
+async def test_chatlog_order_desc_gives_the_newest_first(store: ChatStore) -> None:
+    client = app_for(store).test_client()
+    query = "/api/v1/chatlog?time=2024-06&talker=wxid_mom&format=json"
+    oldest = await (await client.get(query)).get_json()
+    newest = await (await client.get(query + "&order=desc")).get_json()
+    assert newest == oldest[::-1] and newest
+    assert (await client.get(query + "&order=sideways")).status_code == 400
+
+
 async def test_chatroom_text_lists_member_counts(store: ChatStore) -> None:
     response = await app_for(store).test_client().get("/api/v1/chatroom?keyword=Family")
     lines = (await response.get_data(as_text=True)).splitlines()

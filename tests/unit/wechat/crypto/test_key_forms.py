@@ -191,3 +191,16 @@ def test_decrypt_takes_a_key_file(
     args = ["--data-dir", str(source), "--key-file", str(partial), "--out", str(tmp_path / "o")]
     assert main(["decrypt", *args, "--quiet"]) == 1
     assert "no key for" in capsys.readouterr().err
+
+
+def test_every_key_form_derives_a_stable_index_key_of_its_own():
+    from server.wechat.crypto.keys import KeyRing
+
+    purpose = b"search index"
+    master = KeyRing.from_texts(KEY)
+    files = KeyRing.from_texts(None, {"message/message_0.db": "ab" * 32})
+    assert master is not None and files is not None
+    assert master.derived_key(purpose) == KeyRing.from_texts(KEY).derived_key(purpose)  # type: ignore[union-attr]
+    assert files.derived_key(purpose) != master.derived_key(purpose)
+    assert len(files.derived_key(purpose)) == 32
+    assert KEY.encode() not in master.derived_key(purpose)
