@@ -173,6 +173,11 @@ class Client:
         self.name = _short_text(name)
         self.version = _short_text(version)
 
+    def heard(self, protocol_version: str) -> None:
+        """A message came from this client, at this protocol version."""
+        self.protocol_version = protocol_version
+        self.touch()
+
     def touch(self) -> None:
         # Called on every message, so it stores cheap floats; info() makes the datetime.
         self.last_activity_monotonic = time.monotonic()
@@ -316,6 +321,16 @@ class ModernClient(Client):
     @property
     def streams_open(self) -> int:
         return len(self.listen_streams)
+
+    def add_listen_stream(self, outbox: Outbox) -> None:
+        """A `subscriptions/listen` stream opened (it keeps the client active)."""
+        self.listen_streams.add(outbox)
+        self.changed()
+
+    def remove_listen_stream(self, outbox: Outbox) -> None:
+        self.listen_streams.discard(outbox)
+        self.touch()
+        self.changed()
 
     def _close(self, queue: WorkQueue | None, reason: str) -> None:
         super()._close(queue, reason)

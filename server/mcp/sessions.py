@@ -73,6 +73,36 @@ class Session(Client):
         """
         return not self.closed and transport is self.transport and credential == self.credential
 
+    # --- what the transports do to a session -------------------------------------------
+
+    def attach_stream(self, abort: Callable[[], object]) -> Outbox | None:
+        """Open the session-wide stream (Streamable HTTP's GET; an SSE session has its own
+        from the start): None if one is open already. `abort` cuts a stalled reader."""
+        if self.transport is Transport.SSE:
+            stream = self.stream
+        elif self.stream is not None:
+            return None
+        else:
+            stream = self.stream = Outbox(self._registry.outbox_limit)
+        self.abort_stream = abort
+        self.touch()
+        return stream
+
+    def detach_stream(self, stream: Outbox) -> None:
+        """The transport's side of `stream` ended."""
+        if self.stream is stream:
+            self.abort_stream = None
+            if self.transport is not Transport.SSE:
+                self.stream = None
+        self.touch()
+
+    def add_request_stream(self, outbox: Outbox) -> None:
+        """A POST is answering on `outbox` (closed with the session)."""
+        self.request_streams.add(outbox)
+
+    def remove_request_stream(self, outbox: Outbox) -> None:
+        self.request_streams.discard(outbox)
+
     def send_to_stream(self, message: jsonrpc.JsonObject) -> bool:
         """Send a message on the session-wide stream; False if there is none or it overflowed."""
         stream = self.stream

@@ -86,8 +86,7 @@ class ModernHttp:
             remote_address(scope),
             token_name(scope),
         )
-        client.protocol_version = envelope.protocol_version
-        client.touch()
+        client.heard(envelope.protocol_version)
         if request.method == "subscriptions/listen":
             await self._listen(scope, request, client, receive, send)
         elif not self.service.dispatcher.knows_modern(request.method):
@@ -239,8 +238,7 @@ class ModernHttp:
                 "notifications/subscriptions/acknowledged", {"notifications": honoured}
             )
         )
-        client.listen_streams.add(outbox)
-        client.changed()
+        client.add_listen_stream(outbox)
         watcher = asyncio.get_running_loop().create_task(asgi.wait_for_disconnect(receive))
         watcher.add_done_callback(lambda _: outbox.close())
         try:
@@ -266,9 +264,7 @@ class ModernHttp:
                 )
         finally:
             self.subscriptions.close(subscription)
-            client.listen_streams.discard(outbox)
-            client.touch()
-            client.changed()
+            client.remove_listen_stream(outbox)
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher

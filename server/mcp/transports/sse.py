@@ -55,11 +55,10 @@ class SseTransport:
         except QueueFullError as full:
             await asgi.respond_text(send, 503, str(full))
             return
-        stream = session.stream
-        assert stream is not None  # SSE sessions always have their stream
         task = asyncio.current_task()
         # A reader so slow that its outbox overflows is cut off here, mid-write.
-        session.abort_stream = lambda: task.cancel() if task is not None else None
+        stream = session.attach_stream(lambda: task.cancel() if task is not None else None)
+        assert stream is not None  # SSE sessions always have their stream
         endpoint = f"{ENDPOINT_PATH}?sessionId={session.id}".encode()
         try:
             await send({"type": "http.response.start", "status": 200, "headers": asgi.SSE_HEADERS})
@@ -75,7 +74,7 @@ class SseTransport:
             if not session.closed:  # not our own abort: the server is stopping
                 raise
         finally:
-            session.abort_stream = None
+            session.detach_stream(stream)
             registry.close(session, "stream ended")
 
     async def post_message(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:

@@ -179,11 +179,11 @@ class StreamableHttpTransport:
         for job in jobs:
             job.add_done_callback(job_done)
         headers = [(SESSION_HEADER, session.id.encode())] if new_session else []
-        session.request_streams.add(outbox)
+        session.add_request_stream(outbox)
         try:
             await self._answer(outbox, session, headers, json_ok, sse_ok, receive, send)
         finally:
-            session.request_streams.discard(outbox)
+            session.remove_request_stream(outbox)
             if new_session and session.protocol_version is None:
                 # initialize was refused: the session never came to life.
                 self.service.registry.close(session, "initialize failed")
@@ -231,15 +231,13 @@ class StreamableHttpTransport:
         session = await self._required_session(scope, send)
         if session is None:
             return
-        if session.stream is not None:
+        task = asyncio.current_task()
+        stream = session.attach_stream(lambda: task.cancel() if task is not None else None)
+        if stream is None:
             await respond_rpc_error(
                 send, 409, jsonrpc.INVALID_REQUEST, "Conflict: this session already has a stream"
             )
             return
-        stream = session.stream = Outbox(self.outbox_limit)
-        task = asyncio.current_task()
-        session.abort_stream = lambda: task.cancel() if task is not None else None
-        session.touch()
         try:
             await send({"type": "http.response.start", "status": 200, "headers": asgi.SSE_HEADERS})
             await pump_stream(stream, send, receive, self.ping_interval)
@@ -247,10 +245,7 @@ class StreamableHttpTransport:
             if not stream.closed:  # not our own abort of a stalled reader
                 raise
         finally:
-            if session.stream is stream:
-                session.stream = None
-                session.abort_stream = None
-            session.touch()
+            session.detach_stream(stream)
 
     async def _delete(self, scope: asgi.Scope, send: asgi.Send) -> None:
         session = await self._required_session(scope, send)
