@@ -12,12 +12,15 @@ from typing import Any
 import httpx
 import keyring.errors
 from keyring.backend import KeyringBackend
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
 
 from server.app import Application, Extensions
 from server.config import ServerConfig
 from server.mcp.tools import Tool, ToolContext
 from server.mcp.tools.current_time import NoArguments
 from server.serving import ServerController
+from server.wechat.store import ChatStore
 
 TIMEOUT = 5.0
 ACCEPT_BOTH = "application/json, text/event-stream"
@@ -235,3 +238,33 @@ class MemoryKeyring(KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         if self.passwords.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError("not found")
+
+
+@asynccontextmanager
+async def serving_whole_app(
+    config: ServerConfig, store: ChatStore | None = None
+) -> AsyncIterator[str]:
+    """The whole application as headless mode builds it for `config` (with `store`, if
+    given), on a real server; client tokens in memory. Yields its base URL."""
+    from server.client_tokens import ClientTokens, MemoryVault
+    from server.composition import build_application
+
+    application = build_application(config, store, ClientTokens(MemoryVault()))
+    controller = ServerController(application)
+    address = await controller.start()
+    try:
+        yield address.url
+    finally:
+        await controller.stop()
+        await application.close()
+
+
+@asynccontextmanager
+async def mcp_client(url: str) -> AsyncIterator[ClientSession]:
+    """The official SDK's client session over Streamable HTTP, initialized."""
+    async with (
+        streamable_http_client(url + "/mcp") as (read, write),
+        ClientSession(read, write) as client,
+    ):
+        await client.initialize()
+        yield client

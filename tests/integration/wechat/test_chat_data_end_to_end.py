@@ -2,21 +2,16 @@
 
 import csv
 import io
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import httpx
 import pytest
-from mcp import ClientSession
-from mcp.client.streamable_http import streamable_http_client
 
-from server.client_tokens import ClientTokens, MemoryVault
-from server.composition import build_application
 from server.config import ServerConfig
-from server.serving import ServerController
 from server.wechat.demo import generate
 from server.wechat.model import Layout
+from tests.support import mcp_client, serving_whole_app
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY, PROFILE, encrypt_tree
 
 pytestmark = pytest.mark.asyncio
@@ -34,30 +29,11 @@ def data_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[Layout, Path]:
     return dirs
 
 
-@asynccontextmanager
-async def serving(data_dir: Path | None, key: str | None = None) -> AsyncIterator[str]:
+def serving(data_dir: Path | None, key: str | None = None) -> AbstractAsyncContextManager[str]:
     """The whole application as `chatlog-tray --headless --data-dir [--key] --open-access`
     builds it (these tests are about the data; tests/integration/test_client_tokens.py is
     about who may read it)."""
-    config = ServerConfig(port=0, data_dir=data_dir, key=key, open_access=True)
-    application = build_application(config, tokens=ClientTokens(MemoryVault()))
-    controller = ServerController(application)
-    address = await controller.start()
-    try:
-        yield address.url
-    finally:
-        await controller.stop()
-        await application.close()
-
-
-@asynccontextmanager
-async def mcp_client(url: str) -> AsyncIterator[ClientSession]:
-    async with (
-        streamable_http_client(url + "/mcp") as (read, write),
-        ClientSession(read, write) as client,
-    ):
-        await client.initialize()
-        yield client
+    return serving_whole_app(ServerConfig(port=0, data_dir=data_dir, key=key, open_access=True))
 
 
 @pytest.mark.parametrize("layout", list(Layout), ids=str)

@@ -9,18 +9,14 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from server.client_tokens import ClientTokens, MemoryVault
-from server.composition import build_application
 from server.config import ServerConfig
-from server.serving import ServerController
 from server.wechat.demo import generate
 from server.wechat.model import Layout
 from server.wechat.store import ChatStore
@@ -32,26 +28,17 @@ from tests.hostile_inputs import (
     TOOLS,
     as_query_value,
 )
-from tests.support import rpc, streamable_session
+from tests.support import rpc, serving_whole_app, streamable_session
 
 pytestmark = pytest.mark.asyncio
 
 API_LONGEST = 4000  # longer query strings are the HTTP layer's business (431), not ours
 
 
-@asynccontextmanager
-async def serving(store: ChatStore | None = None) -> AsyncIterator[str]:
+def serving(store: ChatStore | None = None) -> AbstractAsyncContextManager[str]:
     """The whole application on the demo data (or on `store`), as headless mode builds it
     with --open-access (these tests are about the values sent, not who sends them)."""
-    config = ServerConfig(port=0, open_access=True)
-    application = build_application(config, store, ClientTokens(MemoryVault()))
-    controller = ServerController(application)
-    address = await controller.start()
-    try:
-        yield address.url
-    finally:
-        await controller.stop()
-        await application.close()
+    return serving_whole_app(ServerConfig(port=0, open_access=True), store)
 
 
 async def call_tool(

@@ -6,26 +6,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from mcp import ClientSession
-from mcp.client.streamable_http import streamable_http_client
 from mcp.types import AudioContent, ImageContent, ResourceLink
 from PIL import Image
 
-from server.client_tokens import ClientTokens, MemoryVault
-from server.composition import build_application
 from server.config import ServerConfig
-from server.serving import ServerController
 from server.wechat.demo import generate
 from server.wechat.demo.media import MediaFixtures, write_media
 from server.wechat.media import voice
 from server.wechat.model import Layout
+from tests.support import mcp_client, serving_whole_app
 
 pytestmark = pytest.mark.asyncio
 
@@ -49,31 +45,13 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> dict[Layout, Data]:
     return found
 
 
-@asynccontextmanager
-async def serving(
+def serving(
     root: Path, image_key: str | None = IMAGE_KEY, **extra: object
-) -> AsyncIterator[str]:
+) -> AbstractAsyncContextManager[str]:
     config = ServerConfig(
         port=0, data_dir=root, image_key=image_key, open_access=extra.pop("open_access", True)
     )
-    application = build_application(config, tokens=ClientTokens(MemoryVault()))
-    controller = ServerController(application)
-    address = await controller.start()
-    try:
-        yield address.url
-    finally:
-        await controller.stop()
-        await application.close()
-
-
-@asynccontextmanager
-async def mcp_client(url: str) -> AsyncIterator[ClientSession]:
-    async with (
-        streamable_http_client(url + "/mcp") as (read, write),
-        ClientSession(read, write) as client,
-    ):
-        await client.initialize()
-        yield client
+    return serving_whole_app(config)
 
 
 async def media_items(client: ClientSession) -> list[dict[str, object]]:

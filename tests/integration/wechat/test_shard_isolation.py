@@ -4,22 +4,19 @@ named, through the MCP tool, the HTTP API and /health; it is read again once it 
 import json
 import logging
 import shutil
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from server.client_tokens import ClientTokens, MemoryVault
-from server.composition import build_application
 from server.config import ServerConfig
-from server.serving import ServerController
 from server.wechat import open_store
 from server.wechat.crypto.keys import KeyRing
 from server.wechat.demo import generate
 from server.wechat.model import Layout
-from tests.integration.wechat.test_chat_data_end_to_end import mcp_client
+from tests.support import mcp_client, serving_whole_app
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY, PROFILE, encrypt_tree
 from tests.unit.wechat.crypto.keyfiles import key_file_entries
 
@@ -83,17 +80,9 @@ CASES: dict[str, Damage] = {
 }
 
 
-@asynccontextmanager
-async def serving(data_dir: Path, secrets: dict[str, object]) -> AsyncIterator[str]:
+def serving(data_dir: Path, secrets: dict[str, object]) -> AbstractAsyncContextManager[str]:
     config = ServerConfig(port=0, data_dir=data_dir, open_access=True, **secrets)  # type: ignore[arg-type]
-    application = build_application(config, tokens=ClientTokens(MemoryVault()))
-    controller = ServerController(application)
-    address = await controller.start()
-    try:
-        yield address.url
-    finally:
-        await controller.stop()
-        await application.close()
+    return serving_whole_app(config)
 
 
 async def _all_messages(root: Path) -> list[object]:
