@@ -52,7 +52,9 @@ async def current_time() -> Annotated[CallToolResult, CurrentTime]:
     )
     # Same answer as ours: the bare RFC 3339 stamp as text, the details as structured content.
     return CallToolResult(
-        content=[TextContent(type="text", text=stamp)],
+        content=[
+            TextContent(type="text", text=f"{stamp} ({structured.weekday}, {structured.timezone})")
+        ],
         structured_content=structured.model_dump(),
     )
 

@@ -44,8 +44,10 @@ async def current_time(_context: ToolContext, _arguments: NoArguments) -> ToolRe
         "weekday": WEEKDAYS[local.tm_wday],
         "unix": unix,
     }
-    # The text stays the bare RFC 3339 stamp that chatlog's users' prompts expect.
-    return ToolResult.text(stamp, structured=structured)
+    # The RFC 3339 stamp first, as chatlog's users' prompts expect, then what the description
+    # promises a model that reads only the text: the weekday and the zone.
+    text = f"{stamp} ({structured['weekday']}, {local.tm_zone})"
+    return ToolResult.text(text, structured=structured)
 
 
 CURRENT_TIME = Tool(

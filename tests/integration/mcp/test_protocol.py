@@ -107,8 +107,10 @@ async def test_current_time_returns_rfc3339_text_and_matching_structured_content
             await call(client, server.url, headers, rpc("tools/call", {"name": "current_time"}))
         )["result"]
         text = result["content"][0]["text"]
-        assert result["structuredContent"]["time"] == text
-        assert text[10] == "T" and text[-6] in "+-" and text[-3] == ":"
+        assert text.startswith(result["structuredContent"]["time"] + " (")
+        assert result["structuredContent"]["weekday"] in text
+        stamp = text.split(" ")[0]  # RFC 3339 first, for prompts that read it
+        assert stamp[10] == "T" and stamp[-6] in "+-" and stamp[-3] == ":"
 
 
 async def test_tools_list_is_paginated_with_an_opaque_cursor():

@@ -24,4 +24,5 @@ def test_the_answer_matches_the_local_clock_and_its_own_schema():
     assert structured["utc_offset"] == before.isoformat()[-6:]
     assert structured["weekday"] == stamp.strftime("%A")
     assert structured["unix"] == int(stamp.timestamp())
-    assert result.content == [{"type": "text", "text": structured["time"]}]
+    text = f"{structured['time']} ({structured['weekday']}, {structured['timezone']})"
+    assert result.content == [{"type": "text", "text": text}]
