@@ -21,7 +21,7 @@ from server.wechat.parameters import MAX_COUNT, check_text
 from server.wechat.query import Page, split_names
 from server.wechat.render import body_text, message_text, session_text, time_format_for
 from server.wechat.serialize import csv_text
-from server.wechat.timerange import ALL_TIME, parse_time_range
+from server.wechat.timerange import ALL_TIME, TimeRange, parse_time_range
 from server.wechat.unreadable import SkippedShard
 
 DEMO_LABEL = "demo data"
@@ -195,6 +195,29 @@ def _limit(requested: int | None, default: int, cap: int) -> int:
     return default if not requested else min(requested, cap)
 
 
+def _cap_notice(requested: int | None, cap: int) -> str:
+    """Said when a limit over the tool's cap was lowered, so the model knows why."""
+    if requested is None or requested <= cap:
+        return ""
+    return f"\n(limit {requested} is over this tool's cap of {cap}: {cap} per page.)"
+
+
+async def _chat_exists(store: ChatStore, name: str) -> bool:
+    """Whether a talker argument names any contact or group (by id, alias, remark or name)."""
+    contacts = await store.contacts(name, 1, 0)
+    return bool(contacts.total) or bool((await store.chatrooms(name, 1, 0)).total)
+
+
+def _members_text(rooms: list[ChatRoom]) -> str:
+    lines = []
+    for room in rooms:
+        shown = [m.display_name or m.user_name for m in room.members[:MEMBERS_SHOWN]]
+        more = len(room.members) - len(shown)
+        line = f"Members of {room.nick_name or room.remark or room.name}: " + ", ".join(shown)
+        lines.append(line + (f" (+{more} more)" if more > 0 else ""))
+    return "\n".join(lines)
+
+
 def _pagination(store: ChatStore, page: Page[object], returned: int) -> dict[str, object]:
     next_offset = page.offset + returned if page.offset + returned < page.total else None
     return {
@@ -241,7 +264,7 @@ def chat_tools(store: ChatStore) -> list[Tool]:
             ],
         )
         body = "".join(session_text(s) + "\n" for s in sessions) or "No chats found."
-        text = _framed(store, body, page.total, output.next_offset)
+        text = _framed(store, body, page.total, output.next_offset) + _cap_notice(args.limit, 100)
         return ToolResult.text(text, structured=output.model_dump(mode="json"))
 
     async def contacts(_context: ToolContext, args: ContactArguments) -> ToolResult:
@@ -262,7 +285,7 @@ def chat_tools(store: ChatStore) -> list[Tool]:
         )
         rows = [[c.user_name, c.alias, c.remark, c.nick_name] for c in page.items]
         body = csv_text(["UserName", "Alias", "Remark", "NickName"], rows)
-        text = _framed(store, body, page.total, output.next_offset)
+        text = _framed(store, body, page.total, output.next_offset) + _cap_notice(args.limit, 200)
         return ToolResult.text(text, structured=output.model_dump(mode="json"))
 
     async def chat_rooms(_context: ToolContext, args: ChatRoomArguments) -> ToolResult:
@@ -274,7 +297,9 @@ def chat_tools(store: ChatStore) -> list[Tool]:
         )
         rows = [[r.name, r.remark, r.nick_name, r.owner, str(len(r.members))] for r in page.items]
         body = csv_text(["Name", "Remark", "NickName", "Owner", "UserCount"], rows)
-        text = _framed(store, body, page.total, output.next_offset)
+        if page.items:  # who is in each group, for the sender filter of query_chat_log
+            body += "\n" + _members_text(page.items) + "\n"
+        text = _framed(store, body, page.total, output.next_offset) + _cap_notice(args.limit, 100)
         return ToolResult.text(text, structured=output.model_dump(mode="json"))
 
     async def chat_log(_context: ToolContext, args: ChatLogArguments) -> ToolResult:
@@ -314,8 +339,8 @@ def chat_tools(store: ChatStore) -> list[Tool]:
             messages=[_message_item(m) for m in shown],
             skipped_files=[_skipped_item(skipped) for skipped in page.skipped],
         )
-        body = "".join(chunks) if shown else NO_MESSAGES
-        text = _framed(store, body, page.total, output.next_offset)
+        body = "".join(chunks) if shown else await _nothing_found(store, talkers, time_range)
+        text = _framed(store, body, page.total, output.next_offset) + _cap_notice(args.limit, 200)
         for skipped in page.skipped:
             text += f"\nWarning: {skipped.text}"
         return ToolResult.text(text, structured=output.model_dump(mode="json"))
@@ -354,6 +379,20 @@ def chat_tools(store: ChatStore) -> list[Tool]:
             handler=chat_log,
         ),
     ]
+
+
+async def _nothing_found(store: ChatStore, talkers: tuple[str, ...], span: TimeRange) -> str:
+    """Why nothing came back: a chat name that matches no chat is said apart from an empty
+    time span, so a model corrects the right argument."""
+    unknown = [name for name in talkers if not await _chat_exists(store, name)]
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        return (
+            f"No chat named {names} was found: query_recent_chat, query_contact and "
+            "query_chat_room list the chats with their ids and names."
+        )
+    when = f"{span.start.isoformat()} ~ {span.end.isoformat()}"
+    return f"{NO_MESSAGES} — {when}" if span is not ALL_TIME else NO_MESSAGES
 
 
 def _room_item(room: ChatRoom) -> ChatRoomItem:

@@ -159,3 +159,26 @@ async def test_the_demo_notice_names_the_demo_data_time_span() -> None:
     last = datetime.fromtimestamp(demo_corpus.END_TIME - 1, UTC).date()
     assert f"{first} to {last}" == chat.DEMO_SPAN
     assert chat.DEMO_SPAN in chat.DEMO_NOTICE
+
+
+async def test_a_chat_name_that_matches_no_chat_is_said_apart_from_an_empty_span(
+    store: ChatStore,
+) -> None:
+    misspelled = await call(store, "query_chat_log", talker="老妈妈妈妈", time="2024-03")
+    assert "No chat named '老妈妈妈妈' was found" in text_of(misspelled)
+    quiet = await call(store, "query_chat_log", talker="老妈", time="2030-01")
+    assert text_of(quiet).startswith(NO_MESSAGES) and "2030-01-01" in text_of(quiet)
+
+
+async def test_a_group_lists_its_members_in_the_text_too(store: ChatStore) -> None:
+    result = await call(store, "query_chat_room", keyword="产品研发群")
+    assert "Members of 产品研发群: " in text_of(result)
+    assert result.structured is not None
+    members = result.structured["chat_rooms"][0]["members"]
+    assert all((m["display_name"] or m["user_name"]) in text_of(result) for m in members)
+
+
+async def test_a_limit_over_the_cap_is_lowered_and_the_answer_says_so(store: ChatStore) -> None:
+    result = await call(store, "query_contact", limit=1000)
+    assert "limit 1000 is over this tool's cap of 200" in text_of(result)
+    assert "over this tool's cap" not in text_of(await call(store, "query_contact", limit=10))
