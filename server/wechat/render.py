@@ -188,12 +188,14 @@ def message_text(
     show_talker: bool = False,
     media_base_url: str | None = None,
 ) -> str:
-    """`sender [talker] [kind] time` on one line, the body below, ending with a newline.
+    """`sender [chat] [kind] time` on one line, the body below, ending with a newline.
 
     `kind` ("official account", "WeCom") is shown for such chats only (server/wechat/chatkinds.py).
     """
     head = sender_label(message) + " "
-    if show_talker and message.is_chat_room:
+    # Across chats, name the chat: a group's always, a one-to-one chat's when the user wrote
+    # (otherwise its sender already is the chat).
+    if show_talker and (message.is_chat_room or message.is_self):
         head += f"[{talker_label(message)}] "
     kind_label = message.contents.get("chatKind")
     if kind_label:

@@ -182,3 +182,29 @@ async def test_a_limit_over_the_cap_is_lowered_and_the_answer_says_so(store: Cha
     result = await call(store, "query_contact", limit=1000)
     assert "limit 1000 is over this tool's cap of 200" in text_of(result)
     assert "over this tool's cap" not in text_of(await call(store, "query_contact", limit=10))
+
+
+async def test_across_chats_the_users_own_messages_name_their_chat(store: ChatStore) -> None:
+    result = await call(store, "query_chat_log", keyword="火锅", limit=50)
+    assert result.structured is not None
+    own = [m for m in result.structured["messages"] if m["is_self"]]
+    assert own, "the demo data has messages of the user's about 火锅"
+    for message in own:
+        assert f"我 [{message['talker_name']}" in text_of(result)
+
+
+async def test_every_tool_schema_is_valid_json_schema(store: ChatStore) -> None:
+    from jsonschema import Draft202012Validator
+
+    from server.client_tokens import ClientTokens, MemoryVault
+    from server.composition import build_application
+    from server.config import ServerConfig
+
+    application = build_application(ServerConfig(port=0), store, ClientTokens(MemoryVault()))
+    listed = application.dispatcher.tools.list_page(None)["tools"]
+    assert len(listed) >= 6
+    for entry in listed:
+        Draft202012Validator.check_schema(entry["inputSchema"])
+        if "outputSchema" in entry:
+            Draft202012Validator.check_schema(entry["outputSchema"])
+        assert '"ge"' not in str(entry["inputSchema"]).replace("'", '"')  # JSON Schema says minimum
