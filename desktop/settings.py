@@ -30,6 +30,7 @@ KEYRING_SERVICE = "chatlog-tray"
 KEYRING_USER = "mcp-token"
 KEYRING_KEY_USER = "database-key"
 KEYRING_FILE_KEYS_USER = "database-key-file"
+KEYRING_IMAGE_KEY_USER = "image-key"
 
 # QSettings key -> ServerConfig field, for the fields persisted as plain values.
 _FIELDS = {
@@ -136,6 +137,13 @@ class FileKeysStore(SecretStore):
         super().__init__(service, KEYRING_FILE_KEYS_USER, KEY_KEYCHAIN_PROBLEM)
 
 
+class ImageKeyStore(SecretStore):
+    """The WeChat 4.x image key, for pictures in the newer .dat format."""
+
+    def __init__(self, service: str = KEYRING_SERVICE) -> None:
+        super().__init__(service, KEYRING_IMAGE_KEY_USER, KEY_KEYCHAIN_PROBLEM)
+
+
 class SettingsStore:
     """Reads and writes DesktopSettings; bad stored values fall back to their defaults."""
 
@@ -145,11 +153,13 @@ class SettingsStore:
         tokens: SecretStore,
         keys: SecretStore | None = None,
         file_keys: SecretStore | None = None,
+        image_keys: SecretStore | None = None,
     ) -> None:
         self._qsettings = qsettings
         self.tokens = tokens
         self.keys = keys if keys is not None else KeyStore()
         self.file_keys = file_keys if file_keys is not None else FileKeysStore()
+        self.image_keys = image_keys if image_keys is not None else ImageKeyStore()
 
     def load(self) -> DesktopSettings:
         values: dict[str, Any] = {}
@@ -179,6 +189,12 @@ class SettingsStore:
         elif database_key:
             # The text itself stays out of the log: it may be a real key with a typo.
             logger.warning("ignoring the stored database key: it is not 64 hex characters")
+        image_key = self.image_keys.load()
+        if image_key and _valid("image_key", image_key):
+            register_secret(image_key.strip())
+            values["image_key"] = image_key
+        elif image_key:
+            logger.warning("ignoring the stored image key: it is not a valid image key")
         file_keys = _stored_file_keys(self.file_keys.load())
         if file_keys:
             values["file_keys"] = file_keys
@@ -206,6 +222,7 @@ class SettingsStore:
         self._qsettings.sync()
         self.tokens.save(config.token.get_secret_value() if config.token else None)
         self.keys.save(config.key.get_secret_value() if config.key else None)
+        self.image_keys.save(config.image_key.get_secret_value() if config.image_key else None)
         stored = {name: key.get_secret_value() for name, key in config.file_keys.items()}
         self.file_keys.save(json.dumps(stored) if stored else None)
 

@@ -135,6 +135,11 @@ class SettingsDialog(QDialog):
         self.key.setPlaceholderText(self.tr("none: the data is not encrypted"))
         self.key.setMaxLength(KEY_FIELD_LIMIT)
         self.reveal_key = self._add_reveal(self.key)
+        self.image_key = QLineEdit()
+        self.image_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.image_key.setPlaceholderText(self.tr("only for pictures in WeChat 4.x's newer format"))
+        self.image_key.setMaxLength(KEY_FIELD_LIMIT)
+        self.reveal_image_key = self._add_reveal(self.image_key)
         self.clear_key = QPushButton(self.tr("Clear"))
         # A key file (all_keys.json) gives one key per database, as many key tools do.
         self.load_key_file = QPushButton(self.tr("Load key file…"))
@@ -212,6 +217,7 @@ class SettingsDialog(QDialog):
         key_file_row.addWidget(self.key_file_label, 1)
         key_file_row.addWidget(self.clear_key_file)
         form.addRow("", key_file_row)
+        form.addRow(self.tr("Image key:"), self.image_key)
         form.addRow("", self.open_access)
         if key_keychain_problem:
             key_keychain = QLabel(QCoreApplication.translate("Settings", key_keychain_problem))
@@ -240,6 +246,7 @@ class SettingsDialog(QDialog):
             self.open_access.toggled,
             self.data_dir.textChanged,
             self.key.textChanged,
+            self.image_key.textChanged,
             self.serve_at_launch.toggled,
         ):
             signal.connect(self.validate)
@@ -298,6 +305,7 @@ class SettingsDialog(QDialog):
         self.idle_timeout.setValue(config.session_idle_timeout)
         self.data_dir.setText(str(config.data_dir) if config.data_dir else "")
         self.key.setText(config.key.get_secret_value() if config.key else "")
+        self.image_key.setText(config.image_key.get_secret_value() if config.image_key else "")
         self.serve_at_launch.setChecked(settings.serve_at_launch)
         self.open_access.setChecked(config.open_access)
         self._set_file_keys(
@@ -320,6 +328,7 @@ class SettingsDialog(QDialog):
             "session_idle_timeout": self.idle_timeout.value(),
             "data_dir": Path(data_dir).expanduser() if data_dir else None,
             "key": self.key.text().strip() or None,
+            "image_key": self.image_key.text().strip() or None,
             "open_access": self.open_access.isChecked(),
             "file_keys": dict(self._file_keys),
         }
@@ -397,6 +406,7 @@ class SettingsDialog(QDialog):
             "token": self.tr("Access token"),
             "data_dir": self.tr("Data directory"),
             "key": self.tr("Database key"),
+            "image_key": self.tr("Image key"),
         }
         return labels.get(field, field)
 

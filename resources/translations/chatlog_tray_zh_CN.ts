@@ -110,12 +110,12 @@
 <context>
     <name>ChatSource</name>
     <message>
-        <location filename="../../desktop/chat_source.py" line="142"/>
+        <location filename="../../desktop/chat_source.py" line="145"/>
         <source>Wrong key for this data: %1 does not decrypt with the database key. Check the key: it belongs to one WeChat account and changes when WeChat is reinstalled.</source>
         <translation>此数据的密钥错误：%1 无法用该数据库密钥解密。请检查密钥：它只属于一个微信账号，重新安装微信后会改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat_source.py" line="148"/>
+        <location filename="../../desktop/chat_source.py" line="151"/>
         <source>This WeChat data is encrypted: enter the account&apos;s database key (64 hexadecimal characters) to read it.</source>
         <translation>此微信数据已加密：请输入该账号的数据库密钥（64 个十六进制字符）以读取。</translation>
     </message>
@@ -454,12 +454,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../desktop/settings.py" line="49"/>
+        <location filename="../../desktop/settings.py" line="50"/>
         <source>No system keychain is available, so the token is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，令牌只保留到应用退出为止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings.py" line="55"/>
+        <location filename="../../desktop/settings.py" line="56"/>
         <source>No system keychain is available, so the database key is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，数据库密钥只保留到应用退出。</translation>
     </message>
@@ -497,7 +497,7 @@
         <translation>无：本机任何程序都可连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="258"/>
+        <location filename="../../desktop/settings_dialog.py" line="265"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
@@ -533,189 +533,204 @@
         <translation>无：数据未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="138"/>
+        <location filename="../../desktop/settings_dialog.py" line="140"/>
+        <source>only for pictures in WeChat 4.x&apos;s newer format</source>
+        <translation>仅用于微信 4.x 新格式的图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="143"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="140"/>
+        <location filename="../../desktop/settings_dialog.py" line="145"/>
         <source>Load key file…</source>
         <translation>载入密钥文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="141"/>
+        <location filename="../../desktop/settings_dialog.py" line="146"/>
         <source>Forget key file</source>
         <translation>忘记密钥文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="147"/>
+        <location filename="../../desktop/settings_dialog.py" line="152"/>
         <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
         <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="152"/>
+        <location filename="../../desktop/settings_dialog.py" line="157"/>
         <source>Start serving when the app starts</source>
         <translation>应用启动时开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="154"/>
+        <location filename="../../desktop/settings_dialog.py" line="159"/>
         <source>Let any program on this computer read my chats without being connected</source>
         <translation>允许本机任何程序无需连接即可读取我的聊天记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="158"/>
+        <location filename="../../desktop/settings_dialog.py" line="163"/>
         <source>Normally each AI app you connect gets its own key, and you can take it back. With this on, any program running on this computer can read your WeChat history. The demo data is always open.</source>
         <translation>通常每个连接的 AI 应用都有自己的密钥，您可以随时收回。开启此项后，本机运行的任何程序都能读取您的微信聊天记录。演示数据始终开放。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="174"/>
+        <location filename="../../desktop/settings_dialog.py" line="179"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="176"/>
+        <location filename="../../desktop/settings_dialog.py" line="181"/>
         <source>Listen on:</source>
         <translation>监听：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="178"/>
+        <location filename="../../desktop/settings_dialog.py" line="183"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="183"/>
+        <location filename="../../desktop/settings_dialog.py" line="188"/>
         <source>Access token:</source>
         <translation>访问令牌：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="189"/>
+        <location filename="../../desktop/settings_dialog.py" line="194"/>
         <source>Allowed browser origins:</source>
         <translation>允许的浏览器来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="191"/>
+        <location filename="../../desktop/settings_dialog.py" line="196"/>
         <source>Performance</source>
         <translation>性能</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="193"/>
+        <location filename="../../desktop/settings_dialog.py" line="198"/>
         <source>Queue capacity:</source>
         <translation>队列容量：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="194"/>
+        <location filename="../../desktop/settings_dialog.py" line="199"/>
         <source>Workers:</source>
         <translation>工作线程：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="195"/>
+        <location filename="../../desktop/settings_dialog.py" line="200"/>
         <source>SSE ping interval:</source>
         <translation>SSE 心跳间隔：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="196"/>
+        <location filename="../../desktop/settings_dialog.py" line="201"/>
         <source>Session idle timeout:</source>
         <translation>会话空闲超时：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="198"/>
+        <location filename="../../desktop/settings_dialog.py" line="203"/>
         <source>WeChat data</source>
         <translation>微信数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="203"/>
+        <location filename="../../desktop/settings_dialog.py" line="208"/>
         <source>Data directory:</source>
         <translation>数据目录：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="209"/>
+        <location filename="../../desktop/settings_dialog.py" line="214"/>
         <source>Database key:</source>
         <translation>数据库密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="335"/>
+        <location filename="../../desktop/settings_dialog.py" line="220"/>
+        <source>Image key:</source>
+        <translation>图片密钥：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="344"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="352"/>
+        <location filename="../../desktop/settings_dialog.py" line="361"/>
         <source>Load key file</source>
         <translation>载入密钥文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/settings_dialog.py" line="371"/>
+        <location filename="../../desktop/settings_dialog.py" line="380"/>
         <source>%n database key(s) from a key file</source>
         <translation>
             <numerusform>密钥文件中的 %n 个数据库密钥</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="386"/>
+        <location filename="../../desktop/settings_dialog.py" line="395"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="390"/>
+        <location filename="../../desktop/settings_dialog.py" line="399"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="395"/>
+        <location filename="../../desktop/settings_dialog.py" line="404"/>
         <source>Allowed browser origins</source>
         <translation>允许的浏览器来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="396"/>
+        <location filename="../../desktop/settings_dialog.py" line="405"/>
         <source>Listen on</source>
         <translation>监听</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="397"/>
+        <location filename="../../desktop/settings_dialog.py" line="406"/>
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="398"/>
+        <location filename="../../desktop/settings_dialog.py" line="407"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="399"/>
+        <location filename="../../desktop/settings_dialog.py" line="408"/>
         <source>Database key</source>
         <translation>数据库密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="423"/>
+        <location filename="../../desktop/settings_dialog.py" line="409"/>
+        <source>Image key</source>
+        <translation>图片密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="433"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="426"/>
+        <location filename="../../desktop/settings_dialog.py" line="436"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="439"/>
+        <location filename="../../desktop/settings_dialog.py" line="449"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="456"/>
+        <location filename="../../desktop/settings_dialog.py" line="466"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="480"/>
+        <location filename="../../desktop/settings_dialog.py" line="490"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="482"/>
+        <location filename="../../desktop/settings_dialog.py" line="492"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="497"/>
+        <location filename="../../desktop/settings_dialog.py" line="507"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>

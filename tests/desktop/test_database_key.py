@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 from desktop.settings import (
     KEY_KEYCHAIN_PROBLEM,
     KEYRING_FILE_KEYS_USER,
+    KEYRING_IMAGE_KEY_USER,
     KEYRING_KEY_USER,
     KEYRING_SERVICE,
     DesktopSettings,
@@ -206,3 +207,23 @@ async def test_a_file_that_is_not_a_key_file_is_refused_with_its_name(make_app, 
     bad.write_text("[1, 2, 3]", encoding="utf-8")
     assert not dialog.load_key_file_from(bad)
     assert "notes.json" in dialog.problems.text()
+
+
+async def test_the_image_key_is_set_in_settings_kept_in_the_keychain_and_reaches_the_server(
+    make_app, store, ini_path, keychain, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    image_key = "0123456789abcdef"
+    app = make_app(serve=False)
+    dialog = app.open_settings()
+    assert dialog.image_key.echoMode() == QLineEdit.EchoMode.Password
+    dialog.image_key.setText("too short")
+    assert not await dialog.accept_changes()
+    assert "Image key" in dialog.problems.text() and "too short" not in dialog.problems.text()
+    dialog.image_key.setText(image_key)
+    assert await dialog.accept_changes(), dialog.problems.text()
+    saved = store.load().config
+    assert saved.image_key is not None and saved.image_key.get_secret_value() == image_key
+    assert keychain.passwords[(KEYRING_SERVICE, KEYRING_IMAGE_KEY_USER)] == image_key
+    assert app.host.config.image_key is not None
+    assert image_key not in ini_path.read_text() and image_key not in caplog.text
