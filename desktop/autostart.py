@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import plistlib
-import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -57,7 +56,7 @@ class XdgAutostart:
             "[Desktop Entry]\n"
             "Type=Application\n"
             f"Name={DISPLAY_NAME}\n"
-            f"Exec={shlex.join(self._command)}\n"
+            f"Exec={' '.join(_exec_argument(argument) for argument in self._command)}\n"
             "X-GNOME-Autostart-enabled=true\n"
             "Terminal=false\n"
         )
@@ -65,6 +64,20 @@ class XdgAutostart:
 
     def disable(self) -> None:
         _remove(self.path)
+
+
+# The Desktop Entry specification ("The Exec key") quotes an argument in double quotes, within
+# which ", `, $ and \ are escaped with a backslash; shell-style single quotes are not read.
+_EXEC_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
+_EXEC_ESCAPES = {'"': '\\"', "`": "\\`", "$": "\\$", "\\": "\\" * 4}
+
+
+def _exec_argument(argument: str) -> str:
+    if argument and not _EXEC_RESERVED.intersection(argument):
+        return argument.replace("%", "%%")
+    # A backslash takes four: the general string escape is undone before the quoting rule.
+    escaped = "".join(_EXEC_ESCAPES.get(char, char) for char in argument)
+    return '"' + escaped.replace("%", "%%") + '"'
 
 
 class LaunchAgentAutostart:

@@ -466,8 +466,8 @@ class SettingsDialog(QDialog):
         picker = QFileDialog(self, self.tr("Choose the WeChat data directory"))
         picker.setFileMode(QFileDialog.FileMode.Directory)
         picker.setOption(QFileDialog.Option.ShowDirsOnly)
-        if self.data_dir.text().strip():
-            picker.setDirectory(self.data_dir.text().strip())
+        # The folder typed so far, else the home folder (not the app's working directory).
+        picker.setDirectory(self.data_dir.text().strip() or str(Path.home()))
         picker.fileSelected.connect(self.data_dir.setText)
         picker.finished.connect(picker.deleteLater)
         picker.open()

@@ -22,11 +22,24 @@ def test_the_xdg_entry_runs_the_app(tmp_path):
     entry.enable()
     text = entry.path.read_text()
     assert entry.path == tmp_path / "autostart" / "chatlog-tray.desktop"
-    assert "Exec='/opt/chatlog tray/bin' --x" in text
+    # Double quotes, as the Desktop Entry specification reads them (not shell single quotes).
+    assert 'Exec="/opt/chatlog tray/bin" --x' in text
     assert entry.enabled()
     entry.disable()
     entry.disable()  # idempotent
     assert not entry.enabled()
+
+
+def test_special_characters_in_the_xdg_command_are_escaped_as_the_spec_says(tmp_path):
+    entry = XdgAutostart(['/home/o"neil/$apps/chat`log', "100%"], config_home=tmp_path)
+    entry.enable()
+    assert 'Exec="/home/o\\"neil/\\$apps/chat\\`log" 100%%' in entry.path.read_text()
+
+
+def test_a_backslash_takes_four_in_a_quoted_exec_argument(tmp_path):
+    entry = XdgAutostart(["C:\\Program Files\\chatlog"], config_home=tmp_path)
+    entry.enable()
+    assert 'Exec="C:\\\\\\\\Program Files\\\\\\\\chatlog"' in entry.path.read_text()
 
 
 def test_the_launch_agent_runs_at_load(tmp_path):

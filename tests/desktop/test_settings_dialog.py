@@ -111,3 +111,13 @@ async def test_apply_restarts_the_server_and_saves_the_settings(make_app, store,
     assert saved.workers == 3
     assert saved.token is not None and saved.token.get_secret_value() == token
     assert token in keychain.passwords.values()
+
+
+async def test_browse_opens_in_the_home_folder_when_no_folder_is_typed():
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = _dialog()
+    dialog.browse.click()
+    [picker] = dialog.findChildren(QFileDialog)
+    assert Path(picker.directory().absolutePath()) == Path.home()
+    picker.reject()
