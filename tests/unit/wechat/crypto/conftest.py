@@ -116,3 +116,32 @@ def encrypted_copy(encrypted_dir: Path, tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "data"
     shutil.copytree(encrypted_dir, target)
     yield target
+
+
+def encrypted_wal_database(tmp_path: Path) -> Path:
+    """WeChat's state while it runs: an encrypted 3.x database whose newest rows are in its
+    -wal (two transactions), copied before any checkpoint."""
+    plain = tmp_path / "plain.db"
+    with closing(sqlite3.connect(plain)) as connection:
+        connection.execute("CREATE TABLE note(id INTEGER PRIMARY KEY, text TEXT)")
+        connection.executemany("INSERT INTO note(text) VALUES (?)", [("old",)] * 50)
+        connection.commit()
+    live = tmp_path / "live" / "MSG0.db"
+    encrypt_file(plain, live, WINDOWS_V3)
+    copy = tmp_path / "Msg" / "MSG0.db"
+    copy.parent.mkdir()
+    with closing(sqlcipher_connect(live)) as writer:
+        writer.executescript(
+            f"""PRAGMA hexkey = '{KEY}';
+            PRAGMA cipher_page_size = 4096;
+            PRAGMA kdf_iter = 64000;
+            PRAGMA cipher_hmac_algorithm = HMAC_SHA1;
+            PRAGMA cipher_kdf_algorithm = PBKDF2_HMAC_SHA1;
+            PRAGMA journal_mode = WAL;
+            PRAGMA wal_autocheckpoint = 0;
+            INSERT INTO note(text) VALUES ('first in the wal');
+            INSERT INTO note(text) VALUES ('second in the wal');"""
+        )
+        shutil.copy(live, copy)
+        shutil.copy(f"{live}-wal", f"{copy}-wal")
+    return copy

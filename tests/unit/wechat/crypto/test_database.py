@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -21,15 +20,13 @@ from server.wechat.crypto.errors import (
     WrongKeyError,
 )
 from server.wechat.crypto.keys import DatabaseKey
-from server.wechat.crypto.params import WINDOWS_V3
 from server.wechat.demo import Dataset
 from server.wechat.model import Layout
 from tests.unit.wechat.crypto.conftest import (
     KEY,
     OTHER_KEY,
     PROFILE,
-    encrypt_file,
-    sqlcipher_connect,
+    encrypted_wal_database,
     table_contents,
 )
 
@@ -134,32 +131,9 @@ def test_plain_files_pass_through_without_a_key(
 
 
 def test_committed_transactions_in_an_encrypted_wal_are_included(tmp_path: Path) -> None:
-    plain = tmp_path / "plain.db"
-    with closing(sqlite3.connect(plain)) as connection:
-        connection.execute("CREATE TABLE note(id INTEGER PRIMARY KEY, text TEXT)")
-        connection.executemany("INSERT INTO note(text) VALUES (?)", [("old",)] * 50)
-        connection.commit()
-    live = tmp_path / "live" / "MSG0.db"
-    encrypt_file(plain, live, WINDOWS_V3)
-    snapshot = tmp_path / "Msg" / "MSG0.db"
-    snapshot.parent.mkdir()
-    # WeChat's state while it runs: new rows only in the -wal, copied before any checkpoint.
-    with closing(sqlcipher_connect(live)) as writer:
-        writer.executescript(
-            f"""PRAGMA hexkey = '{KEY}';
-            PRAGMA cipher_page_size = 4096;
-            PRAGMA kdf_iter = 64000;
-            PRAGMA cipher_hmac_algorithm = HMAC_SHA1;
-            PRAGMA cipher_kdf_algorithm = PBKDF2_HMAC_SHA1;
-            PRAGMA journal_mode = WAL;
-            PRAGMA wal_autocheckpoint = 0;
-            INSERT INTO note(text) VALUES ('new in the wal');
-            BEGIN; INSERT INTO note(text) VALUES ('committed twice'); COMMIT;"""
-        )
-        shutil.copy(live, snapshot)
-        shutil.copy(f"{live}-wal", f"{snapshot}-wal")
+    snapshot = encrypted_wal_database(tmp_path)
     assert (snapshot.parent / "MSG0.db-wal").stat().st_size > 0
     with plain_image(snapshot) as decrypted:
         rows = decrypted.execute("SELECT text FROM note ORDER BY id").fetchall()
-    assert rows[-2:] == [("new in the wal",), ("committed twice",)]
+    assert rows[-2:] == [("first in the wal",), ("second in the wal",)]
     assert len(rows) == 52

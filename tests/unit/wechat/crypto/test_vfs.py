@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import struct
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +24,7 @@ from server.wechat.model import Layout
 from tests.unit.wechat.crypto.conftest import (
     KEY,
     PROFILE,
-    encrypt_file,
-    sqlcipher_connect,
+    encrypted_wal_database,
     table_contents,
 )
 from tests.unit.wechat.test_read_only import snapshot
@@ -132,35 +129,6 @@ def test_only_the_main_database_opens_and_only_read_only(
     assert not path.with_name("new.db").exists()
 
 
-def _wal_database(tmp_path: Path) -> Path:
-    """WeChat's state while it runs: an encrypted 3.x database whose newest rows are in its
-    -wal (two transactions), copied before any checkpoint."""
-    plain = tmp_path / "plain.db"
-    with closing(sqlite3.connect(plain)) as connection:
-        connection.execute("CREATE TABLE note(id INTEGER PRIMARY KEY, text TEXT)")
-        connection.executemany("INSERT INTO note(text) VALUES (?)", [("old",)] * 50)
-        connection.commit()
-    live = tmp_path / "live" / "MSG0.db"
-    encrypt_file(plain, live, WINDOWS_V3)
-    copy = tmp_path / "Msg" / "MSG0.db"
-    copy.parent.mkdir()
-    with closing(sqlcipher_connect(live)) as writer:
-        writer.executescript(
-            f"""PRAGMA hexkey = '{KEY}';
-            PRAGMA cipher_page_size = 4096;
-            PRAGMA kdf_iter = 64000;
-            PRAGMA cipher_hmac_algorithm = HMAC_SHA1;
-            PRAGMA cipher_kdf_algorithm = PBKDF2_HMAC_SHA1;
-            PRAGMA journal_mode = WAL;
-            PRAGMA wal_autocheckpoint = 0;
-            INSERT INTO note(text) VALUES ('first in the wal');
-            INSERT INTO note(text) VALUES ('second in the wal');"""
-        )
-        shutil.copy(live, copy)
-        shutil.copy(f"{live}-wal", f"{copy}-wal")
-    return copy
-
-
 def _uncommit_last_frame(wal: Path, page_size: int) -> None:
     """Turn the WAL's last frame into a valid but uncommitted one (commit size 0, checksums
     recomputed), as a transaction still being written leaves it."""
@@ -184,7 +152,7 @@ def _uncommit_last_frame(wal: Path, page_size: int) -> None:
 def test_committed_wal_frames_are_seen_and_uncommitted_ones_are_not(
     tmp_path: Path, databases: EncryptedDatabases
 ) -> None:
-    path = _wal_database(tmp_path)
+    path = encrypted_wal_database(tmp_path)
     before = snapshot(path.parent)
     connection = databases.connect(path)
     rows = connection.execute("SELECT text FROM note ORDER BY id").fetchall()
@@ -224,7 +192,7 @@ async def test_queries_through_the_vfs_leave_the_data_folder_unchanged(
     encrypted_copy: Path, tmp_path: Path
 ) -> None:
     (tmp_path / "wal").mkdir()
-    wal = _wal_database(tmp_path / "wal")
+    wal = encrypted_wal_database(tmp_path / "wal")
     shutil.copytree(wal.parent, encrypted_copy / "Msg-extra")
     before = snapshot(encrypted_copy)
     store = open_store(encrypted_copy, DatabaseKey(KEY))
