@@ -34,6 +34,7 @@ from desktop.actions import AppActions
 from desktop.chat_source import ChatSource, key_problem
 from desktop.icons import app_icon, tray_icon
 from desktop.models import ChatSessionsModel, McpSessionsModel, format_time
+from desktop.search_status import is_building, search_index_text
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
 from server.mcp.clients import ClientEvent
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 SEARCH_DELAY_MS = 250
+INDEX_PROGRESS_MS = 1000
 EMPTY_STYLE = "color: palette(placeholder-text); padding: 24px;"
 
 
@@ -112,6 +114,10 @@ class SessionsWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(lambda: spawn(self.reload_chats()))
+        # While the search index builds, its progress in the source line moves on its own.
+        self._index_timer = QTimer(self)
+        self._index_timer.setInterval(INDEX_PROGRESS_MS)
+        self._index_timer.timeout.connect(self._update_source_label)
 
         host.session_event.connect(self._on_session_event)
         host.state_changed.connect(self._on_state_changed)
@@ -391,6 +397,14 @@ class SessionsWindow(QMainWindow):
                 # One damaged or undecryptable file costs only its own chats (docs/isolation.md).
                 files = ", ".join(str(entry.get("file", "?")) for entry in unreadable)
                 text += " · " + self.tr("Could not be read: %1").replace("%1", files)
+            search = self._chats.status().get("search") or {}
+            about_index = search_index_text(search)
+            if about_index:
+                text += " · " + about_index
+            if is_building(search):
+                self._index_timer.start()
+            else:
+                self._index_timer.stop()
             self.source_label.setText(text)
 
     def _update_paging(self) -> None:
