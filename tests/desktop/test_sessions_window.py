@@ -236,7 +236,9 @@ async def test_the_search_index_line_says_how_far_the_build_is(qapp):
     from desktop.search_status import search_index_text
 
     building = {"state": "building", "indexed": 250_000, "total": 1_000_000}
-    assert search_index_text(building).startswith("Search index: building, 25% (250,000 of 1,000,000")
+    assert search_index_text(building).startswith(
+        "Search index: building, 25% (250,000 of 1,000,000"
+    )
     assert search_index_text({"state": "building", "indexed": 0, "total": 0}).endswith("building")
     assert search_index_text({"state": "error"}).startswith("Search index: failed")
     assert search_index_text({"state": "off"}) == ""
