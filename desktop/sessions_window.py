@@ -32,12 +32,16 @@ from PySide6.QtWidgets import (
 from desktop import client_config
 from desktop.actions import AppActions
 from desktop.chat_source import ChatSource, key_problem
+from desktop.export_dialog import ExportDialog
 from desktop.icons import app_icon, tray_icon
 from desktop.models import ChatSessionsModel, McpSessionsModel, format_time
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
 from server.mcp.clients import ClientEvent
 from server.wechat.errors import DataSourceError, QueryError
+from server.wechat.media.image_key import ImageKey
+from server.wechat.media.service import MediaService
+from server.wechat.model import Session
 from server.wechat.render import body_text, sender_label
 
 logger = logging.getLogger(__name__)
@@ -93,6 +97,8 @@ class SessionsWindow(QMainWindow):
         self._total = 0
         self._generation = 0
         self._loaded = False
+        self._shown_chat: Session | None = None  # the chat whose messages are shown
+        self.export_dialog: ExportDialog | None = None
         self.setWindowTitle(self.tr("Chatlog Tray"))
         self.setWindowIcon(app_icon())
         self.resize(980, 620)
@@ -199,12 +205,18 @@ class SessionsWindow(QMainWindow):
         paging.addWidget(self.previous_page)
         paging.addWidget(self.next_page)
         self.messages_title = QLabel()
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Save this chat as a web page, JSON or CSV"))
+        self.export_button.clicked.connect(self.export_chat)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.messages_title, 1)
+        title_row.addWidget(self.export_button)
         self.messages = QTextBrowser()
         self.messages.setOpenLinks(False)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.messages_title)
+        lower_layout.addLayout(title_row)
         lower_layout.addWidget(self.messages)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
@@ -419,6 +431,7 @@ class SessionsWindow(QMainWindow):
         """Show the recent messages of the chat on `row`."""
         chat = self.chat_model.chat(row)
         name = chat.nick_name or chat.user_name
+        self._shown_chat = chat
         self._messages_pane.show()
         self.messages_title.setText(self.tr("Recent messages in %1").replace("%1", name))
         try:
@@ -442,3 +455,21 @@ class SessionsWindow(QMainWindow):
         # The newest message last and in view, as in a chat app.
         self.messages.moveCursor(QTextCursor.MoveOperation.End)
         self.messages.ensureCursorVisible()
+
+    def export_chat(self) -> ExportDialog | None:
+        """Open the Export dialog for the chat whose messages are shown."""
+        chat = self._shown_chat
+        if chat is None:
+            return None
+        image_key = self._host.config.image_key
+        media = MediaService(
+            self._chats.store, ImageKey(image_key.get_secret_value()) if image_key else None
+        )
+        name = chat.nick_name or chat.user_name
+        previous = self.export_dialog
+        if previous is not None and not previous.running:
+            previous.deleteLater()  # one finished dialog is not kept per export
+        dialog = ExportDialog(self._chats.store, media, chat.user_name, name, self)
+        self.export_dialog = dialog
+        dialog.show()
+        return dialog
