@@ -31,18 +31,19 @@ from PySide6.QtWidgets import (
 
 from desktop import client_config
 from desktop.actions import AppActions
+from desktop.chat_messages import messages_html
 from desktop.chat_source import ChatSource, key_problem
 from desktop.export_dialog import ExportDialog
 from desktop.icons import app_icon, tray_icon
-from desktop.models import ChatSessionsModel, McpSessionsModel, format_time
+from desktop.models import ChatSessionsModel, McpSessionsModel
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
 from server.mcp.clients import ClientEvent
 from server.wechat.errors import DataSourceError, QueryError
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.service import MediaService
+from server.wechat.media.thumbnail import thumbnails
 from server.wechat.model import Session
-from server.wechat.render import body_text, sender_label
 
 logger = logging.getLogger(__name__)
 
@@ -444,27 +445,34 @@ class SessionsWindow(QMainWindow):
         if not messages:
             self.messages.setHtml(self.tr("<p><i>No messages in this chat.</i></p>"))
             return
-        parts = []
-        for message in messages:
-            body = html.escape(body_text(message)).replace("\n", "<br>")
-            parts.append(
-                f"<p><span style='color:gray'>{format_time(message.time)}</span> "
-                f"<b>{html.escape(sender_label(message))}</b><br>{body}</p>"
-            )
-        self.messages.setHtml("".join(parts))
+        self._show_messages(messages_html(messages))
+        # Then the pictures' thumbnails, decoded and shrunk on the store's worker threads.
+        try:
+            small = await thumbnails(self._chats.store, self._media_service(), messages)
+        except (DataSourceError, QueryError) as error:
+            logger.info("no thumbnails for this chat: %s", error)
+            return
+        if small and self._shown_chat is chat:
+            self._show_messages(messages_html(messages, small))
+
+    def _show_messages(self, text: str) -> None:
+        self.messages.setHtml(text)
         # The newest message last and in view, as in a chat app.
         self.messages.moveCursor(QTextCursor.MoveOperation.End)
         self.messages.ensureCursorVisible()
+
+    def _media_service(self) -> MediaService:
+        image_key = self._host.config.image_key
+        return MediaService(
+            self._chats.store, ImageKey(image_key.get_secret_value()) if image_key else None
+        )
 
     def export_chat(self) -> ExportDialog | None:
         """Open the Export dialog for the chat whose messages are shown."""
         chat = self._shown_chat
         if chat is None:
             return None
-        image_key = self._host.config.image_key
-        media = MediaService(
-            self._chats.store, ImageKey(image_key.get_secret_value()) if image_key else None
-        )
+        media = self._media_service()
         name = chat.nick_name or chat.user_name
         previous = self.export_dialog
         if previous is not None and not previous.running:
