@@ -95,7 +95,7 @@ def pcm_to_mp3(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
     encoder.set_in_sample_rate(sample_rate)
     encoder.set_out_sample_rate(sample_rate)  # LAME would resample 24 kHz to 22.05 kHz
     encoder.set_channels(1)
-    encoder.set_quality(2)  # LAME's "high quality" preset: slower encoding, same size
+    encoder.set_quality(5)  # LAME's default: 2.5x faster than its "high quality" 2, same size
     return bytes(encoder.encode(pcm) + encoder.flush())
 
 
