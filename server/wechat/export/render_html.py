@@ -16,6 +16,7 @@ from server.wechat.export.collect import ChatCount
 from server.wechat.export.options import ExportOptions
 from server.wechat.export.renderer import Entry
 from server.wechat.render import FULL_TIME_FORMAT, body_text, sender_label
+from server.wechat.timerange import ALL_TIME
 
 POLICY = (
     "default-src 'none'; img-src data: 'self' file:; media-src data: 'self' file:; "
@@ -71,8 +72,11 @@ class HtmlRenderer:
 
     def head(self, chat: ChatCount, options: ExportOptions) -> str:
         title = escape(chat.name)
-        start = options.time.start.strftime(FULL_TIME_FORMAT)
-        end = options.time.end.strftime(FULL_TIME_FORMAT)
+        if options.time == ALL_TIME:
+            span = "all messages"
+        else:
+            start = options.time.start.strftime(FULL_TIME_FORMAT)
+            span = f"{start} – {options.time.end.strftime(FULL_TIME_FORMAT)}"
         return (
             '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">\n'
@@ -80,7 +84,7 @@ class HtmlRenderer:
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{title}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
             f"<header><h1>{title}</h1>"
-            f'<p class="span">{escape(chat.talker)} · {escape(start)} – {escape(end)}</p>'
+            f'<p class="span">{escape(chat.talker)} · {escape(span)}</p>'
             "</header>\n<main>\n"
         )
 

@@ -125,6 +125,7 @@ async def test_html_escapes_every_text_and_carries_the_pictures_and_voice_inline
     messages = await all_messages(store, export_data.chat)
     assert page.texts == [body_text(m) for m in messages]
     assert page.scripts == 0 and "<script>" not in page_text
+    assert f"{export_data.chat} · all messages" in page_text
     assert "&lt;script&gt;alert(&quot;export&quot;)&lt;/script&gt;" in page_text
     assert all(text in page.texts for text in HOSTILE_TEXTS)
     pictures = {
