@@ -1,5 +1,6 @@
 """`chatlog-tray export` as a user runs it: a separate process over a data folder with an
-image key from a file, and over the demo data."""
+image key from a file, over encrypted data with the key on standard input, and over the demo
+data."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from server.wechat.crypto.params import V4
 from server.wechat.demo import generate
 from server.wechat.demo.media import write_media
 from server.wechat.model import Layout
+from tests.unit.wechat.crypto.conftest import KEY, encrypt_tree
 
 COMMAND = [sys.executable, "-m", "desktop", "export"]
 IMAGE_KEY = "0123456789abcdef"
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str | Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*COMMAND, *map(str, args)], capture_output=True, text=True, timeout=60, stdin=None
+        [*COMMAND, *map(str, args)], capture_output=True, text=True, timeout=60, input=stdin
     )
 
 
@@ -67,6 +70,23 @@ def test_a_destination_inside_the_data_folder_is_refused_and_nothing_written(
     assert refused.returncode == 1
     assert "never writes there" in refused.stderr
     assert sorted(root.rglob("*")) == before
+
+
+def test_encrypted_data_exports_with_the_key_from_standard_input(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    generate(plain, Layout.V4, messages=120, shards=1)
+    encrypted = encrypt_tree(plain, tmp_path / "encrypted", V4, KEY)
+    out = tmp_path / "out.json"
+    result = run(
+        "--data-dir", encrypted, "--key", "-", "--chat", "wxid_bob02", "--out", out, stdin=KEY
+    )
+    assert result.returncode == 0, result.stderr
+    assert KEY not in result.stderr + result.stdout
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["count"] == len(document["messages"]) > 0
+    refused = run("--data-dir", encrypted, "--chat", "wxid_bob02", "--out", tmp_path / "x.json")
+    assert refused.returncode == 1 and "key" in refused.stderr
+    assert not (tmp_path / "x.json").exists()
 
 
 def test_the_demo_data_exports_without_a_data_folder(tmp_path: Path) -> None:
