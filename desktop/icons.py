@@ -10,7 +10,7 @@ from functools import cache
 
 from PySide6.QtGui import QIcon
 
-from server.resources import resource_path
+from server.api import resource_path
 
 TRAY_SIZES = (16, 20, 22, 24, 32, 40, 48, 64)
 APP_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
