@@ -228,7 +228,7 @@ class DesktopApp:
         """Something else ended the Qt loop (OS logout): stop the server before it is gone.
 
         The loop can no longer run our coroutines normally, so pump Qt events until the stop
-        has finished (the qasync `asyncClose` trick, desktop-stack.md §2.4).
+        has finished (the qasync `asyncClose` trick, docs/architecture.md).
         """
         self.quit_event.set()
         if not self.host.running:
@@ -249,7 +249,7 @@ def _register_secrets(config: ServerConfig) -> None:
 def install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:
     """Let the loop finalise abandoned async generators (qasync never installs the hooks).
 
-    WORKAROUND: desktop-stack.md §2.3 — without them an httpx stream that is dropped keeps
+    WORKAROUND (docs/architecture.md): without them an httpx stream that is dropped keeps
     its TCP connection open until the whole client closes.
     """
     if sys.get_asyncgen_hooks().finalizer is None:
