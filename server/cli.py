@@ -80,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument(
         "--token",
         help="require 'Authorization: Bearer TOKEN' on every route but /health "
-        f"(at least {MIN_TOKEN_LENGTH} characters); '-' reads it from standard input",
+        f"(at least {MIN_TOKEN_LENGTH} characters); '-' reads it from standard input; a "
+        "token that itself starts with '-' is given as --token=VALUE",
     )
     token.add_argument("--token-file", type=Path, metavar="PATH", help="read the token from PATH")
     key = secrets.add_mutually_exclusive_group()
