@@ -18,8 +18,8 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from devtools.demo import generate
 from server.wechat import MessageQuery, open_store, parse_time_range
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from server.wechat.readers.base import talker_hash
 

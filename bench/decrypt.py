@@ -28,12 +28,12 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from devtools.demo import generate
 from server.wechat import open_store, parse_time_range
 from server.wechat.crypto.database import MemorySink, read_database
 from server.wechat.crypto.export import export
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.params import V4, WINDOWS_V3, CipherProfile
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 
 RESULTS = Path(__file__).resolve().parent / "results" / "decrypt"

@@ -47,9 +47,9 @@ def peak_rss_mb() -> float:
 
 def build(root: Path, messages: int) -> str:
     """One group chat of `messages` messages, with its media; returns the chat's id."""
-    from server.wechat.demo import build_dataset
-    from server.wechat.demo.generate import write_v4
-    from server.wechat.demo.media import write_media
+    from devtools.demo import build_dataset
+    from devtools.demo.generate import write_v4
+    from devtools.demo.media import write_media
     from server.wechat.model import Layout
 
     dataset = build_dataset(messages * 14)  # the busiest chat gets about 8% of them

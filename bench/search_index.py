@@ -19,9 +19,9 @@ from contextlib import closing
 from pathlib import Path
 
 from bench.data_queries import RESULTS, TOOL_LIMIT, measure
+from devtools.demo import generate
 from server.wechat import MessageQuery, open_store, parse_time_range
 from server.wechat.crypto.keys import DatabaseKey
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from server.wechat.search.service import SearchSettings
 

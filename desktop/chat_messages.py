@@ -11,9 +11,7 @@ import base64
 import html
 
 from desktop.models import format_time
-from server.wechat.media.refs import media_ref
-from server.wechat.model import Message
-from server.wechat.render import body_text, sender_label
+from server.api import Message, body_text, media_ref, sender_label
 
 
 def _mime(data: bytes) -> str:

@@ -32,19 +32,22 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.tasks import spawn
-from server.wechat.errors import DataSourceError, QueryError
-from server.wechat.export.engine import ExportResult, export_to_file
-from server.wechat.export.options import (
+from server.api import (
+    ALL_TIME,
     SUFFIXES,
+    ChatStore,
+    DataSourceError,
     ExportError,
     ExportFormat,
     ExportOptions,
     ExportProgress,
+    ExportResult,
     MediaMode,
+    MediaService,
+    QueryError,
+    TimeRange,
+    export_to_file,
 )
-from server.wechat.media.service import MediaService
-from server.wechat.store import ChatStore
-from server.wechat.timerange import ALL_TIME, TimeRange
 
 logger = logging.getLogger(__name__)
 

@@ -39,12 +39,15 @@ from desktop.models import ChatSessionsModel, McpSessionsModel
 from desktop.search_status import is_building, search_index_text
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
-from server.mcp.clients import ClientEvent
-from server.wechat.errors import DataSourceError, QueryError
-from server.wechat.media.image_key import ImageKey
-from server.wechat.media.service import MediaService
-from server.wechat.media.thumbnail import thumbnails
-from server.wechat.model import Session
+from server.api import (
+    ClientEvent,
+    DataSourceError,
+    ImageKey,
+    MediaService,
+    QueryError,
+    Session,
+    thumbnails,
+)
 
 logger = logging.getLogger(__name__)
 

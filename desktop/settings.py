@@ -21,8 +21,7 @@ import keyring.errors
 from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings
 
-from server.config import MIN_TOKEN_LENGTH, ServerConfig
-from server.logging_setup import register_secret
+from server.api import MIN_TOKEN_LENGTH, ServerConfig, register_secret
 
 logger = logging.getLogger(__name__)
 

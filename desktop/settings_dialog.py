@@ -38,13 +38,17 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import DesktopSettings
 from desktop.tasks import spawn
-from server.config import ServerConfig, is_loopback_host
-from server.security import generate_token
-from server.wechat.crypto.errors import KeyFileError
-from server.wechat.crypto.keyfile import read_key_file
-from server.wechat.crypto.keys import KEY_HEX_LENGTH
-from server.wechat.errors import DataSourceError
-from server.wechat.layout import DataDir, detect
+from server.api import (
+    KEY_HEX_LENGTH,
+    DataDir,
+    DataSourceError,
+    KeyFileError,
+    ServerConfig,
+    detect,
+    generate_token,
+    is_loopback_host,
+    read_key_file,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -462,7 +466,8 @@ class SettingsDialog(QDialog):
         QGuiApplication.clipboard().setText(self.token.text())
 
     def _browse(self) -> None:
-        # open() rather than a static getExistingDirectory(): no nested event loop (§2.5).
+        # open() rather than a static getExistingDirectory(): no nested event loop
+        # (docs/architecture.md, "The desktop app's loop").
         picker = QFileDialog(self, self.tr("Choose the WeChat data directory"))
         picker.setFileMode(QFileDialog.FileMode.Directory)
         picker.setOption(QFileDialog.Option.ShowDirsOnly)

@@ -19,6 +19,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from server.config import DEFAULT_HOST, DEFAULT_PORT, MIN_TOKEN_LENGTH, ServerConfig
+from server.devhooks import DEVTOOLS_MISSING, devtools_available
 from server.logging_setup import register_secret
 from server.mcp.protocol import server_version
 from server.mcp.tools.registry import validation_message
@@ -80,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument(
         "--token",
         help="require 'Authorization: Bearer TOKEN' on every route but /health "
-        f"(at least {MIN_TOKEN_LENGTH} characters); '-' reads it from standard input",
+        f"(at least {MIN_TOKEN_LENGTH} characters); '-' reads it from standard input; a "
+        "token that itself starts with '-' is given as --token=VALUE",
     )
     token.add_argument("--token-file", type=Path, metavar="PATH", help="read the token from PATH")
     key = secrets.add_mutually_exclusive_group()
@@ -126,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--conformance-fixtures",
         action="store_true",
-        help="also serve the tools, resources and prompts of the MCP conformance suite",
+        help="also serve the tools, resources and prompts of the MCP conformance suite "
+        "(developers: needs a source checkout)",
     )
     return parser
 
@@ -136,6 +139,8 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
 
     Raises ValueError with a readable message when a value is out of range.
     """
+    if args.conformance_fixtures and not devtools_available():
+        raise ValueError(DEVTOOLS_MISSING)
     overrides = {
         "host": args.host,
         "port": args.port,

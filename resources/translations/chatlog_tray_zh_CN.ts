@@ -2,107 +2,235 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>AppActions</name>
+    <name>About</name>
     <message>
-        <location filename="../../desktop/actions.py" line="54"/>
-        <source>Sessions…</source>
-        <translation>会话…</translation>
+        <location filename="../../desktop/about.py" line="30"/>
+        <source>Lets AI apps read your own WeChat chat history over MCP, from this computer only. It never changes WeChat&apos;s files and sends nothing anywhere by itself.</source>
+        <translation>让 AI 应用通过 MCP 读取你自己的微信聊天记录，只在这台电脑上。它从不修改微信的文件，也不会自行向任何地方发送数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="56"/>
+        <location filename="../../desktop/about.py" line="36"/>
+        <source>Licence: %1</source>
+        <translation>许可证：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="40"/>
+        <source>Built on:</source>
+        <translation>基于：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="49"/>
+        <source>Using Chatlog Tray</source>
+        <translation>使用 Chatlog Tray</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="50"/>
+        <source>Connect an AI app</source>
+        <translation>连接 AI 应用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="51"/>
+        <source>Choose &lt;i&gt;Connect an AI app…&lt;/i&gt; in the menu: it adds Chatlog Tray to the app&apos;s MCP settings, with a token of its own. Or copy the MCP address and paste it into the app.</source>
+        <translation>在菜单中选择&lt;i&gt;连接 AI 应用…&lt;/i&gt;：它会把 Chatlog Tray 加入该应用的 MCP 设置，并给它一个专属令牌。也可以复制 MCP 地址，粘贴到应用中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="58"/>
+        <source>Your WeChat data</source>
+        <translation>你的微信数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="59"/>
+        <source>Until you choose your WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;, the built-in demo data is served (the menu says so). Encrypted data needs the account&apos;s database key, which is kept in the system keychain.</source>
+        <translation>在&lt;i&gt;设置…&lt;/i&gt;中选择微信数据文件夹之前，提供的是内置的演示数据（菜单中会注明）。加密的数据需要该账号的数据库密钥，密钥保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="66"/>
+        <source>AI clients and chats</source>
+        <translation>AI 客户端与聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="67"/>
+        <source>The window lists the AI apps connected right now, and lets you browse the WeChat chats that they can read.</source>
+        <translation>该窗口列出当前已连接的 AI 应用，并可浏览它们能读取的微信聊天。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="74"/>
+        <source>When something goes wrong</source>
+        <translation>出现问题时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="76"/>
+        <source>The log files are in %1. The command line help: chatlog-tray --help.</source>
+        <translation>日志文件位于 %1。命令行帮助：chatlog-tray --help。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="97"/>
+        <source>About Chatlog Tray</source>
+        <translation>关于 Chatlog Tray</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="101"/>
+        <source>Chatlog Tray Help</source>
+        <translation>Chatlog Tray 帮助</translation>
+    </message>
+</context>
+<context>
+    <name>AppActions</name>
+    <message>
+        <location filename="../../desktop/actions.py" line="78"/>
+        <source>Sessions…</source>
+        <translation>AI 客户端与聊天…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="80"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="62"/>
+        <location filename="../../desktop/actions.py" line="86"/>
         <source>Connect an AI app…</source>
         <translation>连接 AI 应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="64"/>
+        <location filename="../../desktop/actions.py" line="88"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="66"/>
-        <location filename="../../desktop/actions.py" line="183"/>
+        <location filename="../../desktop/actions.py" line="90"/>
+        <location filename="../../desktop/actions.py" line="271"/>
         <source>Launch at login</source>
         <translation>登录时启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="69"/>
+        <location filename="../../desktop/actions.py" line="93"/>
+        <source>Help</source>
+        <translation>帮助</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="96"/>
+        <source>About Chatlog Tray</source>
+        <translation>关于 Chatlog Tray</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="99"/>
         <source>Quit Chatlog Tray</source>
         <translation>退出 Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="81"/>
+        <location filename="../../desktop/actions.py" line="114"/>
         <source>&amp;Server</source>
         <translation>服务(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="89"/>
+        <location filename="../../desktop/actions.py" line="124"/>
         <source>Copy MCP address</source>
         <translation>复制 MCP 地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="107"/>
+        <location filename="../../desktop/actions.py" line="159"/>
+        <source>No readable WeChat data (server at %1)</source>
+        <translation>没有可读取的微信数据（服务器位于 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="163"/>
+        <source>Serving demo data at %1</source>
+        <translation>正在 %1 提供演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="164"/>
         <source>Serving at %1</source>
         <translation>正在服务：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="109"/>
+        <location filename="../../desktop/actions.py" line="166"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="111"/>
+        <location filename="../../desktop/actions.py" line="168"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="113"/>
+        <location filename="../../desktop/actions.py" line="170"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="114"/>
+        <location filename="../../desktop/actions.py" line="171"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="179"/>
+        <source>Built-in demo data: choose your WeChat data in Settings…</source>
+        <translation>内置演示数据：请在“设置…”中选择你的微信数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="181"/>
+        <source>Opening the WeChat data…</source>
+        <translation>正在打开微信数据…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="183"/>
+        <source>Cannot read the WeChat data: %1</source>
+        <translation>无法读取微信数据：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="184"/>
+        <source>WeChat data: %1</source>
+        <translation>微信数据：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="186"/>
+        <source>could not be read: %1</source>
+        <translation>无法读取：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="196"/>
+        <source>No system keychain: secrets are kept only until you quit</source>
+        <translation>没有系统钥匙串：密钥和令牌只保留到退出为止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="201"/>
+        <source>Secrets cannot be kept</source>
+        <translation>无法保存密钥和令牌</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop/actions.py" line="121"/>
+        <location filename="../../desktop/actions.py" line="208"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="127"/>
+        <location filename="../../desktop/actions.py" line="215"/>
         <source>Stop serving</source>
         <translation>停止服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="127"/>
+        <location filename="../../desktop/actions.py" line="215"/>
         <source>Start serving</source>
         <translation>开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="135"/>
+        <location filename="../../desktop/actions.py" line="223"/>
         <source>Streamable HTTP: %1</source>
         <translation>Streamable HTTP：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="139"/>
+        <location filename="../../desktop/actions.py" line="227"/>
         <source>SSE: %1</source>
         <translation>SSE：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="167"/>
+        <location filename="../../desktop/actions.py" line="255"/>
         <source>Address copied</source>
         <translation>地址已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="173"/>
+        <location filename="../../desktop/actions.py" line="261"/>
         <source>Cannot open the log folder</source>
         <translation>无法打开日志文件夹</translation>
     </message>
@@ -110,12 +238,12 @@
 <context>
     <name>ChatSource</name>
     <message>
-        <location filename="../../desktop/chat_source.py" line="145"/>
+        <location filename="../../desktop/chat_source.py" line="151"/>
         <source>Wrong key for this data: %1 does not decrypt with the database key. Check the key: it belongs to one WeChat account and changes when WeChat is reinstalled.</source>
         <translation>此数据的密钥错误：%1 无法用该数据库密钥解密。请检查密钥：它只属于一个微信账号，重新安装微信后会改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat_source.py" line="151"/>
+        <location filename="../../desktop/chat_source.py" line="157"/>
         <source>This WeChat data is encrypted: enter the account&apos;s database key (64 hexadecimal characters) to read it.</source>
         <translation>此微信数据已加密：请输入该账号的数据库密钥（64 个十六进制字符）以读取。</translation>
     </message>
@@ -123,230 +251,238 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="55"/>
+        <location filename="../../desktop/connect_dialog.py" line="53"/>
         <source>Connect an AI app</source>
         <translation>连接 AI 应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="59"/>
+        <location filename="../../desktop/connect_dialog.py" line="57"/>
         <source>Add Chatlog Tray to the MCP settings of an AI app. Each app gets its own token; Remove deletes only our entry and revokes that token. Restart the app afterwards.</source>
         <translation>把 Chatlog Tray 加入 AI 应用的 MCP 设置。每个应用有自己的令牌；“移除”只删除我们的条目，并吊销该令牌。之后请重启该应用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="73"/>
+        <location filename="../../desktop/connect_dialog.py" line="71"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="73"/>
+        <location filename="../../desktop/connect_dialog.py" line="71"/>
         <source>Copy JSON</source>
         <translation>复制 JSON</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="75"/>
+        <location filename="../../desktop/connect_dialog.py" line="73"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="85"/>
+        <location filename="../../desktop/connect_dialog.py" line="83"/>
         <source>Other app</source>
         <translation>其他应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="90"/>
+        <location filename="../../desktop/connect_dialog.py" line="88"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="94"/>
+        <location filename="../../desktop/connect_dialog.py" line="92"/>
         <source>App name:</source>
         <translation>应用名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="97"/>
+        <location filename="../../desktop/connect_dialog.py" line="95"/>
         <source>New token</source>
         <translation>新令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="104"/>
+        <location filename="../../desktop/connect_dialog.py" line="102"/>
         <source>The JSON with a new token appears here; the app&apos;s MCP settings take it.</source>
         <translation>带新令牌的 JSON 显示在这里，可粘贴到该应用的 MCP 设置中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="108"/>
+        <location filename="../../desktop/connect_dialog.py" line="106"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="137"/>
+        <location filename="../../desktop/connect_dialog.py" line="135"/>
         <source>found</source>
         <translation>已找到</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="137"/>
+        <location filename="../../desktop/connect_dialog.py" line="135"/>
         <source>not found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="139"/>
+        <location filename="../../desktop/connect_dialog.py" line="137"/>
         <source>%1 · cannot read its settings</source>
         <translation>%1 · 无法读取其设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="141"/>
+        <location filename="../../desktop/connect_dialog.py" line="139"/>
         <source>%1 · connected</source>
         <translation>%1 · 已连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="160"/>
+        <location filename="../../desktop/connect_dialog.py" line="158"/>
         <source>Copied. In %1: %2.</source>
         <translation>已复制。在 %1 中：%2。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="162"/>
+        <location filename="../../desktop/connect_dialog.py" line="160"/>
         <source>Settings → MCP Servers → Add → Import JSON, paste</source>
         <translation>设置 → MCP 服务器 → 添加 → 从 JSON 导入，然后粘贴</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="166"/>
+        <location filename="../../desktop/connect_dialog.py" line="164"/>
         <source>Added to %1 (%2). Restart %1 to use it.</source>
         <translation>已添加到 %1（%2）。重启 %1 后即可使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="179"/>
+        <location filename="../../desktop/connect_dialog.py" line="177"/>
         <source>Token revoked. Delete chatlog in %1&apos;s MCP settings too.</source>
         <translation>令牌已吊销。请同时在 %1 的 MCP 设置中删除 chatlog。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="181"/>
+        <location filename="../../desktop/connect_dialog.py" line="179"/>
         <source>Removed from %1; its token is revoked.</source>
         <translation>已从 %1 移除，其令牌已吊销。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="195"/>
+        <location filename="../../desktop/connect_dialog.py" line="193"/>
         <source>A new token for %1. Copy the JSON into its MCP settings.</source>
         <translation>已为 %1 生成新令牌。请把 JSON 复制到它的 MCP 设置中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="200"/>
+        <location filename="../../desktop/connect_dialog.py" line="198"/>
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
 </context>
 <context>
+    <name>DesktopApp</name>
+    <message>
+        <location filename="../../desktop/app.py" line="144"/>
+        <source>No system keychain is available. The access token and the database keys you set are kept only until Chatlog Tray quits, and AI apps cannot get tokens of their own. On Linux, install and unlock a Secret Service keyring (GNOME Keyring or KWallet).</source>
+        <translation>没有可用的系统钥匙串。你设置的访问令牌和数据库密钥只保留到 Chatlog Tray 退出为止，AI 应用也无法获得各自的令牌。在 Linux 上，请安装并解锁一个 Secret Service 钥匙串（GNOME Keyring 或 KWallet）。</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="70"/>
+        <location filename="../../desktop/export_dialog.py" line="73"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="73"/>
+        <location filename="../../desktop/export_dialog.py" line="76"/>
         <source>Web page (HTML), pictures and voice included</source>
         <translation>网页 (HTML)，包含图片和语音</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="74"/>
+        <location filename="../../desktop/export_dialog.py" line="77"/>
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="75"/>
+        <location filename="../../desktop/export_dialog.py" line="78"/>
         <source>Spreadsheet (CSV)</source>
         <translation>表格 (CSV)</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="77"/>
+        <location filename="../../desktop/export_dialog.py" line="80"/>
         <source>Inside the page</source>
         <translation>嵌入网页中</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="78"/>
+        <location filename="../../desktop/export_dialog.py" line="81"/>
         <source>In a folder beside the page</source>
         <translation>放在网页旁的文件夹中</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="79"/>
+        <location filename="../../desktop/export_dialog.py" line="82"/>
         <source>Left out</source>
         <translation>不包含</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="81"/>
+        <location filename="../../desktop/export_dialog.py" line="84"/>
         <source>All messages</source>
         <translation>全部消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="91"/>
+        <location filename="../../desktop/export_dialog.py" line="94"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="93"/>
+        <location filename="../../desktop/export_dialog.py" line="96"/>
         <source>to</source>
         <translation>到</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="97"/>
+        <location filename="../../desktop/export_dialog.py" line="100"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="104"/>
+        <location filename="../../desktop/export_dialog.py" line="107"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="105"/>
+        <location filename="../../desktop/export_dialog.py" line="108"/>
         <source>Pictures and voice:</source>
         <translation>图片和语音：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="106"/>
+        <location filename="../../desktop/export_dialog.py" line="109"/>
         <source>Messages:</source>
         <translation>消息：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="107"/>
+        <location filename="../../desktop/export_dialog.py" line="110"/>
         <source>Save as:</source>
         <translation>保存为：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="117"/>
+        <location filename="../../desktop/export_dialog.py" line="120"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="152"/>
+        <location filename="../../desktop/export_dialog.py" line="155"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="185"/>
+        <location filename="../../desktop/export_dialog.py" line="188"/>
         <source>Choose where to save the export.</source>
         <translation>请选择导出文件的保存位置。</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="189"/>
+        <location filename="../../desktop/export_dialog.py" line="192"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="197"/>
+        <location filename="../../desktop/export_dialog.py" line="200"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：没有写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="201"/>
+        <location filename="../../desktop/export_dialog.py" line="204"/>
         <source>The export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="206"/>
+        <location filename="../../desktop/export_dialog.py" line="209"/>
         <source>Exported %1 messages to %2</source>
         <translation>已将 %1 条消息导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="211"/>
+        <location filename="../../desktop/export_dialog.py" line="214"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -354,92 +490,92 @@
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../desktop/models.py" line="80"/>
+        <location filename="../../desktop/models.py" line="78"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="81"/>
+        <location filename="../../desktop/models.py" line="79"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="82"/>
+        <location filename="../../desktop/models.py" line="80"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="83"/>
+        <location filename="../../desktop/models.py" line="81"/>
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="84"/>
+        <location filename="../../desktop/models.py" line="82"/>
         <source>Remote address</source>
         <translation>远程地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="61"/>
+        <location filename="../../desktop/models.py" line="59"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="59"/>
+        <location filename="../../desktop/models.py" line="57"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="62"/>
+        <location filename="../../desktop/models.py" line="60"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="85"/>
+        <location filename="../../desktop/models.py" line="83"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="86"/>
+        <location filename="../../desktop/models.py" line="84"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="87"/>
+        <location filename="../../desktop/models.py" line="85"/>
         <source>First seen</source>
         <translation>首次出现</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="88"/>
+        <location filename="../../desktop/models.py" line="86"/>
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="89"/>
+        <location filename="../../desktop/models.py" line="87"/>
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="90"/>
+        <location filename="../../desktop/models.py" line="88"/>
         <source>In flight</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="174"/>
+        <location filename="../../desktop/models.py" line="172"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="175"/>
+        <location filename="../../desktop/models.py" line="173"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="176"/>
+        <location filename="../../desktop/models.py" line="174"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="177"/>
+        <location filename="../../desktop/models.py" line="175"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -470,134 +606,134 @@
 <context>
     <name>SessionsWindow</name>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="105"/>
+        <location filename="../../desktop/sessions_window.py" line="110"/>
         <source>Chatlog Tray</source>
         <translation>Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="112"/>
+        <location filename="../../desktop/sessions_window.py" line="117"/>
         <source>AI clients (MCP)</source>
         <translation>AI 客户端（MCP）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="113"/>
+        <location filename="../../desktop/sessions_window.py" line="118"/>
         <source>WeChat chats</source>
         <translation>微信会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="164"/>
+        <location filename="../../desktop/sessions_window.py" line="169"/>
         <source>Disconnect</source>
         <translation>断开连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="167"/>
+        <location filename="../../desktop/sessions_window.py" line="172"/>
         <source>Revoke access</source>
         <translation>收回授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="169"/>
+        <location filename="../../desktop/sessions_window.py" line="174"/>
         <source>Take back the selected apps&apos; keys: they are refused from their next request</source>
         <translation>收回所选应用的密钥：它们的下一个请求即被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="185"/>
+        <location filename="../../desktop/sessions_window.py" line="190"/>
         <source>Search chats by name or ID</source>
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="197"/>
+        <location filename="../../desktop/sessions_window.py" line="202"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="204"/>
+        <location filename="../../desktop/sessions_window.py" line="209"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="206"/>
+        <location filename="../../desktop/sessions_window.py" line="211"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="215"/>
+        <location filename="../../desktop/sessions_window.py" line="220"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="216"/>
+        <location filename="../../desktop/sessions_window.py" line="221"/>
         <source>Save this chat as a web page, JSON or CSV</source>
         <translation>将此聊天保存为网页、JSON 或 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="283"/>
+        <location filename="../../desktop/sessions_window.py" line="288"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="299"/>
+        <location filename="../../desktop/sessions_window.py" line="304"/>
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="304"/>
+        <location filename="../../desktop/sessions_window.py" line="309"/>
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="312"/>
+        <location filename="../../desktop/sessions_window.py" line="317"/>
         <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu&apos;s &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="371"/>
+        <location filename="../../desktop/sessions_window.py" line="376"/>
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="375"/>
+        <location filename="../../desktop/sessions_window.py" line="380"/>
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="389"/>
+        <location filename="../../desktop/sessions_window.py" line="394"/>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="394"/>
+        <location filename="../../desktop/sessions_window.py" line="399"/>
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="404"/>
+        <location filename="../../desktop/sessions_window.py" line="409"/>
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="407"/>
+        <location filename="../../desktop/sessions_window.py" line="412"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="412"/>
+        <location filename="../../desktop/sessions_window.py" line="417"/>
         <source>Could not be read: %1</source>
         <translation>无法读取：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="427"/>
+        <location filename="../../desktop/sessions_window.py" line="432"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="451"/>
+        <location filename="../../desktop/sessions_window.py" line="456"/>
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="460"/>
+        <location filename="../../desktop/sessions_window.py" line="465"/>
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
@@ -605,12 +741,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../desktop/settings.py" line="50"/>
+        <location filename="../../desktop/settings.py" line="49"/>
         <source>No system keychain is available, so the token is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，令牌只保留到应用退出为止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings.py" line="56"/>
+        <location filename="../../desktop/settings.py" line="55"/>
         <source>No system keychain is available, so the database key is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，数据库密钥只保留到应用退出。</translation>
     </message>
@@ -618,285 +754,290 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="79"/>
+        <location filename="../../desktop/settings_dialog.py" line="83"/>
         <source>Chatlog Tray Settings</source>
         <translation>Chatlog Tray 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="92"/>
+        <location filename="../../desktop/settings_dialog.py" line="96"/>
         <source>This computer only (127.0.0.1)</source>
         <translation>仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="93"/>
+        <location filename="../../desktop/settings_dialog.py" line="97"/>
         <source>All network interfaces (0.0.0.0)</source>
         <translation>所有网络接口（0.0.0.0）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="96"/>
+        <location filename="../../desktop/settings_dialog.py" line="100"/>
         <source>Other devices on your network can reach this server. A token is required; anyone who has it can read your chat history.</source>
         <translation>网络中的其他设备可以访问此服务。必须设置令牌；任何持有令牌的人都能读取你的聊天记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="104"/>
+        <location filename="../../desktop/settings_dialog.py" line="108"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="107"/>
+        <location filename="../../desktop/settings_dialog.py" line="111"/>
         <source>none: any local program may connect</source>
         <translation>无：本机任何程序都可连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="265"/>
+        <location filename="../../desktop/settings_dialog.py" line="269"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="109"/>
+        <location filename="../../desktop/settings_dialog.py" line="113"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="110"/>
+        <location filename="../../desktop/settings_dialog.py" line="114"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="122"/>
         <location filename="../../desktop/settings_dialog.py" line="126"/>
+        <location filename="../../desktop/settings_dialog.py" line="130"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="129"/>
+        <location filename="../../desktop/settings_dialog.py" line="133"/>
         <source>empty: use the built-in demo data</source>
         <translation>留空：使用内置演示数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="130"/>
+        <location filename="../../desktop/settings_dialog.py" line="134"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="135"/>
+        <location filename="../../desktop/settings_dialog.py" line="139"/>
         <source>none: the data is not encrypted</source>
         <translation>无：数据未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="140"/>
+        <location filename="../../desktop/settings_dialog.py" line="144"/>
         <source>only for pictures in WeChat 4.x&apos;s newer format</source>
         <translation>仅用于微信 4.x 新格式的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="143"/>
+        <location filename="../../desktop/settings_dialog.py" line="147"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="145"/>
+        <location filename="../../desktop/settings_dialog.py" line="149"/>
         <source>Load key file…</source>
         <translation>载入密钥文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="146"/>
+        <location filename="../../desktop/settings_dialog.py" line="150"/>
         <source>Forget key file</source>
         <translation>忘记密钥文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="152"/>
+        <location filename="../../desktop/settings_dialog.py" line="156"/>
         <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
         <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="157"/>
+        <location filename="../../desktop/settings_dialog.py" line="161"/>
         <source>Start serving when the app starts</source>
         <translation>应用启动时开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="159"/>
+        <location filename="../../desktop/settings_dialog.py" line="163"/>
         <source>Let any program on this computer read my chats without being connected</source>
         <translation>允许本机任何程序无需连接即可读取我的聊天记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="163"/>
+        <location filename="../../desktop/settings_dialog.py" line="167"/>
         <source>Normally each AI app you connect gets its own key, and you can take it back. With this on, any program running on this computer can read your WeChat history. The demo data is always open.</source>
         <translation>通常每个连接的 AI 应用都有自己的密钥，您可以随时收回。开启此项后，本机运行的任何程序都能读取您的微信聊天记录。演示数据始终开放。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="179"/>
+        <location filename="../../desktop/settings_dialog.py" line="183"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="181"/>
+        <location filename="../../desktop/settings_dialog.py" line="185"/>
         <source>Listen on:</source>
         <translation>监听：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="183"/>
+        <location filename="../../desktop/settings_dialog.py" line="187"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="188"/>
+        <location filename="../../desktop/settings_dialog.py" line="192"/>
         <source>Access token:</source>
         <translation>访问令牌：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="194"/>
+        <location filename="../../desktop/settings_dialog.py" line="198"/>
         <source>Allowed browser origins:</source>
         <translation>允许的浏览器来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="196"/>
+        <location filename="../../desktop/settings_dialog.py" line="200"/>
         <source>Performance</source>
         <translation>性能</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="198"/>
+        <location filename="../../desktop/settings_dialog.py" line="202"/>
         <source>Queue capacity:</source>
         <translation>队列容量：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="199"/>
+        <location filename="../../desktop/settings_dialog.py" line="203"/>
         <source>Workers:</source>
         <translation>工作线程：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="200"/>
+        <location filename="../../desktop/settings_dialog.py" line="204"/>
         <source>SSE ping interval:</source>
         <translation>SSE 心跳间隔：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="201"/>
+        <location filename="../../desktop/settings_dialog.py" line="205"/>
         <source>Session idle timeout:</source>
         <translation>会话空闲超时：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="203"/>
+        <location filename="../../desktop/settings_dialog.py" line="207"/>
         <source>WeChat data</source>
         <translation>微信数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="208"/>
+        <location filename="../../desktop/settings_dialog.py" line="212"/>
         <source>Data directory:</source>
         <translation>数据目录：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="214"/>
+        <location filename="../../desktop/settings_dialog.py" line="218"/>
         <source>Database key:</source>
         <translation>数据库密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="220"/>
+        <location filename="../../desktop/settings_dialog.py" line="224"/>
         <source>Image key:</source>
         <translation>图片密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="344"/>
+        <location filename="../../desktop/settings_dialog.py" line="348"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="361"/>
+        <location filename="../../desktop/settings_dialog.py" line="365"/>
         <source>Load key file</source>
         <translation>载入密钥文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/settings_dialog.py" line="380"/>
+        <location filename="../../desktop/settings_dialog.py" line="384"/>
         <source>%n database key(s) from a key file</source>
         <translation>
             <numerusform>密钥文件中的 %n 个数据库密钥</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="395"/>
+        <location filename="../../desktop/settings_dialog.py" line="399"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="399"/>
+        <location filename="../../desktop/settings_dialog.py" line="403"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="404"/>
+        <location filename="../../desktop/settings_dialog.py" line="408"/>
         <source>Allowed browser origins</source>
         <translation>允许的浏览器来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="405"/>
+        <location filename="../../desktop/settings_dialog.py" line="409"/>
         <source>Listen on</source>
         <translation>监听</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="406"/>
+        <location filename="../../desktop/settings_dialog.py" line="410"/>
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="407"/>
+        <location filename="../../desktop/settings_dialog.py" line="411"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="408"/>
+        <location filename="../../desktop/settings_dialog.py" line="412"/>
         <source>Database key</source>
         <translation>数据库密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="409"/>
+        <location filename="../../desktop/settings_dialog.py" line="413"/>
         <source>Image key</source>
         <translation>图片密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="433"/>
+        <location filename="../../desktop/settings_dialog.py" line="437"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="436"/>
+        <location filename="../../desktop/settings_dialog.py" line="440"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="449"/>
+        <location filename="../../desktop/settings_dialog.py" line="453"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="466"/>
+        <location filename="../../desktop/settings_dialog.py" line="471"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="490"/>
+        <location filename="../../desktop/settings_dialog.py" line="495"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="492"/>
+        <location filename="../../desktop/settings_dialog.py" line="497"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="507"/>
+        <location filename="../../desktop/settings_dialog.py" line="512"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>
 </context>
 <context>
     <name>TrayIcon</name>
+    <message>
+        <location filename="../../desktop/tray.py" line="54"/>
+        <source>No system keychain: secrets are kept only until you quit</source>
+        <translation>没有系统钥匙串：密钥和令牌只保留到退出为止</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop/tray.py" line="47"/>
+        <location filename="../../desktop/tray.py" line="56"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/tray.py" line="70"/>
+        <location filename="../../desktop/tray.py" line="83"/>
         <source>Chatlog Tray could not start serving</source>
         <translation>Chatlog Tray 无法开始服务</translation>
     </message>

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from devtools.demo import generate
+from devtools.demo.media import write_media
 from server.config import ServerConfig
-from server.wechat.demo import generate
-from server.wechat.demo.media import write_media
 from server.wechat.media.refs import media_kind
 from server.wechat.media.thumbnail import THUMBNAIL_SIDE
 from server.wechat.model import Layout

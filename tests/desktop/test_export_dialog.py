@@ -12,10 +12,10 @@ import pytest
 import pytest_asyncio
 
 from desktop.export_dialog import ExportDialog
+from devtools.demo import generate
+from devtools.demo.media import write_media
 from server.config import ServerConfig
 from server.wechat import ChatStore, open_store
-from server.wechat.demo import generate
-from server.wechat.demo.media import write_media
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.service import MediaService
 from server.wechat.model import Layout

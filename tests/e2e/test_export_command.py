@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from devtools.demo import generate
+from devtools.demo.media import write_media
 from server.wechat.crypto.params import V4
-from server.wechat.demo import generate
-from server.wechat.demo.media import write_media
 from server.wechat.model import Layout
 from tests.unit.wechat.crypto.conftest import KEY, encrypt_tree
 

@@ -15,10 +15,10 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from devtools.demo import generate
+from devtools.demo.media import MediaFixtures, write_media
 from server.config import ServerConfig
 from server.wechat import open_store
-from server.wechat.demo import generate
-from server.wechat.demo.media import MediaFixtures, write_media
 from server.wechat.export.render_json import exported_message
 from server.wechat.export.renderer import Entry
 from server.wechat.model import Layout, Message

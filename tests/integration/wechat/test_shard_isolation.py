@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devtools.demo import generate
 from server.config import ServerConfig
 from server.wechat import open_store
 from server.wechat.crypto.keys import KeyRing
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from tests.support import mcp_client, serving_whole_app
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY, PROFILE, encrypt_tree

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from devtools.demo import Dataset, generate
 from server.wechat import ChatStore, Layout, open_store
-from server.wechat.demo import Dataset, generate
 
 MESSAGES = 1500
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from devtools.demo import generate
 from server.wechat import ChatStore, MessageQuery
 from server.wechat.budget import QueryBudget, check
 from server.wechat.connections import ConnectionPool
-from server.wechat.demo import generate
 from server.wechat.errors import QueryCancelledError, QueryTimeoutError
 from server.wechat.model import Layout
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.demo import generate
 from server.wechat import ChatStore, Layout, MessageQuery, open_store, parse_time_range
-from server.wechat.demo import generate
 
 pytestmark = pytest.mark.asyncio
 

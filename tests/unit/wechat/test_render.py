@@ -1,4 +1,5 @@
-"""Every message type renders to the plain text of reference §3.3 (media links only on request)."""
+"""Every message type renders to its plain text (docs/wechat-formats.md, "Plain text"); media
+links only on request."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from server.wechat.demo.corpus import build_dataset
+from devtools.demo.corpus import build_dataset
 from server.wechat.model import Message, Session
 from server.wechat.readers.base import build_message
 from server.wechat.render import (

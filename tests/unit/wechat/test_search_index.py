@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from devtools.demo import Dataset, generate
 from server.wechat import ChatStore, Layout, open_store, parse_time_range
-from server.wechat.demo import Dataset, generate
 from server.wechat.query import MessageQuery
 from server.wechat.search import service as search_service
 from server.wechat.search.service import SearchSettings

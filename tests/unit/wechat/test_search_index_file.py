@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.demo import generate
 from server.wechat import Layout, open_store
 from server.wechat.crypto.keys import DatabaseKey
-from server.wechat.demo import generate
 from server.wechat.search.documents import Document
 from server.wechat.search.index import SearchIndex
 

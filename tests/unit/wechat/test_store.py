@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.demo import Dataset, generate
+from devtools.demo.corpus import SELF
 from server.wechat import ChatStore, Layout, open_store, parse_time_range
-from server.wechat.demo import Dataset, generate
-from server.wechat.demo.corpus import SELF
 from server.wechat.errors import (
     DatabaseUnreadableError,
     DataDirNotFoundError,

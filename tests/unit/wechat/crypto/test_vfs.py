@@ -11,6 +11,7 @@ from typing import Any
 import apsw
 import pytest
 
+from devtools.demo import Dataset
 from server.wechat import open_store
 from server.wechat.crypto.errors import PageAuthenticationError
 from server.wechat.crypto.facade import Connection as FacadeConnection
@@ -19,7 +20,6 @@ from server.wechat.crypto.memory import EncryptedDatabases
 from server.wechat.crypto.pagecache import PageCache
 from server.wechat.crypto.params import WINDOWS_V3
 from server.wechat.crypto.wal import FRAME_HEADER_SIZE, HEADER_SIZE
-from server.wechat.demo import Dataset
 from server.wechat.model import Layout
 from tests.unit.wechat.crypto.conftest import (
     KEY,

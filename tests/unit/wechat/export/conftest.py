@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from devtools.demo import generate
+from devtools.demo.edge_cases import _md5, _v4_ids, _v4_insert
+from devtools.demo.media import MediaFixtures, write_media
 from server.wechat import ChatStore, Layout, open_store
-from server.wechat.demo import generate
-from server.wechat.demo.edge_cases import _md5, _v4_ids, _v4_insert
-from server.wechat.demo.media import MediaFixtures, write_media
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.service import MediaService
 

@@ -14,7 +14,7 @@ import imageio_ffmpeg
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from server.wechat.demo.media import V4_TAIL_KEY, encode_v3, encode_v4
+from devtools.demo.media import V4_TAIL_KEY, encode_v3, encode_v4
 from server.wechat.media import dat, wxgf
 from server.wechat.media.errors import UnsupportedMediaError
 
