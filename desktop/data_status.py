@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.search_status import search_index_text
+
 POLL_MS = 1000  # status() is an in-memory read: cheap enough to ask every second
 
 
@@ -32,6 +34,8 @@ class DataStatus:
     path: str
     # The store's reason (PROBLEM) or the names of the unreadable files (PARTLY).
     detail: str = ""
+    # The full-text index's state and progress, one line ("" when there is none).
+    search: str = ""
 
     @property
     def is_problem(self) -> bool:
@@ -48,11 +52,12 @@ def data_status(status: Mapping[str, Any]) -> DataStatus:
         return DataStatus(DataHealth.PROBLEM, path, str(status.get("message") or ""))
     if state == "opening":
         return DataStatus(DataHealth.OPENING, path)
+    search = search_index_text(status.get("search") or {})
     unreadable = status.get("unreadable") or []
     if unreadable:
         files = ", ".join(str(entry.get("file", "?")) for entry in unreadable)
-        return DataStatus(DataHealth.PARTLY, path, files)
-    return DataStatus(DataHealth.OK, path)
+        return DataStatus(DataHealth.PARTLY, path, files, search)
+    return DataStatus(DataHealth.OK, path, search=search)
 
 
 class DataWatch(QObject):

@@ -50,6 +50,9 @@ class TrayIcon(QObject):
         data = actions.data_text()
         if data:
             lines.append(data)
+        status = actions.data_status
+        if status is not None and status.search:
+            lines.append(status.search)  # the index's progress while it builds
         if actions.keychain_problem is not None:
             lines.append(self.tr("No system keychain: secrets are kept only until you quit"))
         if host.state is ServerState.SERVING:

@@ -56,6 +56,8 @@ async def test_real_wechat_data_is_named_with_its_folder_and_the_tray_is_green(m
     assert str(folder) in app.actions.data_line.toolTip()
     assert "demo data" not in app.tray.icon.toolTip()
     assert _image(app.tray.icon.icon()) == _image(tray_icon("serving"))
+    # The search index's state follows in the tooltip, from building to ready by itself.
+    await wait_until(lambda: "Search index: ready" in app.tray.icon.toolTip())
 
 
 @pytest.mark.asyncio
