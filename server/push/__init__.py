@@ -1,0 +1,1 @@
+"""New messages, pushed: the change feed and what it feeds (webhooks)."""
