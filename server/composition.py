@@ -16,6 +16,7 @@ from server.mcp.subscriptions import SubscriptionHub
 from server.mcp.tools.chat import chat_tools
 from server.mcp.tools.media import media_tools
 from server.mcp.tools.search import search_tools
+from server.push.webhooks import Webhooks
 from server.wechat.crypto.keys import KeyRing
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.service import MediaService
@@ -58,6 +59,7 @@ def build_application(
         closers=[store.close] if owned else [],
         client_tokens=tokens,
         requires_client_token=not store.is_demo and not config.open_access,
+        webhooks=Webhooks(config.webhooks),
     )
     if extensions.requires_client_token:
         logger.info(
