@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     from quart import Blueprint, Quart
 
+    from server.push.feed import ChangeFeed
+
 from server import asgi
 from server.client_tokens import ClientTokens
 from server.config import ServerConfig
@@ -59,6 +61,8 @@ class Extensions:
     health: Callable[[], dict[str, Any]] | None = None
     # Called once when the application is closed for good (e.g. to close the data store).
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # New messages of the chat data, for whatever pushes them (server/push/feed.py).
+    feed: ChangeFeed | None = None
 
 
 class Application:
@@ -72,6 +76,7 @@ class Application:
             self.queue, outbox_limit=config.max_pending_bytes, max_sessions=config.max_sessions
         )
         self.subscriptions = extensions.subscriptions
+        self.feed = extensions.feed
         tools = ToolRegistry([CURRENT_TIME, *extensions.tools])
         self.dispatcher = Dispatcher(
             tools,
@@ -128,6 +133,9 @@ class Application:
         }
         if self._health_extra is not None:
             status["data"] = self._health_extra()
+        if self.feed is not None:
+            # What pushes new messages (server/push/): the change feed, later the webhooks.
+            status["push"] = {"feed": self.feed.status()}
         return status
 
     @property
