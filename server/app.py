@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     from quart import Blueprint, Quart
 
+    from server.push.feed import ChangeFeed
+
 from server import asgi
 from server.client_tokens import ClientTokens
 from server.config import ServerConfig
@@ -62,6 +64,8 @@ class Extensions:
     webhooks: Webhooks = field(default_factory=lambda: Webhooks(()))
     # Called once when the application is closed for good (e.g. to close the data store).
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # New messages of the chat data, for whatever pushes them (server/push/feed.py).
+    feed: ChangeFeed | None = None
 
 
 class Application:
@@ -75,6 +79,7 @@ class Application:
             self.queue, outbox_limit=config.max_pending_bytes, max_sessions=config.max_sessions
         )
         self.subscriptions = extensions.subscriptions
+        self.feed = extensions.feed
         tools = ToolRegistry([CURRENT_TIME, *extensions.tools])
         self.dispatcher = Dispatcher(
             tools,
@@ -132,8 +137,11 @@ class Application:
         }
         if self._health_extra is not None:
             status["data"] = self._health_extra()
-        if self.webhooks:
-            status["webhooks"] = self.webhooks.health()
+        if self.feed is not None:
+            # What pushes new messages (server/push/): the change feed and the webhooks.
+            status["push"] = {"feed": self.feed.status()}
+            if self.webhooks:
+                status["push"]["webhooks"] = self.webhooks.health()
         return status
 
     @property
@@ -154,7 +162,7 @@ class Application:
         """Open for business on the running loop (the server controller calls this)."""
         self.sse.accepting = self.streamable.accepting = True
         self.service.start()
-        self.webhooks.start()
+        self.webhooks.start(self.feed)
         loop = asyncio.get_running_loop()
         if self._web is None and self._web_import is None:
             self._web_import = loop.run_in_executor(None, _import_web_modules)

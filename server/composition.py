@@ -16,6 +16,7 @@ from server.mcp.subscriptions import SubscriptionHub
 from server.mcp.tools.chat import chat_tools
 from server.mcp.tools.media import media_tools
 from server.mcp.tools.search import search_tools
+from server.push.feed import ChangeFeed
 from server.push.webhooks import Webhooks
 from server.wechat.crypto.keys import KeyRing
 from server.wechat.media.image_key import ImageKey
@@ -45,6 +46,8 @@ def build_application(
     if tokens is None:
         tokens = ClientTokens()
         tokens.refresh()  # read once before serving, so a connected app is known at once
+    # The one change feed: everything that pushes new messages subscribes to it.
+    feed = ChangeFeed(store)
     media = MediaService(
         store, ImageKey(config.image_key.get_secret_value()) if config.image_key else None
     )
@@ -56,7 +59,8 @@ def build_application(
         ],
         blueprints=[partial(_chat_api, store), partial(_media_api, media)],
         health=store.status,
-        closers=[store.close] if owned else [],
+        closers=[feed.close, store.close] if owned else [feed.close],
+        feed=feed,
         client_tokens=tokens,
         requires_client_token=not store.is_demo and not config.open_access,
         webhooks=Webhooks(config.webhooks),

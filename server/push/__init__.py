@@ -1,1 +1,1 @@
-"""New messages, pushed: the change feed and what it feeds (webhooks)."""
+"""Pushing new messages: the change feed and what subscribes to it (MCP resources, webhooks)."""

@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 import httpx
 
 from server.mcp.protocol import server_version
+from server.push.feed import FeedMessage
 from server.push.hook_config import WebhookConfig
 from server.push.hook_payload import HookFilter, payload
-from server.wechat.model import Message
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +98,8 @@ class HookDelivery:
         self.config = config
         self.settings = settings or DeliverySettings()
         self._filter = HookFilter(config)
-        self._queue: deque[Message] = deque()
-        self._sending: Sequence[Message] = ()
+        self._queue: deque[FeedMessage] = deque()
+        self._sending: Sequence[FeedMessage] = ()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
@@ -113,7 +113,7 @@ class HookDelivery:
 
     # On the loop, from the feed ---------------------------------------------------------------
 
-    def offer(self, messages: Sequence[Message]) -> int:
+    def offer(self, messages: Sequence[FeedMessage]) -> int:
         """Queue the messages this hook wants; returns how many. Never blocks, never raises
         on a message (a filter that cannot read one skips it)."""
         if self._task is None:
@@ -195,7 +195,7 @@ class HookDelivery:
             await self._send_until_done(self._sending)
             self._sending = ()
 
-    async def _send_until_done(self, batch: Sequence[Message]) -> None:
+    async def _send_until_done(self, batch: Sequence[FeedMessage]) -> None:
         delay = self.settings.first_retry
         self.state = "sending"
         while True:
@@ -206,7 +206,7 @@ class HookDelivery:
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.settings.max_retry)
 
-    async def _attempt(self, batch: Sequence[Message]) -> Outcome:
+    async def _attempt(self, batch: Sequence[FeedMessage]) -> Outcome:
         assert self._client is not None
         try:
             body = json.dumps(payload(self.config, batch), ensure_ascii=False).encode("utf-8")

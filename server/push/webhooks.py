@@ -1,20 +1,22 @@
-"""The configured webhooks as one listener of the change feed.
+"""The configured webhooks as one listener of the change feed (server/push/feed.py).
 
-`Webhooks.deliver(messages)` is what the feed calls, on the event loop, with each batch of new
-messages (oldest first): every hook takes the messages its filters want into its own queue and
-returns at once; each hook's task does the sending (server/push/hook_delivery.py). Nothing
-here blocks the loop or raises into the feed.
+While the server serves, the webhooks hold one feed subscription (none when no hook is
+configured, so the feed does no work for them). For each batch of new messages every hook
+takes the ones its filters want into its own queue and returns at once; each hook's task does
+the sending (server/push/hook_delivery.py). Nothing here blocks the loop or raises into the
+feed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from server.push.feed import ChangeFeed, FeedBatch, FeedMessage, FeedSubscription
 from server.push.hook_config import WebhookConfig
 from server.push.hook_delivery import DeliverySettings, HookDelivery, HookStatus
-from server.wechat.model import Message
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ class Webhooks:
         self.hooks = [
             HookDelivery(index, config, settings) for index, config in enumerate(configs, 1)
         ]
+        self._subscription: FeedSubscription | None = None
+        self._subscribing: asyncio.Task[None] | None = None
         if self.hooks:
             # httpx logs every request's full URL at INFO; a receiver's URL may hold a secret.
             logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -38,11 +42,17 @@ class Webhooks:
     def __bool__(self) -> bool:
         return bool(self.hooks)
 
-    def start(self) -> None:
-        """Start each hook's task on the running loop."""
+    @property
+    def listening(self) -> bool:
+        """True once every new message reaches the hooks (the feed subscription is live)."""
+        return self._subscription is not None and self._subscription.active
+
+    def start(self, feed: ChangeFeed | None = None) -> None:
+        """Start each hook's task and subscribe to `feed`, on the running loop."""
+        if not self.hooks:
+            return
         for hook in self.hooks:
             hook.start()
-        for hook in self.hooks:
             where = "another computer" if hook.config.is_remote else "this computer"
             logger.info(
                 "webhook %d: %s on %s, %s",
@@ -51,13 +61,34 @@ class Webhooks:
                 where,
                 hook.config.describe_filters(),
             )
+        if feed is not None and self._subscribing is None:
+            self._subscribing = asyncio.get_running_loop().create_task(
+                self._subscribe(feed), name="webhooks-subscribe"
+            )
+
+    async def _subscribe(self, feed: ChangeFeed) -> None:
+        try:
+            self._subscription = await feed.subscribe(self.on_batch)
+        except Exception:  # a closed store: the hooks stay idle, the server goes on
+            logger.exception("webhooks could not follow new messages")
 
     async def stop(self) -> None:
+        subscribing, self._subscribing = self._subscribing, None
+        if subscribing is not None:
+            subscribing.cancel()
+            await asyncio.wait([subscribing])
+        if self._subscription is not None:
+            self._subscription.cancel()
+            self._subscription = None
         for hook in self.hooks:
             await hook.stop()
 
-    def deliver(self, messages: Sequence[Message]) -> None:
-        """The feed's listener: hand each hook the new messages it wants."""
+    def on_batch(self, batch: FeedBatch) -> None:
+        """The feed's listener."""
+        self.deliver(batch.messages)
+
+    def deliver(self, messages: Sequence[FeedMessage]) -> None:
+        """Hand each hook the new messages it wants (oldest first)."""
         for hook in self.hooks:
             hook.offer(messages)
 
@@ -69,6 +100,7 @@ class Webhooks:
         statuses = self.statuses()
         return {
             "count": len(statuses),
+            "listening": self.listening,
             "failing": sum(status.state == "retrying" for status in statuses),
             "hooks": [status.to_json() for status in statuses],
         }

@@ -1,9 +1,10 @@
-"""Messages as the change feed hands them over (names filled in), for the webhook tests."""
+"""Messages as the change feed hands them over, for the webhook tests."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from server.push.feed import FeedMessage, feed_message
 from server.wechat.model import Message
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -17,8 +18,8 @@ def text_message(
     talker_name: str = "Family",
     sender: str = "wxid_mum",
     sender_name: str = "Mum",
-) -> Message:
-    return Message(
+) -> FeedMessage:
+    message = Message(
         seq=seq,
         time=START + timedelta(seconds=seq),
         talker=talker,
@@ -30,3 +31,4 @@ def text_message(
         talker_name=talker_name,
         sender_name=sender_name,
     )
+    return feed_message(seq, message)

@@ -180,7 +180,7 @@ async def test_a_full_queue_drops_the_oldest_messages_and_counts_them():
             status = webhooks.statuses()[0]
             assert (status.queued, status.dropped) == (1 + 3, 5)
             queue = webhooks.hooks[0]._queue
-            assert [message.content for message in queue] == ["m7", "m8", "m9"]
+            assert [message.text for message in queue] == ["m7", "m8", "m9"]
         finally:
             await webhooks.stop()
 

@@ -1,12 +1,12 @@
 from datetime import datetime
 
+from server.push.feed import FeedMessage
 from server.push.hook_config import WebhookConfig
 from server.push.hook_payload import HookFilter, payload
-from server.wechat.model import Message
 from tests.unit.push.messages import text_message
 
 
-def wants(message: Message, **filters: str) -> bool:
+def wants(message: FeedMessage, **filters: str) -> bool:
     return HookFilter(WebhookConfig(url="http://127.0.0.1/", **filters)).wants(message)
 
 
