@@ -36,7 +36,10 @@ from desktop.icons import app_icon, tray_icon
 from desktop.models import ChatSessionsModel, McpSessionsModel, format_time
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
+from desktop.webhooks_view import WebhooksView
 from server.mcp.clients import ClientEvent
+from server.push.hook_delivery import HookStatus
+from server.push.webhooks import Webhooks
 from server.wechat.errors import DataSourceError, QueryError
 from server.wechat.render import body_text, sender_label
 
@@ -102,6 +105,8 @@ class SessionsWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_mcp_tab(), self.tr("AI clients (MCP)"))
         self.tabs.addTab(self._build_chat_tab(), self.tr("WeChat chats"))
+        self.webhooks_view = WebhooksView(self._webhook_statuses)
+        self.tabs.addTab(self.webhooks_view, self.tr("Webhooks"))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(self._build_header())
@@ -223,6 +228,12 @@ class SessionsWindow(QMainWindow):
         page = QWidget()
         QVBoxLayout(page).addWidget(splitter)
         return page
+
+    def _webhook_statuses(self) -> list[HookStatus]:
+        application = self._host.application
+        if application is None:  # never started: the configured hooks, stopped
+            return Webhooks(self._host.config.webhooks).statuses()
+        return application.webhooks.statuses()
 
     # Window --------------------------------------------------------------------------------
 

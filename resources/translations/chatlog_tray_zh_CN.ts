@@ -329,124 +329,129 @@
 <context>
     <name>SessionsWindow</name>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="96"/>
+        <location filename="../../desktop/sessions_window.py" line="99"/>
         <source>Chatlog Tray</source>
         <translation>Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="103"/>
+        <location filename="../../desktop/sessions_window.py" line="106"/>
         <source>AI clients (MCP)</source>
         <translation>AI 客户端（MCP）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="104"/>
+        <location filename="../../desktop/sessions_window.py" line="107"/>
         <source>WeChat chats</source>
         <translation>微信会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="151"/>
+        <location filename="../../desktop/sessions_window.py" line="109"/>
+        <source>Webhooks</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sessions_window.py" line="156"/>
         <source>Disconnect</source>
         <translation>断开连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="154"/>
+        <location filename="../../desktop/sessions_window.py" line="159"/>
         <source>Revoke access</source>
         <translation>收回授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="156"/>
+        <location filename="../../desktop/sessions_window.py" line="161"/>
         <source>Take back the selected apps&apos; keys: they are refused from their next request</source>
         <translation>收回所选应用的密钥：它们的下一个请求即被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="172"/>
+        <location filename="../../desktop/sessions_window.py" line="177"/>
         <source>Search chats by name or ID</source>
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="184"/>
+        <location filename="../../desktop/sessions_window.py" line="189"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="191"/>
+        <location filename="../../desktop/sessions_window.py" line="196"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="193"/>
+        <location filename="../../desktop/sessions_window.py" line="198"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="264"/>
+        <location filename="../../desktop/sessions_window.py" line="275"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="280"/>
+        <location filename="../../desktop/sessions_window.py" line="291"/>
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="285"/>
+        <location filename="../../desktop/sessions_window.py" line="296"/>
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="293"/>
+        <location filename="../../desktop/sessions_window.py" line="304"/>
         <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu&apos;s &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="352"/>
+        <location filename="../../desktop/sessions_window.py" line="363"/>
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="356"/>
+        <location filename="../../desktop/sessions_window.py" line="367"/>
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="370"/>
+        <location filename="../../desktop/sessions_window.py" line="381"/>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="375"/>
+        <location filename="../../desktop/sessions_window.py" line="386"/>
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="385"/>
+        <location filename="../../desktop/sessions_window.py" line="396"/>
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="388"/>
+        <location filename="../../desktop/sessions_window.py" line="399"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="393"/>
+        <location filename="../../desktop/sessions_window.py" line="404"/>
         <source>Could not be read: %1</source>
         <translation>无法读取：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="400"/>
+        <location filename="../../desktop/sessions_window.py" line="411"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="423"/>
+        <location filename="../../desktop/sessions_window.py" line="434"/>
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="432"/>
+        <location filename="../../desktop/sessions_window.py" line="443"/>
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
@@ -454,12 +459,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../desktop/settings.py" line="50"/>
+        <location filename="../../desktop/settings.py" line="53"/>
         <source>No system keychain is available, so the token is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，令牌只保留到应用退出为止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings.py" line="56"/>
+        <location filename="../../desktop/settings.py" line="59"/>
         <source>No system keychain is available, so the database key is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，数据库密钥只保留到应用退出。</translation>
     </message>
@@ -467,270 +472,275 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="79"/>
+        <location filename="../../desktop/settings_dialog.py" line="80"/>
         <source>Chatlog Tray Settings</source>
         <translation>Chatlog Tray 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="92"/>
+        <location filename="../../desktop/settings_dialog.py" line="93"/>
         <source>This computer only (127.0.0.1)</source>
         <translation>仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="93"/>
+        <location filename="../../desktop/settings_dialog.py" line="94"/>
         <source>All network interfaces (0.0.0.0)</source>
         <translation>所有网络接口（0.0.0.0）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="96"/>
+        <location filename="../../desktop/settings_dialog.py" line="97"/>
         <source>Other devices on your network can reach this server. A token is required; anyone who has it can read your chat history.</source>
         <translation>网络中的其他设备可以访问此服务。必须设置令牌；任何持有令牌的人都能读取你的聊天记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="104"/>
+        <location filename="../../desktop/settings_dialog.py" line="105"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="107"/>
+        <location filename="../../desktop/settings_dialog.py" line="108"/>
         <source>none: any local program may connect</source>
         <translation>无：本机任何程序都可连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="265"/>
+        <location filename="../../desktop/settings_dialog.py" line="270"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="109"/>
+        <location filename="../../desktop/settings_dialog.py" line="110"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="110"/>
+        <location filename="../../desktop/settings_dialog.py" line="111"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="122"/>
-        <location filename="../../desktop/settings_dialog.py" line="126"/>
+        <location filename="../../desktop/settings_dialog.py" line="123"/>
+        <location filename="../../desktop/settings_dialog.py" line="127"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="129"/>
+        <location filename="../../desktop/settings_dialog.py" line="130"/>
         <source>empty: use the built-in demo data</source>
         <translation>留空：使用内置演示数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="130"/>
+        <location filename="../../desktop/settings_dialog.py" line="131"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="135"/>
+        <location filename="../../desktop/settings_dialog.py" line="136"/>
         <source>none: the data is not encrypted</source>
         <translation>无：数据未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="140"/>
+        <location filename="../../desktop/settings_dialog.py" line="141"/>
         <source>only for pictures in WeChat 4.x&apos;s newer format</source>
         <translation>仅用于微信 4.x 新格式的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="143"/>
+        <location filename="../../desktop/settings_dialog.py" line="144"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="145"/>
+        <location filename="../../desktop/settings_dialog.py" line="146"/>
         <source>Load key file…</source>
         <translation>载入密钥文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="146"/>
+        <location filename="../../desktop/settings_dialog.py" line="147"/>
         <source>Forget key file</source>
         <translation>忘记密钥文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="152"/>
+        <location filename="../../desktop/settings_dialog.py" line="153"/>
         <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
         <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="157"/>
+        <location filename="../../desktop/settings_dialog.py" line="158"/>
         <source>Start serving when the app starts</source>
         <translation>应用启动时开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="159"/>
+        <location filename="../../desktop/settings_dialog.py" line="160"/>
         <source>Let any program on this computer read my chats without being connected</source>
         <translation>允许本机任何程序无需连接即可读取我的聊天记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="163"/>
+        <location filename="../../desktop/settings_dialog.py" line="164"/>
         <source>Normally each AI app you connect gets its own key, and you can take it back. With this on, any program running on this computer can read your WeChat history. The demo data is always open.</source>
         <translation>通常每个连接的 AI 应用都有自己的密钥，您可以随时收回。开启此项后，本机运行的任何程序都能读取您的微信聊天记录。演示数据始终开放。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="179"/>
+        <location filename="../../desktop/settings_dialog.py" line="182"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="181"/>
+        <location filename="../../desktop/settings_dialog.py" line="184"/>
         <source>Listen on:</source>
         <translation>监听：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="183"/>
+        <location filename="../../desktop/settings_dialog.py" line="186"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="188"/>
+        <location filename="../../desktop/settings_dialog.py" line="191"/>
         <source>Access token:</source>
         <translation>访问令牌：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="194"/>
+        <location filename="../../desktop/settings_dialog.py" line="197"/>
         <source>Allowed browser origins:</source>
         <translation>允许的浏览器来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="196"/>
+        <location filename="../../desktop/settings_dialog.py" line="199"/>
         <source>Performance</source>
         <translation>性能</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="198"/>
+        <location filename="../../desktop/settings_dialog.py" line="201"/>
         <source>Queue capacity:</source>
         <translation>队列容量：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="199"/>
+        <location filename="../../desktop/settings_dialog.py" line="202"/>
         <source>Workers:</source>
         <translation>工作线程：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="200"/>
+        <location filename="../../desktop/settings_dialog.py" line="203"/>
         <source>SSE ping interval:</source>
         <translation>SSE 心跳间隔：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="201"/>
+        <location filename="../../desktop/settings_dialog.py" line="204"/>
         <source>Session idle timeout:</source>
         <translation>会话空闲超时：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="203"/>
+        <location filename="../../desktop/settings_dialog.py" line="206"/>
         <source>WeChat data</source>
         <translation>微信数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="208"/>
+        <location filename="../../desktop/settings_dialog.py" line="211"/>
         <source>Data directory:</source>
         <translation>数据目录：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="214"/>
+        <location filename="../../desktop/settings_dialog.py" line="217"/>
         <source>Database key:</source>
         <translation>数据库密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="220"/>
+        <location filename="../../desktop/settings_dialog.py" line="223"/>
         <source>Image key:</source>
         <translation>图片密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="344"/>
+        <location filename="../../desktop/settings_dialog.py" line="351"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="361"/>
+        <location filename="../../desktop/settings_dialog.py" line="371"/>
         <source>Load key file</source>
         <translation>载入密钥文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/settings_dialog.py" line="380"/>
+        <location filename="../../desktop/settings_dialog.py" line="390"/>
         <source>%n database key(s) from a key file</source>
         <translation>
             <numerusform>密钥文件中的 %n 个数据库密钥</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="395"/>
+        <location filename="../../desktop/settings_dialog.py" line="405"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="399"/>
+        <location filename="../../desktop/settings_dialog.py" line="409"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="404"/>
+        <location filename="../../desktop/settings_dialog.py" line="414"/>
         <source>Allowed browser origins</source>
         <translation>允许的浏览器来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="405"/>
+        <location filename="../../desktop/settings_dialog.py" line="415"/>
         <source>Listen on</source>
         <translation>监听</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="406"/>
+        <location filename="../../desktop/settings_dialog.py" line="416"/>
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="407"/>
+        <location filename="../../desktop/settings_dialog.py" line="417"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="408"/>
+        <location filename="../../desktop/settings_dialog.py" line="418"/>
         <source>Database key</source>
         <translation>数据库密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="409"/>
+        <location filename="../../desktop/settings_dialog.py" line="419"/>
         <source>Image key</source>
         <translation>图片密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="433"/>
+        <location filename="../../desktop/settings_dialog.py" line="420"/>
+        <source>Webhooks</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="444"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="436"/>
+        <location filename="../../desktop/settings_dialog.py" line="447"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="449"/>
+        <location filename="../../desktop/settings_dialog.py" line="460"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="466"/>
+        <location filename="../../desktop/settings_dialog.py" line="477"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="490"/>
+        <location filename="../../desktop/settings_dialog.py" line="501"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="492"/>
+        <location filename="../../desktop/settings_dialog.py" line="503"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="507"/>
+        <location filename="../../desktop/settings_dialog.py" line="518"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>
@@ -748,6 +758,172 @@
         <location filename="../../desktop/tray.py" line="70"/>
         <source>Chatlog Tray could not start serving</source>
         <translation>Chatlog Tray 无法开始服务</translation>
+    </message>
+</context>
+<context>
+    <name>WebhooksEditor</name>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="46"/>
+        <source>Webhooks</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="50"/>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="51"/>
+        <source>Only chats</source>
+        <translation>仅这些聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="52"/>
+        <source>Only senders</source>
+        <translation>仅这些发送者</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="53"/>
+        <source>Only keyword</source>
+        <translation>仅匹配关键词</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="54"/>
+        <source>Off this computer</source>
+        <translation>发往其他电脑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="60"/>
+        <source>Tick to confirm that a URL on another computer may receive your chats</source>
+        <translation>勾选以确认其他电脑上的 URL 可以接收你的聊天记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="70"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="71"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="75"/>
+        <source>New messages are sent as JSON (chatlog&apos;s webhook format) to each URL within a second. Filters are optional: chats and senders are names or IDs separated by commas, the keyword is a regular expression.</source>
+        <translation>新消息会在一秒内以 JSON（chatlog 的 webhook 格式）发送到每个 URL。筛选条件可选：聊天和发送者填写名称或 ID，用逗号分隔；关键词是正则表达式。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="134"/>
+        <source>Webhook %1</source>
+        <translation>Webhook %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="136"/>
+        <source>enter its URL, or remove it.</source>
+        <translation>请填写它的 URL，或将其移除。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="144"/>
+        <source>%1 is another computer: your chats would leave this one. Tick “Off this computer” to confirm.</source>
+        <translation>%1 是另一台电脑：你的聊天记录将离开本机。请勾选“发往其他电脑”以确认。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="205"/>
+        <source>Another computer: new messages leave this one</source>
+        <translation>另一台电脑：新消息将离开本机</translation>
+    </message>
+</context>
+<context>
+    <name>WebhooksView</name>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="56"/>
+        <source>Receiver</source>
+        <translation>接收方</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="57"/>
+        <source>Subscribes to</source>
+        <translation>订阅内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="58"/>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="59"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="60"/>
+        <source>Delivered</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="61"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="62"/>
+        <source>Dropped</source>
+        <translation>已丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="63"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="64"/>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="77"/>
+        <source>&lt;p&gt;&lt;b&gt;No webhook is set.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Add one in &lt;i&gt;Settings…&lt;/i&gt; to have new messages sent to a URL as they arrive.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;尚未设置 Webhook。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;在&lt;i&gt;设置…&lt;/i&gt;中添加一个，新消息到达时就会发送到该 URL。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="114"/>
+        <source>⚠ another computer</source>
+        <translation>⚠ 其他电脑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="114"/>
+        <source>this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="117"/>
+        <source>all new messages</source>
+        <translation>所有新消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="143"/>
+        <source>New messages leave this computer for this receiver</source>
+        <translation>新消息将离开本机发往此接收方</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="154"/>
+        <source>up to date</source>
+        <translation>已是最新</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="155"/>
+        <source>sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="156"/>
+        <source>failing, retrying</source>
+        <translation>失败，正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="157"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
     </message>
 </context>
 </TS>

@@ -16,6 +16,7 @@ from server.wechat.errors import InvalidKeywordError, UnsupportedKeywordError
 from server.wechat.keyword import KeywordPattern
 
 MAX_URL_LENGTH = 2048
+NO_FILTERS = "all new messages"
 
 
 def split_names(text: str) -> tuple[str, ...]:
@@ -137,4 +138,4 @@ class WebhookConfig(BaseModel):
             parts.append(f"sender={self.sender}")
         if self.keyword:
             parts.append(f"keyword={self.keyword}")
-        return ", ".join(parts) or "all new messages"
+        return ", ".join(parts) or NO_FILTERS
