@@ -102,7 +102,7 @@ class WebhooksView(QWidget):
     def refresh(self) -> None:
         statuses = self._statuses()
         self.stack.setCurrentWidget(self.table if statuses else self.empty)
-        shape = [(status.index, status.target) for status in statuses]
+        shape = [(status.index, status.url) for status in statuses]
         self.table.setRowCount(len(statuses))
         for row, status in enumerate(statuses):
             self._show(row, status)
@@ -119,7 +119,7 @@ class WebhooksView(QWidget):
         if error and status.last_error_at is not None:
             error = f"{format_time(status.last_error_at)}  {error}"
         cells = {
-            RECEIVER: status.target,
+            RECEIVER: status.url,
             SUBSCRIBES: filters,
             WHERE: where,
             STATE: self._state_text(status.state),

@@ -32,9 +32,9 @@ def url_host(url: str) -> str:
         return ""
 
 
-def redacted_url(url: str) -> str:
-    """`scheme://host:port/path` only: a receiver's URL may carry a secret in its query or its
-    user part, and /health and the log are no place for one."""
+def redacted_url(url: str, *, path: bool = True) -> str:
+    """`scheme://host:port/path`, or without the path: a receiver's URL may carry a secret in
+    its query or user part, and many services put one in the path (…/webhooks/ID/TOKEN)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -44,7 +44,7 @@ def redacted_url(url: str) -> str:
     if ":" in host:
         host = f"[{host}]"
     netloc = f"{host}:{port}" if port is not None else host
-    return f"{parts.scheme}://{netloc}{parts.path}"
+    return f"{parts.scheme}://{netloc}{parts.path if path else ''}"
 
 
 class WebhookConfig(BaseModel):
@@ -118,7 +118,13 @@ class WebhookConfig(BaseModel):
 
     @property
     def target(self) -> str:
-        """The URL without its query or user part, fit for /health, the log and the window."""
+        """Where the hook sends, `scheme://host:port`: all /health (open to any local program)
+        and the log say of it."""
+        return redacted_url(self.url, path=False)
+
+    @property
+    def shown_url(self) -> str:
+        """The URL without its query or user part, for the user's own window."""
         return redacted_url(self.url)
 
     @property

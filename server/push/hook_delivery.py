@@ -56,7 +56,8 @@ class HookStatus:
     """One hook's state for /health and the window (no chat content, no URL secrets)."""
 
     index: int
-    target: str
+    target: str  # scheme://host:port
+    url: str  # the URL without its query or user part (the window shows it, /health not)
     remote: bool
     filters: str
     state: str  # "idle", "sending", "retrying" or "stopped"
@@ -140,6 +141,7 @@ class HookDelivery:
         return HookStatus(
             index=self.index,
             target=self.config.target,
+            url=self.config.shown_url,
             remote=self.config.is_remote,
             filters=self.config.describe_filters(),
             state=self.state,

@@ -38,4 +38,4 @@ def test_headless_serves_with_its_webhooks_listed_in_health():
         code, _elapsed = stop(process)
     assert code == 0
     targets = [(hook["target"], hook["remote"]) for hook in push["webhooks"]["hooks"]]
-    assert targets == [("http://127.0.0.1:9/hook", False), ("https://hooks.example.com/in", True)]
+    assert targets == [("http://127.0.0.1:9", False), ("https://hooks.example.com", True)]

@@ -51,6 +51,11 @@ def test_the_shown_target_leaves_out_query_and_credentials():
         == "https://hooks.example.com:8443/in/abc"
     )
     assert redacted_url("http://[::1]:9/h?k=v") == "http://[::1]:9/h"
+    hook = WebhookConfig(url="http://127.0.0.1:9/api/webhooks/1/TOKEN?x=1")
+    assert (hook.target, hook.shown_url) == (
+        "http://127.0.0.1:9",
+        "http://127.0.0.1:9/api/webhooks/1/TOKEN",
+    )
 
 
 def test_server_config_holds_hooks_and_refuses_an_unconfirmed_remote_one():
