@@ -134,7 +134,7 @@ async def outside(args: argparse.Namespace) -> None:
     await receivers.wait_for(WARM_UP + expected, 10)
     writer.close()
     lags = [
-        (arrivals[text] - moment) * 1000
+        round((arrivals[text] - moment) * 1000, 2)
         for arrivals in receivers.arrivals
         for text, moment in committed.items()
         if text in arrivals
@@ -181,7 +181,11 @@ async def run_case(
     if key:
         command += ["--key", key]
     child = await asyncio.create_subprocess_exec(
-        *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=ROOT
+        *command,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+        limit=64 * 2**20,  # the result line lists every delivery's lag
     )
     assert child.stdout is not None and child.stdin is not None
     ports = (await child.stdout.readline()).decode().split()[1].split(",")

@@ -188,7 +188,7 @@ class HookDelivery:
 
     async def _run(self) -> None:
         while True:
-            if not self._queue:
+            while not self._queue:
                 self.state = "idle"
                 self._wake.clear()
                 await self._wake.wait()
@@ -231,7 +231,7 @@ class HookDelivery:
             self.delivered += len(batch)
             self.last_delivery_at = datetime.now(UTC)
             return Outcome.DONE
-        reason = f"HTTP {status} {response.reason_phrase}".rstrip()
+        reason = f"HTTP {status} {response.reason_phrase[:80]}".rstrip()
         if status >= 500 or status in RETRYABLE_STATUSES:
             return self._failed(reason, Outcome.RETRY)
         # Refused (4xx), or redirected (3xx; redirects are not followed): the same batch
