@@ -230,6 +230,18 @@ async def main(args: argparse.Namespace) -> None:
         for hooks in args.hook_counts:
             result = await run_case(root, key, hooks, args.rate, args.seconds)
             lags = result["lags_ms"]
+            if args.thirds:
+                # In commit order, per third of the stream (does the lag grow with the -wal?).
+                per_hook = len(lags) // hooks
+                thirds = [
+                    statistics.median(
+                        lag
+                        for start in range(0, len(lags), per_hook)
+                        for lag in lags[start:][:per_hook][part * per_hook // 3 :][: per_hook // 3]
+                    )
+                    for part in range(3)
+                ]
+                print("p50 per third of the stream (ms): " + ", ".join(f"{t:.0f}" for t in thirds))
             print(
                 f"| {hooks} | {len(lags)} | {statistics.median(lags):.0f} | "
                 f"{percentile(lags, 0.99):.0f} | {max(lags):.0f} | "
@@ -245,6 +257,9 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=10.0, help="new messages per second")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--encrypted", action="store_true")
+    parser.add_argument(
+        "--thirds", action="store_true", help="also the p50 per third of the stream"
+    )
     parser.add_argument("--outside", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--shard", help=argparse.SUPPRESS)
     parser.add_argument("--key", help=argparse.SUPPRESS)
