@@ -245,3 +245,43 @@ async def test_real_data_without_a_token_shows_no_resource(plain_dir: Path) -> N
             headers={"mcp-protocol-version": "2026-07-28"},
         )
         assert response.status_code == 401
+
+
+async def feed_watching(http: httpx.AsyncClient) -> bool:
+    watching: bool = (await http.get("/health")).json()["push"]["feed"]["watching"]
+    return watching
+
+
+async def test_the_feed_rests_until_a_chat_resource_is_subscribed_and_after_the_client_leaves(
+    plain_dir: Path,
+) -> None:
+    async with serving(plain_dir) as url, httpx.AsyncClient(base_url=url) as http:
+        async with Client(url + "/mcp", mode="legacy") as client:
+            await subscribe(client, "test://not-a-chat")  # accepted, never fires
+            assert not await feed_watching(http)
+            await subscribe(client, ALL_CHATS_URI)
+            assert await feed_watching(http)
+        # Leaving ends the session (DELETE): nobody listens any more.
+        assert not await feed_watching(http)
+
+
+async def test_a_batch_of_messages_is_one_update_per_resource_however_the_uri_is_written(
+    plain_dir: Path, plain_writer: ShardWriter
+) -> None:
+    updates = Updates()
+    spelled = chat_uri(GROUP).replace("@", "%40")
+    async with (
+        serving(plain_dir) as url,
+        Client(url + "/mcp", mode="legacy", message_handler=updates) as client,
+    ):
+        await subscribe(client, spelled)
+        await subscribe(client, ALL_CHATS_URI)
+        with plain_writer.batch():
+            for number in range(5):
+                plain_writer.add_text(GROUP, f"burst {number}", sender=BOB)
+        await wait_until(lambda: len(updates.uris) >= 2)
+        plain_writer.add_text(ALICE, "one more, elsewhere")
+        await wait_until(lambda: len(updates.uris) >= 3)
+        assert updates.uris == [spelled, ALL_CHATS_URI, ALL_CHATS_URI]  # in URI order
+        text = text_of(await client.read_resource(spelled))
+        assert text.rstrip().endswith("burst 4")
