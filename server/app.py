@@ -79,6 +79,8 @@ class Application:
             self.queue, outbox_limit=config.max_pending_bytes, max_sessions=config.max_sessions
         )
         self.subscriptions = extensions.subscriptions
+        if self.subscriptions.watch is not None:
+            self.subscriptions.watch.attach(self.registry, self.subscriptions)
         self.feed = extensions.feed
         tools = ToolRegistry([CURRENT_TIME, *extensions.tools])
         self.dispatcher = Dispatcher(
@@ -86,6 +88,7 @@ class Application:
             extensions.resources,
             extensions.prompts,
             announced=extensions.subscriptions.supported,
+            resource_watch=extensions.subscriptions.watch,
         )
         self.service = McpService(
             self.dispatcher, self.queue, self.registry, config.session_idle_timeout

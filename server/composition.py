@@ -17,6 +17,8 @@ from server.mcp.tools.chat import chat_tools
 from server.mcp.tools.media import media_tools
 from server.mcp.tools.search import search_tools
 from server.push.feed import ChangeFeed
+from server.push.resources import chat_resources
+from server.push.updates import ResourceUpdates
 from server.push.webhooks import Webhooks
 from server.wechat.crypto.keys import KeyRing
 from server.wechat.media.image_key import ImageKey
@@ -71,7 +73,13 @@ def build_application(
             "'chatlog-tray clients add NAME' (or the tray's 'Connect an AI app'), or start "
             "with --open-access"
         )
-    if config.conformance_fixtures:
+    if not config.conformance_fixtures:
+        # The chat resources, their updates announced in both eras as new messages arrive.
+        extensions.resources = chat_resources(store)
+        extensions.subscriptions = SubscriptionHub(
+            ("resourceSubscriptions",), watch=ResourceUpdates(feed)
+        )
+    else:
         # The fixtures announce list changes on demand, so listen streams may ask for them.
         hub = SubscriptionHub(("toolsListChanged", "promptsListChanged"))
         extensions.subscriptions = hub

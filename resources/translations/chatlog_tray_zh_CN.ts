@@ -236,32 +236,32 @@
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../desktop/models.py" line="80"/>
+        <location filename="../../desktop/models.py" line="82"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="81"/>
+        <location filename="../../desktop/models.py" line="83"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="82"/>
+        <location filename="../../desktop/models.py" line="84"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="83"/>
+        <location filename="../../desktop/models.py" line="85"/>
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="84"/>
+        <location filename="../../desktop/models.py" line="86"/>
         <source>Remote address</source>
         <translation>远程地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="61"/>
+        <location filename="../../desktop/models.py" line="63"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
@@ -271,57 +271,72 @@
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="62"/>
+        <location filename="../../desktop/models.py" line="60"/>
+        <source>Subscribes to no resource</source>
+        <translation>未订阅任何资源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="61"/>
+        <source>Told when these resources change:</source>
+        <translation>以下资源变化时通知它：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="64"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="85"/>
+        <location filename="../../desktop/models.py" line="87"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="86"/>
+        <location filename="../../desktop/models.py" line="88"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="87"/>
+        <location filename="../../desktop/models.py" line="89"/>
         <source>First seen</source>
         <translation>首次出现</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="88"/>
+        <location filename="../../desktop/models.py" line="90"/>
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="89"/>
+        <location filename="../../desktop/models.py" line="91"/>
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="90"/>
+        <location filename="../../desktop/models.py" line="92"/>
         <source>In flight</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="174"/>
+        <location filename="../../desktop/models.py" line="93"/>
+        <source>Subscriptions</source>
+        <translation>订阅</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="188"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="175"/>
+        <location filename="../../desktop/models.py" line="189"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="176"/>
+        <location filename="../../desktop/models.py" line="190"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="177"/>
+        <location filename="../../desktop/models.py" line="191"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>

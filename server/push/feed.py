@@ -5,6 +5,7 @@ One `ChangeFeed` per chat store (built in server/composition.py). MCP resource s
 
     feed = ChangeFeed(store)
     subscription = await feed.subscribe(listener)   # watching from here on
+    subscription = feed.listen(listener)            # the same, without waiting: await feed.ready()
     ...
     subscription.cancel()                           # or: await feed.close()
 
@@ -161,6 +162,13 @@ class ChangeFeed:
         Returns once the feed watches (what exists now is noted, not delivered). A store that
         cannot be read yet does not fail this: the feed keeps trying and says so in `status()`.
         """
+        subscription = self.listen(listener)
+        await self.ready()
+        return subscription
+
+    def listen(self, listener: Listener) -> FeedSubscription:
+        """`subscribe` without waiting: the feed starts watching if it was not already;
+        `await ready()` to know when it does. Must be called on the event loop."""
         if self._closed:
             raise StoreClosedError()
         subscription = FeedSubscription(self, listener)
@@ -170,9 +178,12 @@ class ChangeFeed:
             self._task = asyncio.get_running_loop().create_task(
                 self._watch(self._ready), name="change-feed"
             )
-        assert self._ready is not None
-        await self._ready.wait()
         return subscription
+
+    async def ready(self) -> None:
+        """Wait until the feed has taken its first look (returns at once when not watching)."""
+        if self._ready is not None and self.watching:
+            await self._ready.wait()
 
     def _unsubscribe(self, subscription: FeedSubscription) -> None:
         with contextlib.suppress(ValueError):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from server.wechat.demo import schemas
@@ -26,6 +28,7 @@ class ShardWriter:
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA wal_autocheckpoint = 0")  # rows stay in the -wal, as live
         self._count = 0
+        self._batched = False
 
     @classmethod
     def plain(cls, shard: Any) -> ShardWriter:
@@ -62,8 +65,19 @@ class ShardWriter:
             " '', ?, 0)",
             (seq, TEXT, seq, sender_id, moment, 2 if sender is None else 4, seq, body),
         )
-        self._db.commit()
+        if not self._batched:
+            self._db.commit()
         return seq, moment
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Messages added inside are committed together, as one transaction."""
+        self._batched = True
+        try:
+            yield
+        finally:
+            self._batched = False
+            self._db.commit()
 
     def close(self) -> None:
         self._db.close()
