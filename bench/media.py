@@ -91,6 +91,13 @@ async def main() -> None:
         timed(lambda: voice.silk_to_wav(blob), repeat),
         f"{len(blob)} B SILK",
     )
+    pcm = voice.silk_to_pcm(blob)
+    mp3 = voice.pcm_to_mp3(pcm)
+    row(
+        "encode 10 s voice to MP3 (32 kbit/s, LAME)",
+        timed(lambda: voice.pcm_to_mp3(pcm), repeat),
+        f"{len(mp3)} B MP3 vs {len(voice.pcm_to_wav(pcm))} B WAV",
+    )
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

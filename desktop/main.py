@@ -24,6 +24,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from server.connect.command import run as connect_clients
 
         return connect_clients(arguments[1:])
+    if arguments[:1] == ["export"]:
+        from server.wechat.export.command import run as export
+
+        return export(arguments[1:])
     if arguments[:1] == ["stdio"]:
         from server.bridge.command import run as bridge
 

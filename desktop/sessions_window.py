@@ -31,9 +31,12 @@ from PySide6.QtWidgets import (
 
 from desktop import client_config
 from desktop.actions import AppActions
+from desktop.chat_messages import messages_html
 from desktop.chat_source import ChatSource, key_problem
+from desktop.export_dialog import ExportDialog
 from desktop.icons import app_icon, tray_icon
-from desktop.models import ChatSessionsModel, McpSessionsModel, format_time
+from desktop.models import ChatSessionsModel, McpSessionsModel
+from desktop.search_status import is_building, search_index_text
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
 from desktop.webhooks_view import WebhooksView
@@ -41,12 +44,16 @@ from server.mcp.clients import ClientEvent
 from server.push.hook_delivery import HookStatus
 from server.push.webhooks import Webhooks
 from server.wechat.errors import DataSourceError, QueryError
-from server.wechat.render import body_text, sender_label
+from server.wechat.media.image_key import ImageKey
+from server.wechat.media.service import MediaService
+from server.wechat.media.thumbnail import thumbnails
+from server.wechat.model import Session
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 SEARCH_DELAY_MS = 250
+INDEX_PROGRESS_MS = 1000
 EMPTY_STYLE = "color: palette(placeholder-text); padding: 24px;"
 
 
@@ -96,6 +103,8 @@ class SessionsWindow(QMainWindow):
         self._total = 0
         self._generation = 0
         self._loaded = False
+        self._shown_chat: Session | None = None  # the chat whose messages are shown
+        self.export_dialog: ExportDialog | None = None
         self.setWindowTitle(self.tr("Chatlog Tray"))
         self.setWindowIcon(app_icon())
         self.resize(980, 620)
@@ -117,6 +126,10 @@ class SessionsWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(lambda: spawn(self.reload_chats()))
+        # While the search index builds, its progress in the source line moves on its own.
+        self._index_timer = QTimer(self)
+        self._index_timer.setInterval(INDEX_PROGRESS_MS)
+        self._index_timer.timeout.connect(self._update_source_label)
 
         host.session_event.connect(self._on_session_event)
         host.state_changed.connect(self._on_state_changed)
@@ -204,12 +217,18 @@ class SessionsWindow(QMainWindow):
         paging.addWidget(self.previous_page)
         paging.addWidget(self.next_page)
         self.messages_title = QLabel()
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Save this chat as a web page, JSON or CSV"))
+        self.export_button.clicked.connect(self.export_chat)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.messages_title, 1)
+        title_row.addWidget(self.export_button)
         self.messages = QTextBrowser()
         self.messages.setOpenLinks(False)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.messages_title)
+        lower_layout.addLayout(title_row)
         lower_layout.addWidget(self.messages)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
@@ -402,6 +421,14 @@ class SessionsWindow(QMainWindow):
                 # One damaged or undecryptable file costs only its own chats (docs/isolation.md).
                 files = ", ".join(str(entry.get("file", "?")) for entry in unreadable)
                 text += " · " + self.tr("Could not be read: %1").replace("%1", files)
+            search = self._chats.status().get("search") or {}
+            about_index = search_index_text(search)
+            if about_index:
+                text += " · " + about_index
+            if is_building(search):
+                self._index_timer.start()
+            else:
+                self._index_timer.stop()
             self.source_label.setText(text)
 
     def _update_paging(self) -> None:
@@ -430,6 +457,7 @@ class SessionsWindow(QMainWindow):
         """Show the recent messages of the chat on `row`."""
         chat = self.chat_model.chat(row)
         name = chat.nick_name or chat.user_name
+        self._shown_chat = chat
         self._messages_pane.show()
         self.messages_title.setText(self.tr("Recent messages in %1").replace("%1", name))
         try:
@@ -442,14 +470,39 @@ class SessionsWindow(QMainWindow):
         if not messages:
             self.messages.setHtml(self.tr("<p><i>No messages in this chat.</i></p>"))
             return
-        parts = []
-        for message in messages:
-            body = html.escape(body_text(message)).replace("\n", "<br>")
-            parts.append(
-                f"<p><span style='color:gray'>{format_time(message.time)}</span> "
-                f"<b>{html.escape(sender_label(message))}</b><br>{body}</p>"
-            )
-        self.messages.setHtml("".join(parts))
+        self._show_messages(messages_html(messages))
+        # Then the pictures' thumbnails, decoded and shrunk on the store's worker threads.
+        try:
+            small = await thumbnails(self._chats.store, self._media_service(), messages)
+        except (DataSourceError, QueryError) as error:
+            logger.info("no thumbnails for this chat: %s", error)
+            return
+        if small and self._shown_chat is chat:
+            self._show_messages(messages_html(messages, small))
+
+    def _show_messages(self, text: str) -> None:
+        self.messages.setHtml(text)
         # The newest message last and in view, as in a chat app.
         self.messages.moveCursor(QTextCursor.MoveOperation.End)
         self.messages.ensureCursorVisible()
+
+    def _media_service(self) -> MediaService:
+        image_key = self._host.config.image_key
+        return MediaService(
+            self._chats.store, ImageKey(image_key.get_secret_value()) if image_key else None
+        )
+
+    def export_chat(self) -> ExportDialog | None:
+        """Open the Export dialog for the chat whose messages are shown."""
+        chat = self._shown_chat
+        if chat is None:
+            return None
+        media = self._media_service()
+        name = chat.nick_name or chat.user_name
+        previous = self.export_dialog
+        if previous is not None and not previous.running:
+            previous.deleteLater()  # one finished dialog is not kept per export
+        dialog = ExportDialog(self._chats.store, media, chat.user_name, name, self)
+        self.export_dialog = dialog
+        dialog.show()
+        return dialog

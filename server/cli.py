@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chatlog-tray",
         description="Serve your own WeChat chat history to AI assistants over MCP, locally.",
-        epilog="'chatlog-tray decrypt --help' shows how to write plain copies of encrypted data.",
+        epilog="'chatlog-tray decrypt --help' shows how to write plain copies of encrypted data; "
+        "'chatlog-tray export --help' how to export a chat to HTML, JSON or CSV.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
     parser.add_argument("--headless", action="store_true", help="serve without the tray (no Qt)")

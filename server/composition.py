@@ -59,7 +59,11 @@ def build_application(
             *search_tools(store),
             *media_tools(media, partial(_base_url, config)),
         ],
-        blueprints=[partial(_chat_api, store), partial(_media_api, media)],
+        blueprints=[
+            partial(_chat_api, store),
+            partial(_media_api, media),
+            partial(_export_api, store, media),
+        ],
         health=store.status,
         closers=[feed.close, store.close] if owned else [feed.close],
         feed=feed,
@@ -108,6 +112,12 @@ def _media_api(media: MediaService) -> Blueprint:
     from server.web.media_api import create_media_api
 
     return create_media_api(media)
+
+
+def _export_api(store: ChatStore, media: MediaService) -> Blueprint:
+    from server.web.export_api import create_export_api
+
+    return create_export_api(store, media)
 
 
 def _base_url(config: ServerConfig) -> str:

@@ -234,6 +234,124 @@
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="70"/>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="73"/>
+        <source>Web page (HTML), pictures and voice included</source>
+        <translation>网页 (HTML)，包含图片和语音</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="74"/>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="75"/>
+        <source>Spreadsheet (CSV)</source>
+        <translation>表格 (CSV)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="77"/>
+        <source>Inside the page</source>
+        <translation>嵌入网页中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="78"/>
+        <source>In a folder beside the page</source>
+        <translation>放在网页旁的文件夹中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="79"/>
+        <source>Left out</source>
+        <translation>不包含</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="81"/>
+        <source>All messages</source>
+        <translation>全部消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="91"/>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="93"/>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="97"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="104"/>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="105"/>
+        <source>Pictures and voice:</source>
+        <translation>图片和语音：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="106"/>
+        <source>Messages:</source>
+        <translation>消息：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="107"/>
+        <source>Save as:</source>
+        <translation>保存为：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="117"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="152"/>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="185"/>
+        <source>Choose where to save the export.</source>
+        <translation>请选择导出文件的保存位置。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="189"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="197"/>
+        <source>Cancelled: nothing was written.</source>
+        <translation>已取消：没有写入任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="201"/>
+        <source>The export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="206"/>
+        <source>Exported %1 messages to %2</source>
+        <translation>已将 %1 条消息导出到 %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="211"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>Models</name>
     <message>
         <location filename="../../desktop/models.py" line="82"/>
@@ -342,131 +460,164 @@
     </message>
 </context>
 <context>
+    <name>SearchIndex</name>
+    <message>
+        <location filename="../../desktop/search_status.py" line="16"/>
+        <source>Search index: building</source>
+        <translation>搜索索引：正在建立</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/search_status.py" line="17"/>
+        <source>Search index: building, %1% (%2 of %3 messages); searches scan</source>
+        <translation>搜索索引：正在建立，%1%（%3 条消息中的 %2 条）；搜索暂时逐条查找</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/search_status.py" line="27"/>
+        <source>Search index: ready</source>
+        <translation>搜索索引：已就绪</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/search_status.py" line="29"/>
+        <source>Search index: failed; searches scan (see the log)</source>
+        <translation>搜索索引：建立失败；搜索改为逐条查找（详见日志）</translation>
+    </message>
+</context>
+<context>
     <name>SessionsWindow</name>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="99"/>
+        <location filename="../../desktop/sessions_window.py" line="108"/>
         <source>Chatlog Tray</source>
         <translation>Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="106"/>
+        <location filename="../../desktop/sessions_window.py" line="115"/>
         <source>AI clients (MCP)</source>
         <translation>AI 客户端（MCP）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="107"/>
+        <location filename="../../desktop/sessions_window.py" line="116"/>
         <source>WeChat chats</source>
         <translation>微信会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="109"/>
+        <location filename="../../desktop/sessions_window.py" line="118"/>
         <source>Webhooks</source>
         <translation>Webhook</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="156"/>
+        <location filename="../../desktop/sessions_window.py" line="169"/>
         <source>Disconnect</source>
         <translation>断开连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="159"/>
+        <location filename="../../desktop/sessions_window.py" line="172"/>
         <source>Revoke access</source>
         <translation>收回授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="161"/>
+        <location filename="../../desktop/sessions_window.py" line="174"/>
         <source>Take back the selected apps&apos; keys: they are refused from their next request</source>
         <translation>收回所选应用的密钥：它们的下一个请求即被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="177"/>
+        <location filename="../../desktop/sessions_window.py" line="190"/>
         <source>Search chats by name or ID</source>
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="189"/>
+        <location filename="../../desktop/sessions_window.py" line="202"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="196"/>
+        <location filename="../../desktop/sessions_window.py" line="209"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="198"/>
+        <location filename="../../desktop/sessions_window.py" line="211"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
+    <message>
+        <location filename="../../desktop/sessions_window.py" line="220"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sessions_window.py" line="221"/>
+        <source>Save this chat as a web page, JSON or CSV</source>
+        <translation>将此聊天保存为网页、JSON 或 CSV</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="275"/>
+        <location filename="../../desktop/sessions_window.py" line="294"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="291"/>
+        <location filename="../../desktop/sessions_window.py" line="310"/>
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="296"/>
+        <location filename="../../desktop/sessions_window.py" line="315"/>
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="304"/>
+        <location filename="../../desktop/sessions_window.py" line="323"/>
         <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu&apos;s &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="363"/>
+        <location filename="../../desktop/sessions_window.py" line="382"/>
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="367"/>
+        <location filename="../../desktop/sessions_window.py" line="386"/>
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="381"/>
+        <location filename="../../desktop/sessions_window.py" line="400"/>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="386"/>
+        <location filename="../../desktop/sessions_window.py" line="405"/>
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="396"/>
+        <location filename="../../desktop/sessions_window.py" line="415"/>
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="399"/>
+        <location filename="../../desktop/sessions_window.py" line="418"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="404"/>
+        <location filename="../../desktop/sessions_window.py" line="423"/>
         <source>Could not be read: %1</source>
         <translation>无法读取：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="411"/>
+        <location filename="../../desktop/sessions_window.py" line="438"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="434"/>
+        <location filename="../../desktop/sessions_window.py" line="462"/>
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="443"/>
+        <location filename="../../desktop/sessions_window.py" line="471"/>
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>

@@ -240,3 +240,26 @@ async def test_the_mcp_table_shows_what_a_client_subscribes_to(make_app):
         index = window.mcp_model.index(0, subscriptions)
         tip = window.mcp_model.data(index, Qt.ItemDataRole.ToolTipRole)
         assert tip.splitlines()[1:] == ["wechat://chats/recent"]
+
+
+async def test_the_chats_tab_follows_the_search_index_until_it_is_ready(make_app, tmp_path):
+    root = tmp_path / "wechat"
+    generate(root, Layout.V4, messages=3000, shards=2)
+    app = make_app(ServerConfig(port=0, data_dir=root), serve=False)
+    await app.window.reload_chats()
+    assert "Search index: " in app.window.source_label.text()
+    # No reload needed: the window's own timer moves the line on while the index builds.
+    await wait_until(lambda: "Search index: ready" in app.window.source_label.text())
+    assert not app.window._index_timer.isActive()
+
+
+async def test_the_search_index_line_says_how_far_the_build_is(qapp):
+    from desktop.search_status import search_index_text
+
+    building = {"state": "building", "indexed": 250_000, "total": 1_000_000}
+    assert search_index_text(building).startswith(
+        "Search index: building, 25% (250,000 of 1,000,000"
+    )
+    assert search_index_text({"state": "building", "indexed": 0, "total": 0}).endswith("building")
+    assert search_index_text({"state": "error"}).startswith("Search index: failed")
+    assert search_index_text({"state": "off"}) == ""

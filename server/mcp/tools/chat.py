@@ -19,7 +19,7 @@ from server.wechat.media.refs import media_ref, text_with_ref
 from server.wechat.model import ChatRoom, Message
 from server.wechat.parameters import MAX_COUNT, check_text
 from server.wechat.query import Page, split_names
-from server.wechat.render import body_text, message_text, session_text, time_format_for
+from server.wechat.render import SELF_NAME, body_text, message_text, session_text, time_format_for
 from server.wechat.serialize import csv_text
 from server.wechat.timerange import ALL_TIME, TimeRange, parse_time_range
 from server.wechat.unreadable import SkippedShard
@@ -151,10 +151,8 @@ class ChatRooms(Pagination):
 
 class MessageItem(BaseModel):
     time: str
-    talker: str
-    talker_name: str
-    sender: str
-    sender_name: str
+    talker: str = Field(description="The chat's id; its name is in `names`.")
+    sender: str = Field(description="The sender's id; the name is in `names`.")
     is_self: bool
     type: int
     sub_type: int
@@ -175,6 +173,9 @@ class ChatLog(Pagination):
     start: str
     end: str
     talkers: list[str] = Field(description="The chats the talker argument resolved to.")
+    names: dict[str, str] = Field(
+        description="Display name of every chat and sender id in `messages`, given once."
+    )
     messages: list[MessageItem]
     skipped_files: list[SkippedFileItem] = Field(
         default_factory=list,
@@ -336,6 +337,7 @@ def chat_tools(store: ChatStore) -> list[Tool]:
             start=time_range.start.isoformat(),
             end=time_range.end.isoformat(),
             talkers=list(page.talkers),
+            names=_names(shown),
             messages=[_message_item(m) for m in shown],
             skipped_files=[_skipped_item(skipped) for skipped in page.skipped],
         )
@@ -409,13 +411,22 @@ def _room_item(room: ChatRoom) -> ChatRoomItem:
     )
 
 
+def _names(messages: list[Message]) -> dict[str, str]:
+    """Each chat's and sender's display name once per page, not on every message: the names
+    made most of the structured answer's size (a page was ~3x its text)."""
+    names: dict[str, str] = {}
+    for message in messages:
+        names.setdefault(message.talker, message.talker_name or message.talker)
+        own = SELF_NAME if message.is_self else message.sender
+        names.setdefault(message.sender, message.sender_name or own)
+    return names
+
+
 def _message_item(message: Message) -> MessageItem:
     return MessageItem(
         time=message.time.isoformat(),
         talker=message.talker,
-        talker_name=message.talker_name,
         sender=message.sender,
-        sender_name=message.sender_name,
         is_self=message.is_self,
         type=message.type,
         sub_type=message.sub_type,

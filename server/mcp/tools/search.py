@@ -7,6 +7,7 @@ Each hit names its chat, its sender and its time and shows a short snippet aroun
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -39,8 +40,9 @@ class SearchArguments(BaseModel):
 
     query: Annotated[str, AfterValidator(lambda v, info: _valid_text(v, info))] = Field(
         min_length=1,
-        description="Text to find, as typed (not a regex); case is ignored. Chinese words of "
-        "any length, Latin words or their beginnings.",
+        description="Text to find, as typed (not a regex); case is ignored. Chinese of any "
+        "length anywhere in a message; Latin words whole or by their beginning ('line' finds "
+        "'lineup', not 'deadline').",
     )
     talker: Text = Field(None, description="Only these chats (id or name; comma-separated).")
     sender: Text = Field(None, description="Only from these senders (id or name; '我' = me).")
@@ -65,10 +67,31 @@ class SearchHits(Pagination):
     hits: list[SearchHit]
 
 
+def word_pattern(query: str) -> str:
+    """`query` as the RE2 regex search_messages matches: case ignored, and each Latin word
+    (a run of ASCII letters and digits) must start a word of the text, so "line" finds
+    "Line 5" and "lineup" but not "deadline". Other scripts match anywhere: Chinese has no
+    spaces between its words."""
+    parts = ["(?i)"]
+    previous = ""
+    for char in query:
+        if _is_latin(char) and not _is_latin(previous):
+            parts.append(r"\b")  # RE2's \b is the ASCII word boundary
+        parts.append(escape(char))
+        previous = char
+    return "".join(parts)
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 def snippet(text: str, query: str, context: int = SNIPPET_CONTEXT) -> str:
-    """A short piece of `text` around the first case-insensitive occurrence of `query`."""
+    """A short piece of `text` around the first match of `query` (as `word_pattern`)."""
     text = " ".join(text.split())
-    found = text.lower().find(query.lower())
+    # Python's \b is the ASCII one too under re.ASCII, as in RE2.
+    match = re.search(word_pattern(query)[4:], text, re.IGNORECASE | re.ASCII)
+    found = match.start() if match else -1
     start = max(0, found - context) if found >= 0 else 0
     end = (found if found >= 0 else 0) + len(query) + context
     piece = text[start:end]
@@ -98,7 +121,7 @@ def search_tools(store: ChatStore) -> list[Tool]:
             time=time_range,
             talkers=split_names(args.talker),
             senders=split_names(args.sender),
-            keyword="(?i)" + escape(args.query),  # the index reads this form's literal
+            keyword=word_pattern(args.query),  # the index narrows by its longest literal
             limit=_limit(args.limit, DEFAULT_LIMIT, MAX_LIMIT),
             offset=args.offset or 0,
             order=args.order,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from server.wechat.media import wxgf
 from server.wechat.media.errors import (
     ImageKeyMissingError,
     ImageKeyWrongError,
@@ -90,13 +91,13 @@ def _decode_xor(data: bytes) -> Picture:
             continue
         key = data[0] ^ magic[0]
         if all(data[i] ^ key == magic[i] for i in range(len(magic))):
-            if mime == "image/wxgf":
-                break
             decoded = xor(data, key)
+            if mime == "image/wxgf":
+                return _from_wxgf(decoded, "3.x")
             if mime == "image/bmp" and not _whole_bmp(decoded):
                 continue  # two bytes match by chance too often: the size field must agree
             return Picture(decoded, mime, "3.x")
-    raise UnsupportedMediaError(_unknown(data))
+    raise UnsupportedMediaError("the .dat file is not in a picture format this app knows")
 
 
 def _decode_v4(data: bytes, key: bytes, tail_key: int | None, version: str) -> Picture:
@@ -117,15 +118,21 @@ def _decode_v4(data: bytes, key: bytes, tail_key: int | None, version: str) -> P
         if version == "4.x-v2":
             raise ImageKeyWrongError()
         raise UnsupportedMediaError("the .dat file (4.x V1) does not decrypt to a known picture")
-    if mime == "image/wxgf":
-        raise UnsupportedMediaError(_WXGF)
     rest = body[encrypted_length:]
     middle = bytes(rest[: len(rest) - xor_length])
     tail = bytes(rest[len(rest) - xor_length :]) if xor_length else b""
     key_byte = _tail_key_of(tail, mime)
     if key_byte is None:
         key_byte = DEFAULT_TAIL_KEY if tail_key is None else tail_key
-    return Picture(head + middle + xor(tail, key_byte), mime, version)
+    whole = head + middle + xor(tail, key_byte)
+    if mime == "image/wxgf":
+        return _from_wxgf(whole, version)
+    return Picture(whole, mime, version)
+
+
+def _from_wxgf(data: bytes, version: str) -> Picture:
+    converted, mime = wxgf.convert(data)
+    return Picture(converted, mime, version)
 
 
 def _tail_key_of(tail: bytes, mime: str) -> int | None:
@@ -161,15 +168,3 @@ def xor(data: bytes, key: int) -> bytes:
     mask = bytes([key]) * len(data)
     value = int.from_bytes(data, "little") ^ int.from_bytes(mask, "little")
     return value.to_bytes(len(data), "little")
-
-
-_WXGF = (
-    "this picture is in WeChat's wxgf (HEVC) format, which needs converting with ffmpeg; "
-    "that is not supported yet"
-)
-
-
-def _unknown(data: bytes) -> str:
-    if len(data) >= 4 and bytes(b ^ data[0] ^ ord("w") for b in data[:4]) == b"wxgf":
-        return _WXGF
-    return "the .dat file is not in a picture format this app knows"

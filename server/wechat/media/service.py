@@ -93,6 +93,21 @@ class MediaService:
             )
         return await self._store.run_on_data(lambda d, p: self._file(d, p, message, kind))
 
+    def decode(
+        self, data_dir: DataDir, pool: ConnectionPool, message: Message, voice_format: str = "wav"
+    ) -> Media:
+        """The media of `message`, blocking: for callers already on a store worker thread
+        (`ChatStore.run_on_data`), such as an export rendering a page of messages.
+
+        Raises MediaError (also for a message that carries no media).
+        """
+        kind = media_kind(message)
+        if kind is None:
+            raise MediaError("the message carries no media")
+        if kind == "voice":
+            return self._voice(data_dir, pool, message, voice_format)
+        return self._file(data_dir, pool, message, kind)
+
     def _voice(self, data_dir: DataDir, pool: ConnectionPool, message: Message, form: str) -> Media:
         server_id = str(message.contents.get("voice") or "")
         blob = voice.voice_blob(data_dir, pool, server_id) if server_id else None
@@ -102,11 +117,13 @@ class MediaService:
         if form == "silk":
             return Media("voice", "audio/silk", f"voice-{stamp}.silk", len(blob), message, blob)
         pcm = voice.silk_to_pcm(blob)
-        wav = voice.pcm_to_wav(pcm)
+        if form == "mp3":
+            encoded, mime = voice.pcm_to_mp3(pcm), "audio/mpeg"
+        else:
+            encoded, mime = voice.pcm_to_wav(pcm), "audio/wav"
         details: dict[str, object] = {"duration_seconds": round(voice.duration_seconds(pcm), 2)}
-        return Media(
-            "voice", "audio/wav", f"voice-{stamp}.wav", len(wav), message, wav, None, details
-        )
+        name = f"voice-{stamp}.{'mp3' if form == 'mp3' else 'wav'}"
+        return Media("voice", mime, name, len(encoded), message, encoded, None, details)
 
     def _file(self, data_dir: DataDir, pool: ConnectionPool, message: Message, kind: str) -> Media:
         found = locate(data_dir, pool, message, kind)

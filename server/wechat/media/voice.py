@@ -1,4 +1,5 @@
-"""Voice messages: the SILK blob from the media databases, decoded to WAV (reference §2.6).
+"""Voice messages: the SILK blob from the media databases, decoded to WAV or MP3 (reference
+§2.6).
 
 4.x keeps voice in `db_storage/message/media_*.db` (`VoiceInfo.voice_data` by `svr_id`),
 3.x Windows in `Msg/MediaMSG*.db` and `Msg/Multi/MediaMSG*.db` (`Media.Buf` by
@@ -13,6 +14,7 @@ import sqlite3
 import wave
 from pathlib import Path
 
+import lameenc
 import pysilk
 
 from server.wechat.connections import ConnectionPool
@@ -23,6 +25,9 @@ from server.wechat.model import Layout
 
 SAMPLE_RATE = 24_000  # WeChat records voice at 24 kHz mono (chatlog transcodes at that rate)
 SILK_MAGIC = b"#!SILK_V3"
+# Speech at 24 kHz mono: 32 kbit/s MP3 keeps it clear at about a tenth of the WAV's size
+# (docs/benchmarks-data.md).
+MP3_BIT_RATE = 32
 _V4_MEDIA = re.compile(r"^media_[0-9]{1,2}\.db$")
 _V3_MEDIA = re.compile(r"^MediaMSG[0-9]{0,2}\.db$")
 
@@ -81,6 +86,17 @@ def pcm_to_wav(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
         writer.setframerate(sample_rate)
         writer.writeframes(pcm)
     return buffer.getvalue()
+
+
+def pcm_to_mp3(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """MP3 (MPEG-2 layer III, mono, constant bit rate) from 16-bit mono PCM, with LAME."""
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(MP3_BIT_RATE)
+    encoder.set_in_sample_rate(sample_rate)
+    encoder.set_out_sample_rate(sample_rate)  # LAME would resample 24 kHz to 22.05 kHz
+    encoder.set_channels(1)
+    encoder.set_quality(5)  # LAME's default: 2.5x faster than its "high quality" 2, same size
+    return bytes(encoder.encode(pcm) + encoder.flush())
 
 
 def silk_to_wav(blob: bytes) -> bytes:

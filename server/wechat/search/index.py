@@ -155,10 +155,13 @@ class SearchIndex:
             rows = self._db.execute("SELECT path, signature, watermark FROM shards").fetchall()
         return {path: (signature, watermark) for path, signature, watermark in rows}
 
-    def add(self, shard: str, documents: Iterable[Document], signature: str, watermark: int) -> int:
-        """Store the documents not stored yet (given in the scan's order) and the shard's new
-        state, in one transaction."""
-        added = 0
+    def add(
+        self, shard: str, documents: Iterable[Document], signature: str, watermark: int
+    ) -> tuple[int, int]:
+        """Store the documents not stored yet (given in the scan's order), replace the stored
+        ones whose text or sender changed in place (a recalled message), and record the
+        shard's new state, in one transaction. Returns (added, replaced)."""
+        added = replaced = 0
         with self._lock, _Transaction(self._db):
             execute = self._db.execute
             execute(
@@ -185,27 +188,65 @@ class SearchIndex:
                         doc.text,
                     ),
                 )
-                if cursor.rowcount:
-                    key = (doc.unix_time, doc.seq)
-                    if newest is not None and (key <= tuple(newest) if first else key < newest):
-                        ordered = False  # an older message came late: ids leave time order
-                    newest, first = key, False
-                    who = sender_term(doc.sender) + (" " + _SELF_TERM if doc.is_self else "")
-                    execute(
-                        "INSERT INTO terms(rowid, grams, cased, talker, sender)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (
-                            cursor.lastrowid,
-                            document_terms(doc.text),
-                            cased_terms(doc.text),
-                            talker_term(doc.talker),
-                            who,
-                        ),
-                    )
-                    added += 1
+                if not cursor.rowcount:
+                    replaced += self._replace_if_changed(shard_id, doc)
+                    continue
+                key = (doc.unix_time, doc.seq)
+                if newest is not None and (key <= tuple(newest) if first else key < newest):
+                    ordered = False  # an older message came late: ids leave time order
+                newest, first = key, False
+                assert cursor.lastrowid is not None
+                self._write_terms(cursor.lastrowid, doc.talker, doc.sender, doc.is_self, doc.text)
+                added += 1
             if not ordered:
                 execute("INSERT OR REPLACE INTO meta VALUES ('ordered', '0')")
-        return added
+        return added, replaced
+
+    def _replace_if_changed(self, shard_id: int, doc: Document) -> bool:
+        """Give a stored message its current text and sender when WeChat changed it in place
+        (a recall turns the message into its notice, keeping its time and sequence)."""
+        stored = self._db.execute(
+            "SELECT id, sender, is_self, body FROM docs"
+            " WHERE talker = ? AND seq = ? AND unix_time = ? AND shard = ?",
+            (doc.talker, doc.seq, doc.unix_time, shard_id),
+        ).fetchone()
+        if stored is None:
+            return False
+        id_, sender, is_self, body = stored
+        if (sender, bool(is_self), body) == (doc.sender, doc.is_self, doc.text):
+            return False
+        # A contentless FTS5 table forgets a row only when given the exact terms it holds.
+        self._write_terms(id_, doc.talker, sender, bool(is_self), body, command="delete")
+        self._db.execute(
+            "UPDATE docs SET sender = ?, is_self = ?, body = ? WHERE id = ?",
+            (doc.sender, doc.is_self, doc.text, id_),
+        )
+        self._write_terms(id_, doc.talker, doc.sender, doc.is_self, doc.text)
+        return True
+
+    def _write_terms(
+        self,
+        id_: int,
+        talker: str,
+        sender: str,
+        is_self: bool,
+        text: str,
+        command: str | None = None,
+    ) -> None:
+        """Add the document's terms, or with `command="delete"` take them out again."""
+        who = sender_term(sender) + (" " + _SELF_TERM if is_self else "")
+        values = (id_, document_terms(text), cased_terms(text), talker_term(talker), who)
+        if command is None:
+            self._db.execute(
+                "INSERT INTO terms(rowid, grams, cased, talker, sender) VALUES (?, ?, ?, ?, ?)",
+                values,
+            )
+        else:
+            self._db.execute(
+                "INSERT INTO terms(terms, rowid, grams, cased, talker, sender)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (command, *values),
+            )
 
     def _ordered(self) -> bool:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'ordered'").fetchone()

@@ -30,7 +30,7 @@ from server.wechat.files import file_signature
 from server.wechat.keyword import KeywordPattern
 from server.wechat.readers import Reader, Row, RowQuery
 from server.wechat.readers.base import Shard, time_order
-from server.wechat.search.documents import Document, document_of
+from server.wechat.search.documents import Document, document_of, indexed_text
 from server.wechat.search.grams import cased_expression, is_exact, match_expression
 from server.wechat.search.index import Filters, Hit, SearchIndex
 from server.wechat.search.literals import index_literal, is_plain
@@ -42,6 +42,10 @@ _EARLIEST, _LATEST = -(2**62), 2**62
 # How long a query waits for another one's catch-up before it scans instead.
 _SYNC_WAIT = 2.0
 _KEY_PURPOSE = b"chatlog-tray search index v1"
+# WeChat lets a message be recalled for two minutes after it was sent, and the recall rewrites
+# the message's row in place. A changed shard is therefore read again from this long before
+# its newest indexed message, with room for senders' clocks and late delivery.
+RECALL_WINDOW = 10 * 60
 
 
 def default_directory() -> Path:
@@ -76,21 +80,30 @@ class SearchService:
         self._sync = threading.Lock()
         self._budget = QueryBudget(float("inf"))
         self._thread: threading.Thread | None = None
+        self._lifecycle = threading.Lock()  # start() and close() may come from two threads
+        self._closed = False
 
     def status(self) -> dict[str, Any]:
         return {"state": self._state, "indexed": self._indexed, "total": self._total}
 
     def start(self, reader: Reader, known: Callable[[], list[str]]) -> None:
         """Build (or catch up) the index on a background thread."""
-        self._thread = threading.Thread(
-            target=self._build, args=(reader, known), name="search-index", daemon=True
-        )
-        self._thread.start()
+        with self._lifecycle:
+            if self._closed:
+                return
+            thread = threading.Thread(
+                target=self._build, args=(reader, known), name="search-index", daemon=True
+            )
+            thread.start()
+            self._thread = thread  # only a started thread: close() may join it at once
 
     def close(self) -> None:
+        with self._lifecycle:
+            self._closed = True
+            thread = self._thread
         self._budget.cancel()  # the builder's SQLite statements stop at their next check
-        if self._thread is not None:
-            self._thread.join()
+        if thread is not None:
+            thread.join()
         with self._sync:
             if self._index is not None:
                 self._index.close()
@@ -130,13 +143,15 @@ class SearchService:
             if previous is not None and previous[0] == signature:
                 continue
             watermark = previous[1] if previous is not None else _EARLIEST
+            start = watermark - RECALL_WINDOW if previous is not None else _EARLIEST
             # In the scan's order (query.py sorts each shard's rows the same stable way), so
             # that document ids follow it.
-            rows = sorted(
-                reader.rows(shard, RowQuery(watermark, _LATEST, None), known), key=time_order
-            )
+            rows = sorted(reader.rows(shard, RowQuery(start, _LATEST, None), known), key=time_order)
             newest = max((row.unix_time for row in rows), default=watermark)
-            self._indexed += index.add(key, _documents(rows), signature, newest)
+            added, replaced = index.add(key, _documents(rows), signature, max(newest, watermark))
+            self._indexed += added
+            if replaced:
+                logger.debug("search index: %d messages changed in place", replaced)
         self._total = max(self._total, self._indexed)
 
     def find(
@@ -207,7 +222,7 @@ def _source_rows(
     reader: Reader, shards: Sequence[Shard], hits: list[Hit], known: list[str]
 ) -> list[Row] | None:
     """The stored rows of the hits, read again from the source (one talker, one second each);
-    None when one is gone (the caller then scans)."""
+    None when one is gone or no longer says what was indexed (the caller then scans)."""
     by_key = {shard_key(shard): shard for shard in shards}
     read: dict[tuple[str, str, int], list[Row]] = {}
     rows: list[Row] = []
@@ -220,7 +235,7 @@ def _source_rows(
             query = RowQuery(hit.unix_time, hit.unix_time, (hit.talker,))
             read[place] = reader.rows(shard, query, known)
         row = next((row for row in read[place] if row.seq == hit.seq), None)
-        if row is None:
+        if row is None or indexed_text(row) != hit.body:
             return None
         rows.append(row)
     return rows

@@ -21,6 +21,7 @@ from server.wechat.demo import generate
 from server.wechat.demo.media import MediaFixtures, write_media
 from server.wechat.media import voice
 from server.wechat.model import Layout
+from tests.mp3_frames import mpeg2_layer3_frames
 from tests.support import mcp_client, serving_whole_app
 
 pytestmark = pytest.mark.asyncio
@@ -124,6 +125,11 @@ async def test_the_http_route_serves_the_originals_byte_for_byte(data, layout):
                     silk = await http.get(f"/api/v1/media/{item['media_ref']}?format=silk")
                     assert silk.content in fixtures.voices.values()
                     assert voice.silk_to_wav(silk.content) == response.content
+                    mp3 = await http.get(f"/api/v1/media/{item['media_ref']}?format=mp3")
+                    assert mp3.headers["content-type"] == "audio/mpeg"
+                    pcm = voice.silk_to_pcm(silk.content)
+                    assert mp3.content == voice.pcm_to_mp3(pcm)
+                    assert mpeg2_layer3_frames(mp3.content).seconds >= voice.duration_seconds(pcm)
                     continue
                 if item["type"] == 3:
                     assert response.headers["content-type"] in (
@@ -135,6 +141,8 @@ async def test_the_http_route_serves_the_originals_byte_for_byte(data, layout):
             assert served == originals
             info = await http.get(f"/api/v1/media/{items[0]['media_ref']}", params={"info": "1"})
             assert info.json()["ref"] == items[0]["media_ref"]
+            unknown = await http.get(f"/api/v1/media/{items[0]['media_ref']}?format=flac")
+            assert unknown.status_code == 400 and "wav, mp3 or silk" in unknown.text
 
 
 @pytest.mark.parametrize(

@@ -190,7 +190,7 @@ async def test_across_chats_the_users_own_messages_name_their_chat(store: ChatSt
     own = [m for m in result.structured["messages"] if m["is_self"]]
     assert own, "the demo data has messages of the user's about 火锅"
     for message in own:
-        assert f"我 [{message['talker_name']}" in text_of(result)
+        assert f"我 [{result.structured['names'][message['talker']]}" in text_of(result)
 
 
 async def test_every_tool_schema_is_valid_json_schema(store: ChatStore) -> None:
@@ -208,3 +208,16 @@ async def test_every_tool_schema_is_valid_json_schema(store: ChatStore) -> None:
         if "outputSchema" in entry:
             Draft202012Validator.check_schema(entry["outputSchema"])
         assert '"ge"' not in str(entry["inputSchema"]).replace("'", '"')  # JSON Schema says minimum
+
+
+async def test_a_chat_log_page_names_each_chat_and_sender_once(store: ChatStore) -> None:
+    result = await call(store, "query_chat_log", time="2024", limit=50)
+    assert result.structured is not None
+    messages, names = result.structured["messages"], result.structured["names"]
+    assert messages and all("talker_name" not in m and "sender_name" not in m for m in messages)
+    assert set(names) == {m["talker"] for m in messages} | {m["sender"] for m in messages}
+    for message in messages:
+        if message["is_self"]:
+            assert names[message["sender"]] == "我"
+        else:
+            assert f"{names[message['sender']]}({message['sender']})" in text_of(result)

@@ -184,6 +184,110 @@ async def test_messages_written_while_the_store_runs_are_found(tmp_path: Path) -
         await plain.close()
 
 
+def _message_tables(writer: sqlite3.Connection) -> list[str]:
+    return [
+        name
+        for (name,) in writer.execute(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'Msg\\_%' ESCAPE '\\'"
+            " AND type = 'table'"
+        )
+    ]
+
+
+_RECALL_NOTICE = (
+    '<sysmsg type="revokemsg"><revokemsg><content>"Alice" 撤回了一条消息</content>'
+    "</revokemsg></sysmsg>"
+)
+
+
+async def _same_answers(fast: ChatStore, slow: ChatStore, keyword: str) -> int:
+    for order in ("asc", "desc"):
+        query = MessageQuery(keyword=keyword, limit=5, order=order)
+        indexed, scanned = await fast.messages(query), await slow.messages(query)
+        assert (indexed.items, indexed.total) == (scanned.items, scanned.total)
+    return (await fast.messages(keyword=keyword, limit=0)).total
+
+
+async def test_a_message_recalled_after_it_was_indexed_is_found_by_its_notice(
+    tmp_path: Path, answered: list[bool]
+) -> None:
+    data = tmp_path / "data"
+    generate(data, Layout.V4, messages=300, shards=1, wal=True)
+    shard = data / "db_storage" / "message" / "message_0.db"
+    store = open_store(data, search=SearchSettings(directory=tmp_path / "index"))
+    plain = open_store(data)
+    writer = sqlite3.connect(shard)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        await _ready(store)
+        table = _message_tables(writer)[0]
+        writer.execute(
+            f"INSERT INTO {table}(server_id, local_type, sort_seq, real_sender_id,"
+            " create_time, status, message_content) VALUES (7001, 1, ?, 1, ?, 2, ?)",
+            (1736000000000, 1736000000, "一句说错的秘密话"),
+        )
+        writer.commit()
+        assert await _same_answers(store, plain, "秘密话") == 1
+        writer.execute(
+            f"INSERT INTO {table}(server_id, local_type, sort_seq, real_sender_id,"
+            " create_time, status, message_content) VALUES (7002, 1, ?, 1, ?, 2, ?)",
+            (1736000030000, 1736000030, "半分钟后的一句"),
+        )
+        writer.commit()
+        assert await _same_answers(store, plain, "半分钟") == 1  # indexed past the first
+        # WeChat recalls a message by rewriting its row: same time and sequence, new type.
+        writer.execute(
+            f"UPDATE {table} SET local_type = 10002, message_content = ? WHERE server_id = 7001",
+            (_RECALL_NOTICE,),
+        )
+        writer.commit()
+        answered.clear()
+        assert await _same_answers(store, plain, "秘密话") == 0
+        assert await _same_answers(store, plain, "撤回了一条") >= 1
+        assert all(answered), "the index answered after the recall, without falling back"
+    finally:
+        writer.close()
+        await store.close()
+        await plain.close()
+
+
+async def test_a_message_changed_long_after_it_was_indexed_is_never_a_wrong_hit(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    generate(data, Layout.V4, messages=300, shards=1, wal=True)
+    shard = data / "db_storage" / "message" / "message_0.db"
+    store = open_store(data, search=SearchSettings(directory=tmp_path / "index"))
+    plain = open_store(data)
+    writer = sqlite3.connect(shard)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        await _ready(store)
+        table = _message_tables(writer)[0]
+        oldest_id, old_text = writer.execute(
+            f"SELECT local_id, message_content FROM {table} WHERE local_type = 1"
+            " ORDER BY create_time LIMIT 1"
+        ).fetchone()
+        old_words = str(old_text).rsplit("\n", 1)[-1][-2:]
+        before = await plain.messages(keyword=old_words, limit=0)
+        writer.execute(
+            f"UPDATE {table} SET message_content = ? WHERE local_id = ?",
+            ("改写过的旧消息", oldest_id),
+        )
+        writer.commit()
+        # Outside the recall window the index keeps the old text (WeChat changes no older
+        # message), but every hit it returns is checked against the source: when one no
+        # longer says what was indexed, the scan answers.
+        after = await plain.messages(keyword=old_words, limit=0)
+        assert after.total == before.total - 1
+        indexed = await store.messages(keyword=old_words, limit=0)
+        assert (indexed.items, indexed.total) == (after.items, after.total)
+    finally:
+        writer.close()
+        await store.close()
+        await plain.close()
+
+
 async def test_the_index_file_is_reused_and_rebuilt_for_another_source(tmp_path: Path) -> None:
     data = tmp_path / "data"
     generate(data, Layout.V4, messages=200, shards=2)

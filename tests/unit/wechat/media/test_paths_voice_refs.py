@@ -16,6 +16,7 @@ from server.wechat.media.errors import UnsupportedMediaError
 from server.wechat.media.paths import inside
 from server.wechat.media.refs import matches, media_ref, parse_ref, text_with_ref
 from server.wechat.model import Message
+from tests.mp3_frames import SAMPLES_PER_FRAME, mpeg2_layer3_frames
 
 
 @pytest.fixture
@@ -60,6 +61,17 @@ def test_silk_decodes_to_a_wav_of_the_right_length() -> None:
     with wave.open(BytesIO(wav)) as reader:
         assert reader.getframerate() == voice.SAMPLE_RATE and reader.getnchannels() == 1
         assert abs(reader.getnframes() / voice.SAMPLE_RATE - 1.0) < 0.05
+
+
+def test_silk_encodes_to_an_mp3_of_the_same_length_at_a_fraction_of_the_size() -> None:
+    pcm = voice.silk_to_pcm(silk(3, seconds=2.0))
+    mp3 = voice.pcm_to_mp3(pcm)
+    frames = mpeg2_layer3_frames(mp3)
+    assert frames.sample_rate == voice.SAMPLE_RATE
+    assert frames.bit_rates == {voice.MP3_BIT_RATE}
+    # LAME adds an encoder delay and pads the last frame: a few frames at most.
+    assert 2.0 <= frames.seconds < 2.0 + 4 * SAMPLES_PER_FRAME / voice.SAMPLE_RATE
+    assert len(mp3) < len(voice.pcm_to_wav(pcm)) / 8
 
 
 def test_a_blob_that_is_not_silk_is_refused() -> None:

@@ -1,0 +1,59 @@
+"""Files that appear whole or not at all: written under a temporary name beside the target,
+flushed to disk, then renamed over it. On an error or a cancel the temporary file (and a
+staged media folder) is removed and the target is left as it was.
+
+Every method blocks: call them off the event loop (`asyncio.to_thread`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+
+class AtomicFile:
+    """A text file (UTF-8, `\\n` line ends) that replaces `target` only on `commit`."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        descriptor, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+        )
+        self.temporary = Path(name)
+        self._handle: TextIO = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+
+    def write(self, text: str) -> None:
+        self._handle.write(text)
+
+    def commit(self) -> None:
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        os.replace(self.temporary, self.target)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self._handle.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.temporary.unlink()
+
+
+def staging_folder(final: Path) -> Path:
+    """A new empty folder beside `final` to fill before it is renamed to `final`."""
+    return Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent))
+
+
+def move_into_place(staging: Path, final: Path) -> None:
+    """Rename the filled `staging` folder to `final`, which must not exist (a folder is never
+    replaced: it may hold the user's own files)."""
+    if final.exists():
+        raise FileExistsError(f"{final} already exists")
+    staging.rename(final)
+
+
+def remove_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
