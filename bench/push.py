@@ -8,7 +8,8 @@ twin written by SQLCipher 4, as the tests' fixtures are) and serves it with the 
 and the subscribers, on core 1).
 
 - Lag: a writer commits text messages at a steady `--rate` per second (WAL mode, one
-  connection kept open, as WeChat writes), turn by turn to 10 chats, so each chat gets one
+  connection kept open, as WeChat writes; SQLite's default automatic checkpoint every 1,000
+  pages unless `--autocheckpoint` says otherwise), turn by turn to 10 chats, so each chat gets one
   every second; each subscriber subscribes to those 10 chats' resources
   (`wechat://chats/{talker}/recent`). The lag of a message is the time from its commit to a
   subscriber reading `notifications/resources/updated` for its chat (each subscriber counts
@@ -19,7 +20,7 @@ and the subscribers, on core 1).
   arriving, with no subscriber (the feed rests) and with one (the feed looks at the shard
   files every 0.25 s).
 
-The results go to bench/results/push[-encrypted].json and the table to stdout.
+The results go to bench/results/push[-encrypted]-<autocheckpoint>.json, the table to stdout.
 """
 
 from __future__ import annotations
@@ -94,17 +95,17 @@ def build_store(messages: int, encrypted: bool) -> tuple[Path, list[str]]:
     return live, talkers
 
 
-def open_writer(root: Path, encrypted: bool) -> Any:
+def open_writer(root: Path, encrypted: bool, autocheckpoint: int = 1000) -> Any:
     from server.wechat.demo.live import ShardWriter
 
     shard = max((root / "db_storage" / "message").glob("message_*.db"))
     if not encrypted:
-        return ShardWriter(sqlite3.connect(shard, check_same_thread=False))
+        return ShardWriter(sqlite3.connect(shard, check_same_thread=False), autocheckpoint)
     import sqlcipher3
 
     connection = sqlcipher3.connect(str(shard), check_same_thread=False)
     connection.execute(f"PRAGMA hexkey = '{KEY}'")
-    return ShardWriter(connection)
+    return ShardWriter(connection, autocheckpoint)
 
 
 @asynccontextmanager
@@ -112,7 +113,7 @@ async def server(root: Path, encrypted: bool) -> AsyncIterator[tuple[str, psutil
     command = [sys.executable, "-m", "desktop", "--headless", "--port", "0", "--open-access"]
     command += ["--log-level", "warning", "--data-dir", str(root), "--no-search-index"]
     if encrypted:
-        command += ["--key-from", "-"]  # never in the process list
+        command += ["--key", "-"]  # from standard input: never in the process list
     process = await asyncio.create_subprocess_exec(
         *command, cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
     )
@@ -310,11 +311,17 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0, help="messages per second")
     parser.add_argument("--idle-seconds", type=float, default=20.0)
     parser.add_argument("--encrypted", action="store_true")
+    parser.add_argument(
+        "--autocheckpoint",
+        type=int,
+        default=1000,
+        help="the writer's wal_autocheckpoint in pages (SQLite's default 1000; 0: never)",
+    )
     args = parser.parse_args()
     pin(BENCH_CORE)
     RESULTS.mkdir(parents=True, exist_ok=True)
     root, talkers = build_store(args.messages, args.encrypted)
-    writer = open_writer(root, args.encrypted)
+    writer = open_writer(root, args.encrypted, args.autocheckpoint)
     runs = []
     try:
         async with server(root, args.encrypted) as (url, process):
@@ -327,10 +334,13 @@ async def main() -> None:
                     print(json.dumps(run), flush=True)
     finally:
         writer.close()
-    name = "push-encrypted.json" if args.encrypted else "push.json"
+    name = f"push{'-encrypted' if args.encrypted else ''}-{args.autocheckpoint}.json"
     (RESULTS / name).write_text(json.dumps({"args": vars(args), "idle": idle, "runs": runs}))
     kind = "encrypted" if args.encrypted else "plain"
-    print(f"\n{kind}, {args.messages:,} messages, {args.rate:g} new messages/s")
+    print(
+        f"\n{kind}, {args.messages:,} messages, {args.rate:g} new messages/s, "
+        f"writer's wal_autocheckpoint {args.autocheckpoint}"
+    )
     print("| era | subscribers | delivered | p50 | p99 | max | server CPU |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for run in runs:

@@ -15,6 +15,7 @@ batch.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from server.mcp import jsonrpc
 from server.mcp.clients import Client, ClientEvent, ClientEventKind, ClientRegistry
@@ -36,12 +37,14 @@ class ResourceUpdates:
         # Clients that subscribe to a chat resource, by handle.
         self._subscribers: dict[str, Client] = {}
         self._subscription: FeedSubscription | None = None
+        # Following the registry's events only while someone subscribes: without, every
+        # request would pay for a snapshot of its client.
+        self._unfollow: Callable[[], None] | None = None
         self.announced = 0  # notifications sent (for tests and the bench)
 
     def attach(self, registry: ClientRegistry, hub: SubscriptionHub) -> None:
         self._registry = registry
         self._hub = hub
-        registry.subscribe(self._client_changed)
 
     def watches(self, uri: str) -> bool:
         return is_chat_resource(uri)
@@ -54,6 +57,8 @@ class ResourceUpdates:
         if client.closed or not any(map(is_chat_resource, client.subscribed_resources())):
             return
         self._subscribers[client.handle] = client
+        if self._unfollow is None and self._registry is not None:
+            self._unfollow = self._registry.subscribe(self._client_changed)
         if self._subscription is None or not self._subscription.active:
             self._subscription = self._feed.listen(self._deliver)
         await self._feed.ready()
@@ -70,6 +75,9 @@ class ResourceUpdates:
                 self._release()
 
     def _release(self) -> None:
+        unfollow, self._unfollow = self._unfollow, None
+        if unfollow is not None:
+            unfollow()
         subscription, self._subscription = self._subscription, None
         if subscription is not None:
             subscription.cancel()

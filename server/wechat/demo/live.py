@@ -23,10 +23,12 @@ TEXT = 1
 class ShardWriter:
     """Appends text messages to one 4.x `message_N.db`."""
 
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: Any, autocheckpoint: int = 0) -> None:
+        """`autocheckpoint`: pages in the -wal before SQLite copies them back (0: never, so
+        every new row stays in the -wal, as between two of WeChat's checkpoints)."""
         self._db = connection
         self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA wal_autocheckpoint = 0")  # rows stay in the -wal, as live
+        self._db.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
         self._count = 0
         self._batched = False
 

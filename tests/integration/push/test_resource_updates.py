@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 import pytest
 import sqlcipher3  # type: ignore[import-untyped]
-from mcp import Client, types
+from mcp import Client, ClientSession, types
+from mcp.client.sse import sse_client
 
 from server.config import ServerConfig
 from server.push.resources import ALL_CHATS_URI, CHAT_TEMPLATE, chat_uri
@@ -285,3 +286,22 @@ async def test_a_batch_of_messages_is_one_update_per_resource_however_the_uri_is
         assert updates.uris == [spelled, ALL_CHATS_URI, ALL_CHATS_URI]  # in URI order
         text = text_of(await client.read_resource(spelled))
         assert text.rstrip().endswith("burst 4")
+
+
+async def test_an_http_sse_session_hears_on_its_sse_stream(
+    plain_dir: Path, plain_writer: ShardWriter
+) -> None:
+    updates = Updates()
+    async with (
+        serving(plain_dir) as url,
+        sse_client(url + "/sse") as (read, write),
+        ClientSession(read, write, message_handler=updates) as session,
+    ):
+        await session.initialize()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            await session.subscribe_resource(chat_uri(ALICE))
+        plain_writer.add_text(ALICE, "over the old transport", sender=ALICE)
+        await wait_until(lambda: updates.uris == [chat_uri(ALICE)])
+        result = await session.read_resource(chat_uri(ALICE))
+        assert text_of(result).rstrip().endswith("over the old transport")
