@@ -55,6 +55,8 @@ class _RowsModel[Row](QAbstractTableModel):
 # A client with a stream or request open, or heard from lately, is active; see
 # server/mcp/clients.py.
 NONE_LABEL = QT_TRANSLATE_NOOP("Models", "none")
+NO_SUBSCRIPTIONS = QT_TRANSLATE_NOOP("Models", "Subscribes to no resource")
+SUBSCRIPTIONS_HEAD = QT_TRANSLATE_NOOP("Models", "Told when these resources change:")
 STATE_LABELS = {
     "active": QT_TRANSLATE_NOOP("Models", "active"),
     "idle": QT_TRANSLATE_NOOP("Models", "idle"),
@@ -86,7 +88,9 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
         QT_TRANSLATE_NOOP("Models", "Last activity"),
         QT_TRANSLATE_NOOP("Models", "Requests"),
         QT_TRANSLATE_NOOP("Models", "In flight"),
+        QT_TRANSLATE_NOOP("Models", "Subscriptions"),
     )
+    SUBSCRIPTIONS_COLUMN = 11
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -95,6 +99,8 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._texts[index.row()][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == self.SUBSCRIPTIONS_COLUMN:
+                return self._subscriptions_tip(info)
             return info.handle
         if role == Qt.ItemDataRole.ForegroundRole and info.state != "active":
             return self._idle_brush
@@ -117,7 +123,15 @@ class McpSessionsModel(_RowsModel[ClientInfo]):
             format_time(info.last_activity),
             str(info.requests_served),
             str(info.requests_in_flight),
+            str(len(info.subscriptions)),
         )
+
+    @staticmethod
+    def _subscriptions_tip(info: ClientInfo) -> str:
+        """Which resources the client hears about (new messages: server/push/)."""
+        if not info.subscriptions:
+            return _tr(str(NO_SUBSCRIPTIONS))
+        return _tr(str(SUBSCRIPTIONS_HEAD)) + "\n" + "\n".join(info.subscriptions)
 
     def handle(self, row: int) -> str:
         return self._rows[row].handle

@@ -39,13 +39,16 @@ from desktop.models import ChatSessionsModel, McpSessionsModel
 from desktop.search_status import is_building, search_index_text
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
+from desktop.webhooks_view import WebhooksView
 from server.api import (
     ClientEvent,
     DataSourceError,
+    HookStatus,
     ImageKey,
     MediaService,
     QueryError,
     Session,
+    Webhooks,
     thumbnails,
 )
 
@@ -114,6 +117,8 @@ class SessionsWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_mcp_tab(), self.tr("AI clients (MCP)"))
         self.tabs.addTab(self._build_chat_tab(), self.tr("WeChat chats"))
+        self.webhooks_view = WebhooksView(self._webhook_statuses)
+        self.tabs.addTab(self.webhooks_view, self.tr("Webhooks"))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(self._build_header())
@@ -245,6 +250,12 @@ class SessionsWindow(QMainWindow):
         page = QWidget()
         QVBoxLayout(page).addWidget(splitter)
         return page
+
+    def _webhook_statuses(self) -> list[HookStatus]:
+        application = self._host.application
+        if application is None:  # never started: the configured hooks, stopped
+            return Webhooks(self._host.config.webhooks).statuses()
+        return application.webhooks.statuses()
 
     # Window --------------------------------------------------------------------------------
 

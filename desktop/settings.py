@@ -21,7 +21,7 @@ import keyring.errors
 from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings
 
-from server.api import MIN_TOKEN_LENGTH, ServerConfig, register_secret
+from server.api import MIN_TOKEN_LENGTH, ServerConfig, WebhookConfig, register_secret
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ _FIELDS = {
     "server/open_access": "open_access",
 }
 SERVE_AT_LAUNCH_KEY = "app/serve_at_launch"
+# ServerConfig.webhooks as a JSON list (desktop/webhooks_editor.py edits it).
+WEBHOOKS_KEY = "server/webhooks"
 # Translated where they are shown (context "Settings").
 KEYCHAIN_PROBLEM = str(
     QT_TRANSLATE_NOOP(
@@ -197,6 +199,9 @@ class SettingsStore:
         file_keys = _stored_file_keys(self.file_keys.load())
         if file_keys:
             values["file_keys"] = file_keys
+        webhooks = _stored_webhooks(self._qsettings.value(WEBHOOKS_KEY))
+        if webhooks:
+            values["webhooks"] = webhooks
         try:
             config = ServerConfig.model_validate(values)
         except ValidationError:
@@ -218,6 +223,9 @@ class SettingsStore:
                 value = "" if value is None else str(value)
             self._qsettings.setValue(key, value)
         self._qsettings.setValue(SERVE_AT_LAUNCH_KEY, settings.serve_at_launch)
+        self._qsettings.setValue(
+            WEBHOOKS_KEY, json.dumps([hook.model_dump() for hook in config.webhooks])
+        )
         self._qsettings.sync()
         self.tokens.save(config.token.get_secret_value() if config.token else None)
         self.keys.save(config.key.get_secret_value() if config.key else None)
@@ -242,6 +250,25 @@ def _stored_file_keys(raw: str | None) -> dict[str, str]:
         logger.warning("ignoring the stored key file: one of its keys is invalid")
         return {}
     return keys
+
+
+def _stored_webhooks(raw: object) -> list[WebhookConfig]:
+    """The stored webhooks that are still valid; a bad entry is left out (named by number:
+    its URL may hold a secret)."""
+    if not raw:
+        return []
+    try:
+        entries = json.loads(str(raw))
+    except ValueError:
+        logger.warning("ignoring the stored webhooks: they are not valid JSON")
+        return []
+    hooks = []
+    for number, entry in enumerate(entries if isinstance(entries, list) else [], 1):
+        try:
+            hooks.append(WebhookConfig.model_validate(entry))
+        except ValidationError:
+            logger.warning("ignoring stored webhook %d: it is not valid", number)
+    return hooks
 
 
 def _from_stored(name: str, raw: object) -> object:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import DesktopSettings
 from desktop.tasks import spawn
+from desktop.webhooks_editor import WebhooksEditor
 from server.api import (
     KEY_HEX_LENGTH,
     DataDir,
@@ -170,6 +171,8 @@ class SettingsDialog(QDialog):
             )
         )
 
+        self.webhooks = WebhooksEditor()
+
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet(ERROR_STYLE)
@@ -233,6 +236,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(network)
         layout.addWidget(performance)
         layout.addWidget(data)
+        layout.addWidget(self.webhooks)
         layout.addWidget(self.serve_at_launch)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
@@ -252,6 +256,7 @@ class SettingsDialog(QDialog):
             self.key.textChanged,
             self.image_key.textChanged,
             self.serve_at_launch.toggled,
+            self.webhooks.changed,
         ):
             signal.connect(self.validate)
         self.generate_token.clicked.connect(self._generate_token)
@@ -315,6 +320,7 @@ class SettingsDialog(QDialog):
         self._set_file_keys(
             {name: key.get_secret_value() for name, key in config.file_keys.items()}
         )
+        self.webhooks.set_hooks(config.webhooks)
         self.validate()
 
     def _values(self) -> dict[str, Any]:
@@ -335,6 +341,7 @@ class SettingsDialog(QDialog):
             "image_key": self.image_key.text().strip() or None,
             "open_access": self.open_access.isChecked(),
             "file_keys": dict(self._file_keys),
+            "webhooks": self.webhooks.hooks(),
         }
 
     def current_settings(self) -> DesktopSettings | None:
@@ -350,6 +357,9 @@ class SettingsDialog(QDialog):
         key_problem = self._key_problem(values["key"])
         if key_problem:
             return None, [key_problem]
+        hook_problems = self.webhooks.problems()
+        if hook_problems:
+            return None, hook_problems
         try:
             config = ServerConfig.model_validate(values)
         except ValidationError as error:
@@ -411,6 +421,7 @@ class SettingsDialog(QDialog):
             "data_dir": self.tr("Data directory"),
             "key": self.tr("Database key"),
             "image_key": self.tr("Image key"),
+            "webhooks": self.tr("Webhooks"),
         }
         return labels.get(field, field)
 

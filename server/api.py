@@ -19,6 +19,9 @@ from server.connect.service import FAILURES, Connector
 from server.logging_setup import log_dir, register_secret
 from server.mcp.clients import ClientEvent, ClientEventKind, ClientInfo
 from server.mcp.protocol import server_version
+from server.push.hook_config import NO_FILTERS, WebhookConfig, url_host
+from server.push.hook_delivery import HookStatus
+from server.push.webhooks import Webhooks
 from server.resources import resource_path
 from server.security import SERVER_TOKEN_NAME, generate_token
 from server.serving import Address, ServerController, ServerError
@@ -53,6 +56,7 @@ __all__ = [
     "FAILURES",
     "KEY_HEX_LENGTH",
     "MIN_TOKEN_LENGTH",
+    "NO_FILTERS",
     "SERVER_TOKEN_NAME",
     "SUFFIXES",
     "Address",
@@ -72,6 +76,7 @@ __all__ = [
     "ExportOptions",
     "ExportProgress",
     "ExportResult",
+    "HookStatus",
     "ImageKey",
     "KeyFileError",
     "KeyRing",
@@ -88,6 +93,8 @@ __all__ = [
     "Session",
     "TimeRange",
     "TokenStoreError",
+    "WebhookConfig",
+    "Webhooks",
     "WrongKeyError",
     "body_text",
     "build_application",
@@ -105,4 +112,5 @@ __all__ = [
     "sender_label",
     "server_version",
     "thumbnails",
+    "url_host",
 ]

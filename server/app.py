@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     from quart import Blueprint, Quart
 
+    from server.push.feed import ChangeFeed
+
 from server import asgi
 from server.client_tokens import ClientTokens
 from server.config import ServerConfig
@@ -33,6 +35,7 @@ from server.mcp.tools.current_time import CURRENT_TIME
 from server.mcp.transports.common import rpc_error_body
 from server.mcp.transports.sse import SseTransport
 from server.mcp.transports.streamable_http import StreamableHttpTransport
+from server.push.webhooks import Webhooks
 from server.security import SecurityPolicy
 from server.workqueue import WorkQueue
 
@@ -57,8 +60,12 @@ class Extensions:
     # Factories, called when the Quart app is built (after start-up, see the module docstring).
     blueprints: list[Callable[[], Blueprint]] = field(default_factory=list)
     health: Callable[[], dict[str, Any]] | None = None
+    # The configured webhooks (server/push/webhooks.py), started and stopped with serving.
+    webhooks: Webhooks = field(default_factory=lambda: Webhooks(()))
     # Called once when the application is closed for good (e.g. to close the data store).
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # New messages of the chat data, for whatever pushes them (server/push/feed.py).
+    feed: ChangeFeed | None = None
 
 
 class Application:
@@ -72,12 +79,16 @@ class Application:
             self.queue, outbox_limit=config.max_pending_bytes, max_sessions=config.max_sessions
         )
         self.subscriptions = extensions.subscriptions
+        if self.subscriptions.watch is not None:
+            self.subscriptions.watch.attach(self.registry, self.subscriptions)
+        self.feed = extensions.feed
         tools = ToolRegistry([CURRENT_TIME, *extensions.tools])
         self.dispatcher = Dispatcher(
             tools,
             extensions.resources,
             extensions.prompts,
             announced=extensions.subscriptions.supported,
+            resource_watch=extensions.subscriptions.watch,
         )
         self.service = McpService(
             self.dispatcher, self.queue, self.registry, config.session_idle_timeout
@@ -97,6 +108,7 @@ class Application:
         )
         self._token_refresher: asyncio.Task[None] | None = None
         self._health_extra = extensions.health
+        self.webhooks = extensions.webhooks
         self._closers = extensions.closers
         self._blueprints = extensions.blueprints
         self._web: Quart | None = None
@@ -128,6 +140,11 @@ class Application:
         }
         if self._health_extra is not None:
             status["data"] = self._health_extra()
+        if self.feed is not None:
+            # What pushes new messages (server/push/): the change feed and the webhooks.
+            status["push"] = {"feed": self.feed.status()}
+            if self.webhooks:
+                status["push"]["webhooks"] = self.webhooks.health()
         return status
 
     @property
@@ -148,6 +165,7 @@ class Application:
         """Open for business on the running loop (the server controller calls this)."""
         self.sse.accepting = self.streamable.accepting = True
         self.service.start()
+        self.webhooks.start(self.feed)
         loop = asyncio.get_running_loop()
         if self._web is None and self._web_import is None:
             self._web_import = loop.run_in_executor(None, _import_web_modules)
@@ -161,6 +179,7 @@ class Application:
             self._token_refresher.cancel()
             self._token_refresher = None
         await self.service.stop()
+        await self.webhooks.stop()
 
     async def close(self) -> None:
         """Release what the extensions hold (data store connections); call after stop."""

@@ -23,6 +23,7 @@ from server.devhooks import DEVTOOLS_MISSING, devtools_available
 from server.logging_setup import register_secret
 from server.mcp.protocol import server_version
 from server.mcp.tools.registry import validation_message
+from server.push.hook_cli import add_webhook_arguments, webhook_configs
 from server.wechat.crypto.keyfile import read_key_file
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(by default each app needs its own: 'chatlog-tray clients add'); the demo data is "
         "always open",
     )
+    add_webhook_arguments(parser)
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     parser.add_argument(
         "--conformance-fixtures",
@@ -158,6 +160,7 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
         "conformance_fixtures": args.conformance_fixtures or None,
         "open_access": args.open_access or None,
         "search_index": False if args.no_search_index else None,
+        "webhooks": webhook_configs(args) or None,
     }
     values = (base or ServerConfig()).model_dump()
     values.update({key: value for key, value in overrides.items() if value is not None})

@@ -12,9 +12,14 @@ from server.app import Application, Extensions
 from server.client_tokens import ClientTokens
 from server.config import ServerConfig
 from server.devhooks import add_conformance_fixtures
+from server.mcp.subscriptions import SubscriptionHub
 from server.mcp.tools.chat import chat_tools
 from server.mcp.tools.media import media_tools
 from server.mcp.tools.search import search_tools
+from server.push.feed import ChangeFeed
+from server.push.resources import chat_resources
+from server.push.updates import ResourceUpdates
+from server.push.webhooks import Webhooks
 from server.wechat.crypto.keys import KeyRing
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.service import MediaService
@@ -43,6 +48,8 @@ def build_application(
     if tokens is None:
         tokens = ClientTokens()
         tokens.refresh()  # read once before serving, so a connected app is known at once
+    # The one change feed: everything that pushes new messages subscribes to it.
+    feed = ChangeFeed(store)
     media = MediaService(
         store, ImageKey(config.image_key.get_secret_value()) if config.image_key else None
     )
@@ -58,9 +65,11 @@ def build_application(
             partial(_export_api, store, media),
         ],
         health=store.status,
-        closers=[store.close] if owned else [],
+        closers=[feed.close, store.close] if owned else [feed.close],
+        feed=feed,
         client_tokens=tokens,
         requires_client_token=not store.is_demo and not config.open_access,
+        webhooks=Webhooks(config.webhooks),
     )
     if extensions.requires_client_token:
         logger.info(
@@ -68,7 +77,13 @@ def build_application(
             "'chatlog-tray clients add NAME' (or the tray's 'Connect an AI app'), or start "
             "with --open-access"
         )
-    if config.conformance_fixtures:
+    if not config.conformance_fixtures:
+        # The chat resources, their updates announced in both eras as new messages arrive.
+        extensions.resources = chat_resources(store)
+        extensions.subscriptions = SubscriptionHub(
+            ("resourceSubscriptions",), watch=ResourceUpdates(feed)
+        )
+    else:
         add_conformance_fixtures(extensions)
     return Application(config, extensions)
 

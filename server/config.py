@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from server.push.hook_config import WebhookConfig
 from server.wechat.crypto.keys import check_key_text
 from server.wechat.media.image_key import check_image_key_text
 
@@ -70,6 +71,9 @@ class ServerConfig(BaseModel):
     open_access: bool = Field(
         False,
         description="Let any program on this computer read real WeChat data without a token.",
+    )
+    webhooks: tuple[WebhookConfig, ...] = Field(
+        (), description="Where new messages are POSTed, each with its filters (docs/webhooks.md)."
     )
     conformance_fixtures: bool = False
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)

@@ -490,32 +490,32 @@
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../desktop/models.py" line="78"/>
+        <location filename="../../desktop/models.py" line="80"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="79"/>
+        <location filename="../../desktop/models.py" line="81"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="80"/>
+        <location filename="../../desktop/models.py" line="82"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="81"/>
+        <location filename="../../desktop/models.py" line="83"/>
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="82"/>
+        <location filename="../../desktop/models.py" line="84"/>
         <source>Remote address</source>
         <translation>远程地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="59"/>
+        <location filename="../../desktop/models.py" line="61"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
@@ -525,57 +525,72 @@
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="60"/>
+        <location filename="../../desktop/models.py" line="58"/>
+        <source>Subscribes to no resource</source>
+        <translation>未订阅任何资源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="59"/>
+        <source>Told when these resources change:</source>
+        <translation>以下资源变化时通知它：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="62"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="83"/>
+        <location filename="../../desktop/models.py" line="85"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="84"/>
+        <location filename="../../desktop/models.py" line="86"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="85"/>
+        <location filename="../../desktop/models.py" line="87"/>
         <source>First seen</source>
         <translation>首次出现</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="86"/>
+        <location filename="../../desktop/models.py" line="88"/>
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="87"/>
+        <location filename="../../desktop/models.py" line="89"/>
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="88"/>
+        <location filename="../../desktop/models.py" line="90"/>
         <source>In flight</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="172"/>
+        <location filename="../../desktop/models.py" line="91"/>
+        <source>Subscriptions</source>
+        <translation>订阅</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models.py" line="186"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="173"/>
+        <location filename="../../desktop/models.py" line="187"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="174"/>
+        <location filename="../../desktop/models.py" line="188"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="175"/>
+        <location filename="../../desktop/models.py" line="189"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -606,134 +621,139 @@
 <context>
     <name>SessionsWindow</name>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="110"/>
+        <location filename="../../desktop/sessions_window.py" line="111"/>
         <source>Chatlog Tray</source>
         <translation>Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="117"/>
+        <location filename="../../desktop/sessions_window.py" line="118"/>
         <source>AI clients (MCP)</source>
         <translation>AI 客户端（MCP）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="118"/>
+        <location filename="../../desktop/sessions_window.py" line="119"/>
         <source>WeChat chats</source>
         <translation>微信会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="169"/>
+        <location filename="../../desktop/sessions_window.py" line="121"/>
+        <source>Webhooks</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sessions_window.py" line="172"/>
         <source>Disconnect</source>
         <translation>断开连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="172"/>
+        <location filename="../../desktop/sessions_window.py" line="175"/>
         <source>Revoke access</source>
         <translation>收回授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="174"/>
+        <location filename="../../desktop/sessions_window.py" line="177"/>
         <source>Take back the selected apps&apos; keys: they are refused from their next request</source>
         <translation>收回所选应用的密钥：它们的下一个请求即被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="190"/>
+        <location filename="../../desktop/sessions_window.py" line="193"/>
         <source>Search chats by name or ID</source>
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="202"/>
+        <location filename="../../desktop/sessions_window.py" line="205"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="209"/>
+        <location filename="../../desktop/sessions_window.py" line="212"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="211"/>
+        <location filename="../../desktop/sessions_window.py" line="214"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="220"/>
+        <location filename="../../desktop/sessions_window.py" line="223"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="221"/>
+        <location filename="../../desktop/sessions_window.py" line="224"/>
         <source>Save this chat as a web page, JSON or CSV</source>
         <translation>将此聊天保存为网页、JSON 或 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="288"/>
+        <location filename="../../desktop/sessions_window.py" line="297"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="304"/>
+        <location filename="../../desktop/sessions_window.py" line="313"/>
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="309"/>
+        <location filename="../../desktop/sessions_window.py" line="318"/>
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="317"/>
+        <location filename="../../desktop/sessions_window.py" line="326"/>
         <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu&apos;s &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="376"/>
+        <location filename="../../desktop/sessions_window.py" line="385"/>
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="380"/>
+        <location filename="../../desktop/sessions_window.py" line="389"/>
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="394"/>
+        <location filename="../../desktop/sessions_window.py" line="403"/>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="399"/>
+        <location filename="../../desktop/sessions_window.py" line="408"/>
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="409"/>
+        <location filename="../../desktop/sessions_window.py" line="418"/>
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="412"/>
+        <location filename="../../desktop/sessions_window.py" line="421"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="417"/>
+        <location filename="../../desktop/sessions_window.py" line="426"/>
         <source>Could not be read: %1</source>
         <translation>无法读取：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="432"/>
+        <location filename="../../desktop/sessions_window.py" line="441"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="456"/>
+        <location filename="../../desktop/sessions_window.py" line="465"/>
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="465"/>
+        <location filename="../../desktop/sessions_window.py" line="474"/>
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
@@ -741,12 +761,12 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../desktop/settings.py" line="49"/>
+        <location filename="../../desktop/settings.py" line="51"/>
         <source>No system keychain is available, so the token is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，令牌只保留到应用退出为止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings.py" line="55"/>
+        <location filename="../../desktop/settings.py" line="57"/>
         <source>No system keychain is available, so the database key is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，数据库密钥只保留到应用退出。</translation>
     </message>
@@ -754,270 +774,275 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="83"/>
+        <location filename="../../desktop/settings_dialog.py" line="84"/>
         <source>Chatlog Tray Settings</source>
         <translation>Chatlog Tray 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="96"/>
+        <location filename="../../desktop/settings_dialog.py" line="97"/>
         <source>This computer only (127.0.0.1)</source>
         <translation>仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="97"/>
+        <location filename="../../desktop/settings_dialog.py" line="98"/>
         <source>All network interfaces (0.0.0.0)</source>
         <translation>所有网络接口（0.0.0.0）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="100"/>
+        <location filename="../../desktop/settings_dialog.py" line="101"/>
         <source>Other devices on your network can reach this server. A token is required; anyone who has it can read your chat history.</source>
         <translation>网络中的其他设备可以访问此服务。必须设置令牌；任何持有令牌的人都能读取你的聊天记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="108"/>
+        <location filename="../../desktop/settings_dialog.py" line="109"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="111"/>
+        <location filename="../../desktop/settings_dialog.py" line="112"/>
         <source>none: any local program may connect</source>
         <translation>无：本机任何程序都可连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="269"/>
+        <location filename="../../desktop/settings_dialog.py" line="274"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="113"/>
+        <location filename="../../desktop/settings_dialog.py" line="114"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="114"/>
+        <location filename="../../desktop/settings_dialog.py" line="115"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="126"/>
-        <location filename="../../desktop/settings_dialog.py" line="130"/>
+        <location filename="../../desktop/settings_dialog.py" line="127"/>
+        <location filename="../../desktop/settings_dialog.py" line="131"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="133"/>
+        <location filename="../../desktop/settings_dialog.py" line="134"/>
         <source>empty: use the built-in demo data</source>
         <translation>留空：使用内置演示数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="134"/>
+        <location filename="../../desktop/settings_dialog.py" line="135"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="139"/>
+        <location filename="../../desktop/settings_dialog.py" line="140"/>
         <source>none: the data is not encrypted</source>
         <translation>无：数据未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="144"/>
+        <location filename="../../desktop/settings_dialog.py" line="145"/>
         <source>only for pictures in WeChat 4.x&apos;s newer format</source>
         <translation>仅用于微信 4.x 新格式的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="147"/>
+        <location filename="../../desktop/settings_dialog.py" line="148"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="149"/>
+        <location filename="../../desktop/settings_dialog.py" line="150"/>
         <source>Load key file…</source>
         <translation>载入密钥文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="150"/>
+        <location filename="../../desktop/settings_dialog.py" line="151"/>
         <source>Forget key file</source>
         <translation>忘记密钥文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="156"/>
+        <location filename="../../desktop/settings_dialog.py" line="157"/>
         <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
         <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="161"/>
+        <location filename="../../desktop/settings_dialog.py" line="162"/>
         <source>Start serving when the app starts</source>
         <translation>应用启动时开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="163"/>
+        <location filename="../../desktop/settings_dialog.py" line="164"/>
         <source>Let any program on this computer read my chats without being connected</source>
         <translation>允许本机任何程序无需连接即可读取我的聊天记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="167"/>
+        <location filename="../../desktop/settings_dialog.py" line="168"/>
         <source>Normally each AI app you connect gets its own key, and you can take it back. With this on, any program running on this computer can read your WeChat history. The demo data is always open.</source>
         <translation>通常每个连接的 AI 应用都有自己的密钥，您可以随时收回。开启此项后，本机运行的任何程序都能读取您的微信聊天记录。演示数据始终开放。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="183"/>
+        <location filename="../../desktop/settings_dialog.py" line="186"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="185"/>
+        <location filename="../../desktop/settings_dialog.py" line="188"/>
         <source>Listen on:</source>
         <translation>监听：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="187"/>
+        <location filename="../../desktop/settings_dialog.py" line="190"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="192"/>
+        <location filename="../../desktop/settings_dialog.py" line="195"/>
         <source>Access token:</source>
         <translation>访问令牌：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="198"/>
+        <location filename="../../desktop/settings_dialog.py" line="201"/>
         <source>Allowed browser origins:</source>
         <translation>允许的浏览器来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="200"/>
+        <location filename="../../desktop/settings_dialog.py" line="203"/>
         <source>Performance</source>
         <translation>性能</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="202"/>
+        <location filename="../../desktop/settings_dialog.py" line="205"/>
         <source>Queue capacity:</source>
         <translation>队列容量：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="203"/>
+        <location filename="../../desktop/settings_dialog.py" line="206"/>
         <source>Workers:</source>
         <translation>工作线程：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="204"/>
+        <location filename="../../desktop/settings_dialog.py" line="207"/>
         <source>SSE ping interval:</source>
         <translation>SSE 心跳间隔：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="205"/>
+        <location filename="../../desktop/settings_dialog.py" line="208"/>
         <source>Session idle timeout:</source>
         <translation>会话空闲超时：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="207"/>
+        <location filename="../../desktop/settings_dialog.py" line="210"/>
         <source>WeChat data</source>
         <translation>微信数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="212"/>
+        <location filename="../../desktop/settings_dialog.py" line="215"/>
         <source>Data directory:</source>
         <translation>数据目录：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="218"/>
+        <location filename="../../desktop/settings_dialog.py" line="221"/>
         <source>Database key:</source>
         <translation>数据库密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="224"/>
+        <location filename="../../desktop/settings_dialog.py" line="227"/>
         <source>Image key:</source>
         <translation>图片密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="348"/>
+        <location filename="../../desktop/settings_dialog.py" line="355"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="365"/>
+        <location filename="../../desktop/settings_dialog.py" line="375"/>
         <source>Load key file</source>
         <translation>载入密钥文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/settings_dialog.py" line="384"/>
+        <location filename="../../desktop/settings_dialog.py" line="394"/>
         <source>%n database key(s) from a key file</source>
         <translation>
             <numerusform>密钥文件中的 %n 个数据库密钥</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="399"/>
+        <location filename="../../desktop/settings_dialog.py" line="409"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="403"/>
+        <location filename="../../desktop/settings_dialog.py" line="413"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="408"/>
+        <location filename="../../desktop/settings_dialog.py" line="418"/>
         <source>Allowed browser origins</source>
         <translation>允许的浏览器来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="409"/>
+        <location filename="../../desktop/settings_dialog.py" line="419"/>
         <source>Listen on</source>
         <translation>监听</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="410"/>
+        <location filename="../../desktop/settings_dialog.py" line="420"/>
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="411"/>
+        <location filename="../../desktop/settings_dialog.py" line="421"/>
         <source>Data directory</source>
         <translation>数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="412"/>
+        <location filename="../../desktop/settings_dialog.py" line="422"/>
         <source>Database key</source>
         <translation>数据库密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="413"/>
+        <location filename="../../desktop/settings_dialog.py" line="423"/>
         <source>Image key</source>
         <translation>图片密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="437"/>
+        <location filename="../../desktop/settings_dialog.py" line="424"/>
+        <source>Webhooks</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="448"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="440"/>
+        <location filename="../../desktop/settings_dialog.py" line="451"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="453"/>
+        <location filename="../../desktop/settings_dialog.py" line="464"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="471"/>
+        <location filename="../../desktop/settings_dialog.py" line="482"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="495"/>
+        <location filename="../../desktop/settings_dialog.py" line="506"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="497"/>
+        <location filename="../../desktop/settings_dialog.py" line="508"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="512"/>
+        <location filename="../../desktop/settings_dialog.py" line="523"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>
@@ -1025,21 +1050,187 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../desktop/tray.py" line="54"/>
+        <location filename="../../desktop/tray.py" line="57"/>
         <source>No system keychain: secrets are kept only until you quit</source>
         <translation>没有系统钥匙串：密钥和令牌只保留到退出为止</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/tray.py" line="56"/>
+        <location filename="../../desktop/tray.py" line="59"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/tray.py" line="83"/>
+        <location filename="../../desktop/tray.py" line="86"/>
         <source>Chatlog Tray could not start serving</source>
         <translation>Chatlog Tray 无法开始服务</translation>
+    </message>
+</context>
+<context>
+    <name>WebhooksEditor</name>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="46"/>
+        <source>Webhooks</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="50"/>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="51"/>
+        <source>Only chats</source>
+        <translation>仅这些聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="52"/>
+        <source>Only senders</source>
+        <translation>仅这些发送者</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="53"/>
+        <source>Only keyword</source>
+        <translation>仅匹配关键词</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="54"/>
+        <source>Off this computer</source>
+        <translation>发往其他电脑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="60"/>
+        <source>Tick to confirm that a URL on another computer may receive your chats</source>
+        <translation>勾选以确认其他电脑上的 URL 可以接收你的聊天记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="70"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="71"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="75"/>
+        <source>New messages are sent as JSON (chatlog&apos;s webhook format) to each URL within a second. Filters are optional: chats and senders are names or IDs separated by commas, the keyword is a regular expression.</source>
+        <translation>新消息会在一秒内以 JSON（chatlog 的 webhook 格式）发送到每个 URL。筛选条件可选：聊天和发送者填写名称或 ID，用逗号分隔；关键词是正则表达式。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="134"/>
+        <source>Webhook %1</source>
+        <translation>Webhook %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="136"/>
+        <source>enter its URL, or remove it.</source>
+        <translation>请填写它的 URL，或将其移除。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="144"/>
+        <source>%1 is another computer: your chats would leave this one. Tick “Off this computer” to confirm.</source>
+        <translation>%1 是另一台电脑：你的聊天记录将离开本机。请勾选“发往其他电脑”以确认。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_editor.py" line="205"/>
+        <source>Another computer: new messages leave this one</source>
+        <translation>另一台电脑：新消息将离开本机</translation>
+    </message>
+</context>
+<context>
+    <name>WebhooksView</name>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="56"/>
+        <source>Receiver</source>
+        <translation>接收方</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="57"/>
+        <source>Subscribes to</source>
+        <translation>订阅内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="58"/>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="59"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="60"/>
+        <source>Delivered</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="61"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="62"/>
+        <source>Dropped</source>
+        <translation>已丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="63"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="64"/>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="77"/>
+        <source>&lt;p&gt;&lt;b&gt;No webhook is set.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Add one in &lt;i&gt;Settings…&lt;/i&gt; to have new messages sent to a URL as they arrive.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;尚未设置 Webhook。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;在&lt;i&gt;设置…&lt;/i&gt;中添加一个，新消息到达时就会发送到该 URL。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="114"/>
+        <source>⚠ another computer</source>
+        <translation>⚠ 其他电脑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="114"/>
+        <source>this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="117"/>
+        <source>all new messages</source>
+        <translation>所有新消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="143"/>
+        <source>New messages leave this computer for this receiver</source>
+        <translation>新消息将离开本机发往此接收方</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="154"/>
+        <source>up to date</source>
+        <translation>已是最新</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="155"/>
+        <source>sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="156"/>
+        <source>failing, retrying</source>
+        <translation>失败，正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/webhooks_view.py" line="157"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
     </message>
 </context>
 </TS>

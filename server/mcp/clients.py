@@ -93,6 +93,8 @@ class ClientInfo:
     requests_in_flight: int
     state: str
     token: str | None = None  # whose token it presented: a connected app's name, or none
+    # The resources it subscribes to (resources/subscribe, or its subscriptions/listen streams).
+    subscriptions: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,6 +110,7 @@ class ClientInfo:
             "requests_in_flight": self.requests_in_flight,
             "state": self.state,
             "token": self.token,
+            "subscriptions": list(self.subscriptions),
         }
 
 
@@ -192,6 +195,10 @@ class Client:
         """Server-to-client streams this client holds open (subclasses count theirs)."""
         return 0
 
+    def subscribed_resources(self) -> frozenset[str]:
+        """The URIs of the resources this client asked to hear about."""
+        return frozenset()
+
     def quiet_for(self, now: float) -> float:
         """Seconds since this client was last busy: 0 while a stream or request is open."""
         if self._in_flight or self.streams_open:
@@ -213,6 +220,7 @@ class Client:
             requests_in_flight=len(self._in_flight),
             state=self.state.value,
             token=self.token_name,
+            subscriptions=tuple(sorted(self.subscribed_resources())),
         )
 
     def changed(self) -> None:
@@ -304,7 +312,8 @@ class Client:
 class ModernClient(Client):
     """A 2026-07-28 client: no session, known by who it says it is and how it calls.
 
-    Its only streams are its `subscriptions/listen` streams, closed with it.
+    Its only streams are its `subscriptions/listen` streams (each with the resources its filter
+    named), closed with it.
     """
 
     era = Era.MODERN
@@ -316,19 +325,23 @@ class ModernClient(Client):
         credential: bytes,
     ) -> None:
         super().__init__(registry, Transport.STREAMABLE_HTTP, remote_address, credential)
-        self.listen_streams: set[Outbox] = set()
+        self.listen_streams: dict[Outbox, frozenset[str]] = {}
 
     @property
     def streams_open(self) -> int:
         return len(self.listen_streams)
 
-    def add_listen_stream(self, outbox: Outbox) -> None:
-        """A `subscriptions/listen` stream opened (it keeps the client active)."""
-        self.listen_streams.add(outbox)
+    def subscribed_resources(self) -> frozenset[str]:
+        return frozenset().union(*self.listen_streams.values())
+
+    def add_listen_stream(self, outbox: Outbox, resources: frozenset[str] = frozenset()) -> None:
+        """A `subscriptions/listen` stream opened (it keeps the client active), subscribed
+        to `resources`."""
+        self.listen_streams[outbox] = resources
         self.changed()
 
     def remove_listen_stream(self, outbox: Outbox) -> None:
-        self.listen_streams.discard(outbox)
+        self.listen_streams.pop(outbox, None)
         self.touch()
         self.changed()
 

@@ -18,6 +18,7 @@ from server.mcp.context import ModernContext, RequestContext
 from server.mcp.features import PromptRegistry, ResourceRegistry
 from server.mcp.protocol import LOG_LEVELS
 from server.mcp.sessions import Session
+from server.mcp.subscriptions import ResourceWatch
 from server.mcp.tools import ToolRegistry
 
 logger = logging.getLogger(__name__)
@@ -46,9 +47,11 @@ class Dispatcher:
         prompts: PromptRegistry | None = None,
         instructions: str = INSTRUCTIONS,
         announced: frozenset[str] = frozenset(),
+        resource_watch: ResourceWatch | None = None,
     ) -> None:
         self.tools = tools
         self.announced = announced  # what subscriptions/listen can deliver
+        self.resource_watch = resource_watch  # what announces resource updates
         self.resources = resources or ResourceRegistry()
         self.prompts = prompts or PromptRegistry()
         self.instructions = instructions
@@ -73,7 +76,7 @@ class Dispatcher:
             "initialize": self._initialize,
             "ping": self._ping,
             "resources/subscribe": self._resources_subscribe,
-            "resources/unsubscribe": self._resources_subscribe,
+            "resources/unsubscribe": self._resources_unsubscribe,
             "logging/setLevel": self._set_level,
         }
         self._modern_methods: dict[str, Handler] = {
@@ -196,7 +199,7 @@ class Dispatcher:
     async def _resources_list(
         self, request: jsonrpc.Request, _context: HandlerContext
     ) -> jsonrpc.JsonObject:
-        return self.resources.list_page(request.params.get("cursor"))
+        return await self.resources.list_page(request.params.get("cursor"))
 
     async def _resource_templates_list(
         self, request: jsonrpc.Request, _context: HandlerContext
@@ -217,13 +220,23 @@ class Dispatcher:
             raise
 
     async def _resources_subscribe(
-        self, request: jsonrpc.Request, _context: HandlerContext
+        self, request: jsonrpc.Request, context: HandlerContext
     ) -> jsonrpc.JsonObject:
-        # Every resource here is static for the life of the server, so a subscription is
-        # accepted and simply never fires.
-        uri = request.params.get("uri")
-        if not isinstance(uri, str) or not uri:
-            raise jsonrpc.JsonRpcError(jsonrpc.INVALID_PARAMS, "uri must be a string")
+        # Updates are announced for the resources the watch knows (the chat resources); a
+        # subscription to any other resource (static for the life of the server) is accepted
+        # and never fires. Answered once every later update will be announced.
+        uri = _uri_of(request)
+        session = _session_of(context)
+        session.subscribe_resource(uri)
+        watch = self.resource_watch
+        if watch is not None and watch.watches(uri):
+            await watch.watch(session)
+        return {}
+
+    async def _resources_unsubscribe(
+        self, request: jsonrpc.Request, context: HandlerContext
+    ) -> jsonrpc.JsonObject:
+        _session_of(context).unsubscribe_resource(_uri_of(request))
         return {}
 
     async def _prompts_list(
@@ -254,6 +267,13 @@ class Dispatcher:
                 jsonrpc.INVALID_PARAMS, "ref.type must be ref/prompt or ref/resource"
             )
         return {"completion": {"values": values, "total": len(values), "hasMore": False}}
+
+
+def _uri_of(request: jsonrpc.Request) -> str:
+    uri = request.params.get("uri")
+    if not isinstance(uri, str) or not uri:
+        raise jsonrpc.JsonRpcError(jsonrpc.INVALID_PARAMS, "uri must be a string")
+    return uri
 
 
 def _session_of(context: HandlerContext) -> Session:

@@ -96,16 +96,24 @@ class Prompt:
 
 
 class ResourceRegistry:
+    """Fixed resources, templates, and (optionally) resources listed from the data: `listed`
+    describes resources that one of the templates reads (e.g. one per recent chat)."""
+
     def __init__(
-        self, resources: Iterable[Resource] = (), templates: Iterable[ResourceTemplate] = ()
+        self,
+        resources: Iterable[Resource] = (),
+        templates: Iterable[ResourceTemplate] = (),
+        listed: Callable[[], Awaitable[list[JsonObject]]] | None = None,
     ) -> None:
         self.resources = {resource.uri: resource for resource in resources}
         self.templates = list(templates)
+        self._listed = listed
 
-    def list_page(self, cursor: Any) -> JsonObject:
-        items, next_cursor = page(
-            [r.describe() for r in self.resources.values()], cursor, PAGE_SIZE
-        )
+    async def list_page(self, cursor: Any) -> JsonObject:
+        described = [r.describe() for r in self.resources.values()]
+        if self._listed is not None:
+            described.extend(await self._listed())
+        items, next_cursor = page(described, cursor, PAGE_SIZE)
         return _with_cursor({"resources": list(items)}, next_cursor)
 
     def list_templates_page(self, cursor: Any) -> JsonObject:

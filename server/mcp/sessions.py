@@ -16,6 +16,7 @@ from typing import Any
 from server.mcp import jsonrpc, protocol
 from server.mcp.clients import Client, ClientRegistry, Transport
 from server.mcp.outbox import Outbox
+from server.mcp.subscriptions import MAX_RESOURCE_SUBSCRIPTIONS
 from server.workqueue import WorkQueue
 
 logger = logging.getLogger(__name__)
@@ -53,10 +54,31 @@ class Session(Client):
         self.request_streams: set[Outbox] = set()
         self._client_requests: dict[str, asyncio.Future[jsonrpc.JsonObject]] = {}
         self._next_client_request = 0
+        # URIs of `resources/subscribe`: told of their updates on the session-wide stream.
+        self.resource_subscriptions: set[str] = set()
 
     @property
     def batches_allowed(self) -> bool:
         return self.protocol_version in protocol.BATCH_VERSIONS
+
+    def subscribed_resources(self) -> frozenset[str]:
+        return frozenset(self.resource_subscriptions)
+
+    def subscribe_resource(self, uri: str) -> None:
+        """`resources/subscribe`: raises -32602 past `MAX_RESOURCE_SUBSCRIPTIONS`."""
+        if uri not in self.resource_subscriptions:
+            if len(self.resource_subscriptions) >= MAX_RESOURCE_SUBSCRIPTIONS:
+                raise jsonrpc.JsonRpcError(
+                    jsonrpc.INVALID_PARAMS,
+                    f"at most {MAX_RESOURCE_SUBSCRIPTIONS} resource subscriptions per session",
+                )
+            self.resource_subscriptions.add(uri)
+            self.changed()
+
+    def unsubscribe_resource(self, uri: str) -> None:
+        if uri in self.resource_subscriptions:
+            self.resource_subscriptions.discard(uri)
+            self.changed()
 
     @property
     def streams_open(self) -> int:

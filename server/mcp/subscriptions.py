@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from server.mcp import jsonrpc
 from server.mcp.modern import SUBSCRIPTION_ID_META
 from server.mcp.outbox import Outbox
+
+if TYPE_CHECKING:
+    from server.mcp.clients import Client, ClientRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,24 @@ LIST_CHANGED = {
 }
 RESOURCE_UPDATED = "notifications/resources/updated"
 MAX_RESOURCE_SUBSCRIPTIONS = 1000
+
+
+class ResourceWatch(Protocol):
+    """What announces updates of some resources to the clients subscribed to them, in both
+    eras (the chat resources: server/push/updates.py)."""
+
+    def watches(self, uri: str) -> bool:
+        """Whether updates of `uri` are announced."""
+        ...
+
+    async def watch(self, client: Client) -> None:
+        """`client` now subscribes to resources it watches: returns once every later
+        update of them will be announced."""
+        ...
+
+    def attach(self, registry: ClientRegistry, hub: SubscriptionHub) -> None:
+        """Where the subscribers are (called once by the application)."""
+        ...
 
 
 @dataclass(eq=False)
@@ -71,9 +92,11 @@ def accepted_filter(requested: object, supported: Iterable[str]) -> dict[str, An
 class SubscriptionHub:
     """Every open listen stream, and the notifications that go to them."""
 
-    def __init__(self, supported: Iterable[str] = ()) -> None:
+    def __init__(self, supported: Iterable[str] = (), watch: ResourceWatch | None = None) -> None:
         # What this server can ever announce; the rest of a filter is declined.
         self.supported = frozenset(supported)
+        # What announces resource updates (to listen streams and handshake sessions alike).
+        self.watch = watch
         self._subscriptions: set[Subscription] = set()
 
     def __len__(self) -> int:

@@ -245,6 +245,11 @@ class ChatQueries:
         items = [names.named(row.build()) for row in _page(collected, query.offset, query.limit)]
         return Page(items, total, query.offset, query.limit, talkers, tuple(skipped))
 
+    def named_messages(self, rows: list[Row]) -> list[Message]:
+        """The rows decoded, with the chat's and the sender's display names, in their order."""
+        names = _Names(self.directory())
+        return [names.named(row.build()) for row in rows]
+
     def _shard_rows(
         self,
         shard: Shard,

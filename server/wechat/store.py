@@ -207,6 +207,11 @@ class ChatStore:
 
         return await self._run(job)
 
+    async def read[T](self, call: Callable[[ChatQueries], T]) -> T:
+        """Run `call` on a worker thread with the data's queries (the change feed's looks,
+        server/wechat/changes.py), under the same time budget and errors as every query."""
+        return await self._run(call)
+
     def status(self) -> dict[str, Any]:
         """For /health: demo flag, layout, path and whether the last access worked.
 

@@ -1,10 +1,13 @@
 """The sessions window follows real MCP clients and browses the (demo) WeChat chats."""
 
+import warnings
+
 import httpx
 import pytest
 from mcp import Client, ClientSession, types
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
+from PySide6.QtCore import Qt
 
 from desktop.sessions_window import PAGE_SIZE
 from devtools.demo.generate import Layout, generate
@@ -219,6 +222,24 @@ async def test_the_chats_tab_names_a_file_that_could_not_be_read(make_app, tmp_p
     await app.chats.store.messages(limit=0)  # a query meets the damaged file
     await app.window.reload_chats()
     assert "Could not be read: message_1.db" in app.window.source_label.text()
+
+
+async def test_the_mcp_table_shows_what_a_client_subscribes_to(make_app):
+    app = make_app()
+    await app.start()
+    window = app.window
+    assert app.host.address is not None
+    subscriptions = window.mcp_model.SUBSCRIPTIONS_COLUMN
+    async with Client(app.host.address.url + "/mcp", mode="legacy") as client:
+        await wait_until(lambda: window.mcp_model.rowCount() == 1)
+        assert _cell(window.mcp_model, 0, subscriptions) == "0"
+        with warnings.catch_warnings():  # deprecated for 2026-07-28, current before it
+            warnings.simplefilter("ignore")
+            await client.session.subscribe_resource("wechat://chats/recent")
+        await wait_until(lambda: _cell(window.mcp_model, 0, subscriptions) == "1")
+        index = window.mcp_model.index(0, subscriptions)
+        tip = window.mcp_model.data(index, Qt.ItemDataRole.ToolTipRole)
+        assert tip.splitlines()[1:] == ["wechat://chats/recent"]
 
 
 async def test_the_chats_tab_follows_the_search_index_until_it_is_ready(make_app, tmp_path):

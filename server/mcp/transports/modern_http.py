@@ -233,15 +233,18 @@ class ModernHttp:
             return
         outbox = Outbox(self.outbox_limit)
         subscription = self.subscriptions.open(request.id, honoured, outbox)
-        outbox.put(
-            subscription.tagged(
-                "notifications/subscriptions/acknowledged", {"notifications": honoured}
-            )
-        )
-        client.add_listen_stream(outbox)
+        client.add_listen_stream(outbox, subscription.resources)
         watcher = asyncio.get_running_loop().create_task(asgi.wait_for_disconnect(receive))
         watcher.add_done_callback(lambda _: outbox.close())
         try:
+            watch = self.subscriptions.watch
+            if watch is not None and any(map(watch.watches, subscription.resources)):
+                await watch.watch(client)  # acknowledged once every later update is announced
+            outbox.put(
+                subscription.tagged(
+                    "notifications/subscriptions/acknowledged", {"notifications": honoured}
+                )
+            )
             await send({"type": "http.response.start", "status": 200, "headers": asgi.SSE_HEADERS})
             while True:
                 try:

@@ -5,7 +5,7 @@ read and decrypted only when SQLite asks for it (`vfs.py`), its HMAC checked as 
 and kept in the shared bounded `PageCache`.
 
 The WAL is merged page by page, as `database.py` merges it into a whole image: the committed
-frames are found once at opening (`wal.committed_frames`), and a page that has one is read
+frames are found once at opening (`wal.WalReader`), and a page that has one is read
 from the `-wal` (its newest committed copy), every other from the database file. The page
 count is the last commit's. Page 1 is marked as a rollback-journal database (header bytes
 18-19 = 1, see docs/encryption.md), so SQLite never looks for a `-wal` or `-shm` of its own.
@@ -35,7 +35,7 @@ from server.wechat.crypto.keys import Keys
 from server.wechat.crypto.pagecache import PageCache
 from server.wechat.crypto.pages import PageCipher, open_cipher
 from server.wechat.crypto.params import layout_hint, profiles_for
-from server.wechat.crypto.wal import FRAME_HEADER_SIZE, HEADER_SIZE, committed_frames
+from server.wechat.crypto.wal import FRAME_HEADER_SIZE, HEADER_SIZE, WalReader
 from server.wechat.files import wal_path
 
 # Per-file keys (issue 12's sibling work: all_keys.json) plug in here: whoever opens a
@@ -44,6 +44,8 @@ type KeyFor = Callable[[Path], Keys | None]  # a ring picks the file's own key b
 
 _LARGEST_PAGE = 65536
 _ROLLBACK_MODE = 1
+# A snapshot opens per change of a file; what was checked of each WAL is kept between them.
+_WALS = WalReader()
 
 
 class EncryptedSnapshot:
@@ -98,7 +100,8 @@ class EncryptedSnapshot:
             return
         # The WAL is read whole once to find its committed frames (it is reset at every
         # checkpoint, so it stays small next to the database); its pages are read again lazily.
-        frames = committed_frames(wal.read(), page_size)
+        # Only the frames added since the last snapshot of this file are checked (wal.py).
+        frames = _WALS.committed_frames(self.path, wal.read(), page_size)
         if frames is None:
             wal.close()
             return

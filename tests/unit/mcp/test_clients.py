@@ -10,6 +10,7 @@ from server.mcp.clients import (
     Transport,
     credential_of,
 )
+from server.mcp.outbox import Outbox
 from server.mcp.sessions import open_session
 from server.workqueue import QueueFullError, WorkQueue
 
@@ -180,3 +181,42 @@ async def test_a_cancelled_request_is_not_answered():
     registry.close(client)
     assert answers == []
     await queue.close()
+
+
+def test_a_sessions_subscriptions_show_in_its_snapshot_and_change_it():
+    registry = ClientRegistry()
+    events = []
+    registry.subscribe(events.append)
+    client = session(registry)
+    client.subscribe_resource("wechat://chats/recent")
+    client.subscribe_resource("wechat://chats/recent")  # once
+    client.subscribe_resource("test://other")
+    assert registry.snapshot()[0].subscriptions == ("test://other", "wechat://chats/recent")
+    client.unsubscribe_resource("test://other")
+    client.unsubscribe_resource("test://never-subscribed")
+    assert [e.client.subscriptions for e in events if e.kind is ClientEventKind.UPDATED] == [
+        ("wechat://chats/recent",),
+        ("test://other", "wechat://chats/recent"),
+        ("wechat://chats/recent",),
+    ]
+
+
+def test_a_session_subscribes_to_at_most_a_thousand_resources():
+    client = session(ClientRegistry())
+    for number in range(1000):
+        client.subscribe_resource(f"test://{number}")
+    with pytest.raises(jsonrpc.JsonRpcError, match="at most 1000"):
+        client.subscribe_resource("test://one-too-many")
+    assert len(client.subscribed_resources()) == 1000
+
+
+def test_a_modern_clients_subscriptions_are_those_of_its_open_listen_streams():
+    registry = ClientRegistry()
+    client = registry.modern_client("Assistant", "1", NO_TOKEN, "127.0.0.1:5000")
+    first, second = Outbox(1024), Outbox(1024)
+    client.add_listen_stream(first, frozenset({"wechat://chats/recent"}))
+    client.add_listen_stream(second, frozenset({"wechat://chats/a/recent"}))
+    assert client.info().subscriptions == ("wechat://chats/a/recent", "wechat://chats/recent")
+    client.remove_listen_stream(first)
+    assert client.info().subscriptions == ("wechat://chats/a/recent",)
+    assert client.info().to_json()["subscriptions"] == ["wechat://chats/a/recent"]
