@@ -16,11 +16,13 @@ import time
 from pathlib import Path
 
 from bench.data_queries import RESULTS, TOOL_LIMIT, measure
-from server.wechat import MessageQuery, open_store, parse_time_range
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.demo import generate
 from server.wechat.model import Layout
+from server.wechat.query import MessageQuery
 from server.wechat.search.service import SearchSettings
+from server.wechat.store import open_store
+from server.wechat.timerange import parse_time_range
 
 QUERIES = [  # (label, keyword, talker)
     ("keyword '火锅' across all chats, one year", "火锅", None),

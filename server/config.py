@@ -7,8 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
-from server.wechat.crypto.keys import check_key_text
-from server.wechat.media.image_key import check_image_key_text
+from server.key_text import check_image_key_text, check_key_text
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5030

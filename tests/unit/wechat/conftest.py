@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from server.wechat import ChatStore, Layout, open_store
 from server.wechat.demo import Dataset, generate
+from server.wechat.model import Layout
+from server.wechat.store import ChatStore, open_store
 
 MESSAGES = 1500
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from server.wechat import ChatStore, MessageQuery
 from server.wechat.budget import QueryBudget, check
 from server.wechat.connections import ConnectionPool
 from server.wechat.demo import generate
 from server.wechat.errors import QueryCancelledError, QueryTimeoutError
 from server.wechat.model import Layout
+from server.wechat.query import MessageQuery
+from server.wechat.store import ChatStore
 
 # Counts to a trillion: SQLite would run for hours unless something interrupts it.
 RUNAWAY_SQL = (

@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from server.wechat import ChatStore, Layout, open_store, parse_time_range
 from server.wechat.demo import Dataset, generate
+from server.wechat.model import Layout
 from server.wechat.query import MessageQuery
 from server.wechat.search import service as search_service
 from server.wechat.search.service import SearchSettings
+from server.wechat.store import ChatStore, open_store
+from server.wechat.timerange import parse_time_range
 
 pytestmark = pytest.mark.asyncio
 

@@ -10,8 +10,8 @@ import pytest
 
 from server.mcp.tools.base import ToolResult
 from server.mcp.tools.search import search_tools, snippet
-from server.wechat import ChatStore, open_store
 from server.wechat.search.service import SearchSettings
+from server.wechat.store import ChatStore, open_store
 from tests.unit.wechat.test_chat_tools import NullContext
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from server.wechat import ChatStore, Layout, open_store, parse_time_range
 from server.wechat.demo import Dataset, generate
 from server.wechat.demo.corpus import SELF
 from server.wechat.errors import (
@@ -21,7 +20,10 @@ from server.wechat.errors import (
     StoreClosedError,
     UnknownLayoutError,
 )
+from server.wechat.model import Layout
 from server.wechat.render import body_text
+from server.wechat.store import ChatStore, open_store
+from server.wechat.timerange import parse_time_range
 
 pytestmark = pytest.mark.asyncio
 
