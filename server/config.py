@@ -129,7 +129,6 @@ class ServerConfig(BaseModel):
             "seconds before an idle MCP client leaves the list and its session, if any, ends",
             group=PERFORMANCE,
             unit="s",
-            decimals=1,
         ),
     ] = 1800.0
     max_sessions: Annotated[
