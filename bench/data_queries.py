@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from server.wechat.demo import generate
+from devtools.demo import generate
 from server.wechat.model import Layout
 from server.wechat.query import MessageQuery
 from server.wechat.readers.base import talker_hash

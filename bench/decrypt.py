@@ -28,11 +28,11 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from devtools.demo import generate
 from server.wechat.crypto.database import MemorySink, read_database
 from server.wechat.crypto.export import export
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.params import V4, WINDOWS_V3, CipherProfile
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from server.wechat.store import open_store
 from server.wechat.timerange import parse_time_range

@@ -38,7 +38,7 @@ PRAGMA cipher_default_kdf_iter = 256000;"""
 
 
 def stores(messages: int) -> tuple[Path, Path]:
-    from server.wechat.demo import generate
+    from devtools.demo import generate
     from server.wechat.model import Layout
 
     plain, encrypted = RESULTS / f"store-{messages}", RESULTS / f"store-{messages}-encrypted"

@@ -25,12 +25,12 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from devtools.demo import generate
+from devtools.demo.media import encode_v3, encode_v4, silk, write_media
 from server.client_tokens import ClientTokens, MemoryVault
 from server.composition import build_application
 from server.config import ServerConfig
 from server.serving import ServerController
-from server.wechat.demo import generate
-from server.wechat.demo.media import encode_v3, encode_v4, silk, write_media
 from server.wechat.media import dat, fit, voice
 from server.wechat.media.refs import media_ref
 from server.wechat.model import Layout

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from bench.data_queries import RESULTS, TOOL_LIMIT, measure
+from devtools.demo import generate
 from server.wechat.crypto.keys import DatabaseKey
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from server.wechat.query import MessageQuery
 from server.wechat.search.service import SearchSettings

@@ -16,8 +16,7 @@ from desktop import client_config
 from desktop.autostart import Autostart, AutostartError
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
-from server.config import ServerConfig
-from server.logging_setup import log_dir
+from server.api import ServerConfig, log_dir
 
 logger = logging.getLogger(__name__)
 

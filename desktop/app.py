@@ -52,14 +52,16 @@ from desktop.settings_dialog import SettingsDialog
 from desktop.single_instance import SingleInstance
 from desktop.tasks import drain, spawn
 from desktop.tray import TrayIcon
-from server.app import Application
-from server.cli import config_from_args
-from server.client_tokens import ClientTokens
-from server.composition import build_application
-from server.config import ServerConfig
-from server.connect.service import Connector
-from server.logging_setup import register_secret
-from server.wechat.search.service import SearchSettings
+from server.api import (
+    Application,
+    ClientTokens,
+    Connector,
+    SearchSettings,
+    ServerConfig,
+    build_application,
+    config_from_args,
+    register_secret,
+)
 
 logger = logging.getLogger(__name__)
 

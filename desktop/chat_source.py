@@ -18,14 +18,20 @@ from typing import Any
 from pydantic import SecretStr
 from PySide6.QtCore import QCoreApplication
 
-from server.config import ServerConfig
-from server.wechat.crypto.errors import EncryptedDatabaseError, WrongKeyError
-from server.wechat.crypto.keys import KeyRing
-from server.wechat.errors import DataSourceError
-from server.wechat.model import Message, Session
-from server.wechat.query import MessageQuery, Page
-from server.wechat.search.service import SearchSettings
-from server.wechat.store import ChatStore, open_store
+from server.api import (
+    ChatStore,
+    DataSourceError,
+    EncryptedDatabaseError,
+    KeyRing,
+    Message,
+    MessageQuery,
+    Page,
+    SearchSettings,
+    ServerConfig,
+    Session,
+    WrongKeyError,
+    open_store,
+)
 
 logger = logging.getLogger(__name__)
 

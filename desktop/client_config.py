@@ -6,7 +6,7 @@ app" dialog).
 
 from __future__ import annotations
 
-from server.config import ServerConfig, is_loopback_host
+from server.api import ServerConfig, is_loopback_host
 
 SSE_PATH = "/sse"
 STREAMABLE_HTTP_PATH = "/mcp"

@@ -27,9 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from server.connect import clients
-from server.connect.client import Client
-from server.connect.service import FAILURES, Connector
+from server.api import CLIENTS, FAILURES, Client, Connector
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +64,7 @@ class ConnectDialog(QDialog):
 
         grid = QGridLayout()
         self.rows: dict[str, _Row] = {}
-        for line, client in enumerate(clients.CLIENTS):
+        for line, client in enumerate(CLIENTS):
             name = QLabel(f"<b>{client.display_name}</b>")
             status = QLabel()
             status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -131,7 +129,7 @@ class ConnectDialog(QDialog):
         except FAILURES as error:
             issued = set()
             self._say(str(error), error=True)
-        for client in clients.CLIENTS:
+        for client in CLIENTS:
             row = self.rows[client.name]
             status = self._connector.status(client)
             found = self.tr("found") if status.found else self.tr("not found")

@@ -12,7 +12,7 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from server.resources import resource_path
+from server.api import resource_path
 
 logger = logging.getLogger(__name__)
 

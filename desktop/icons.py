@@ -1,4 +1,7 @@
-"""The committed icons (see desktop/make_icons.py) as QIcons, per server state."""
+"""The committed icons in resources/icons/ as QIcons, per server state.
+
+They are drawn by devtools/make_icons.py (a developer tool, not shipped) in these sizes.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ from functools import cache
 
 from PySide6.QtGui import QIcon
 
-from desktop.make_icons import APP_SIZES, TRAY_SIZES
-from server.resources import resource_path
+from server.api import resource_path
+
+TRAY_SIZES = (16, 20, 22, 24, 32, 40, 48, 64)
+APP_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 @cache

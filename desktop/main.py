@@ -9,34 +9,33 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from server.cli import parse_args
-from server.display import why_no_gui
-from server.logging_setup import register_secret, setup_logging
+from server.commands import (
+    parse_args,
+    register_secret,
+    run_clients_command,
+    run_decrypt_command,
+    run_headless,
+    run_stdio_bridge,
+    setup_logging,
+    why_no_gui,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["decrypt"]:
-        from server.wechat.crypto.command import run as decrypt
-
-        return decrypt(arguments[1:])
+        return run_decrypt_command(arguments[1:])
     if arguments[:1] == ["clients"]:
-        from server.connect.command import run as connect_clients
-
-        return connect_clients(arguments[1:])
+        return run_clients_command(arguments[1:])
     if arguments[:1] == ["stdio"]:
-        from server.bridge.command import run as bridge
-
-        return bridge(arguments[1:])
+        return run_stdio_bridge(arguments[1:])
     args, config = parse_args(arguments)
     for secret in (config.token, config.key, *config.file_keys.values()):
         if secret is not None:
             register_secret(secret.get_secret_value())
     setup_logging(args.log_level)
     if args.headless:
-        from server.headless import run
-
-        return run(config)
+        return run_headless(config)
     problem = why_no_gui()
     if problem is not None:
         logging.getLogger("chatlog_tray").error("%s; to serve without it: --headless", problem)

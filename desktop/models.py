@@ -15,9 +15,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from server.mcp.clients import ClientEvent, ClientEventKind, ClientInfo
-from server.security import SERVER_TOKEN_NAME
-from server.wechat.model import Session
+from server.api import SERVER_TOKEN_NAME, ClientEvent, ClientEventKind, ClientInfo, Session
 
 type _Index = QModelIndex | QPersistentModelIndex
 

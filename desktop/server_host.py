@@ -15,12 +15,18 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from server.app import Application
-from server.client_tokens import TokenStoreError
-from server.composition import build_application
-from server.config import ServerConfig
-from server.mcp.clients import ClientEvent, ClientEventKind, ClientInfo
-from server.serving import Address, ServerController, ServerError
+from server.api import (
+    Address,
+    Application,
+    ClientEvent,
+    ClientEventKind,
+    ClientInfo,
+    ServerConfig,
+    ServerController,
+    ServerError,
+    TokenStoreError,
+    build_application,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -36,9 +36,7 @@ from desktop.icons import app_icon, tray_icon
 from desktop.models import ChatSessionsModel, McpSessionsModel, format_time
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
-from server.mcp.clients import ClientEvent
-from server.wechat.errors import DataSourceError, QueryError
-from server.wechat.render import body_text, sender_label
+from server.api import ClientEvent, DataSourceError, QueryError, body_text, sender_label
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,16 @@ import keyring.errors
 from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings
 
-from server.config import MIN_TOKEN_LENGTH, SETTING, SETTINGS, ServerConfig
-from server.logging_setup import register_secret
-from server.settings_schema import Entry, Kind, Storage
+from server.api import (
+    MIN_TOKEN_LENGTH,
+    SETTING,
+    SETTINGS,
+    Entry,
+    Kind,
+    ServerConfig,
+    Storage,
+    register_secret,
+)
 
 logger = logging.getLogger(__name__)
 

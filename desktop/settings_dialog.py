@@ -41,14 +41,21 @@ from PySide6.QtWidgets import (
 from desktop.settings import DesktopSettings
 from desktop.settings_form import Editor, KeyTableLabel, make_editor, translate
 from desktop.tasks import spawn
-from server.config import SETTING, SETTINGS, ServerConfig, is_loopback_host
-from server.key_text import KEY_HEX_LENGTH
-from server.security import generate_token
-from server.settings_schema import GROUPS, Kind
-from server.wechat.crypto.errors import KeyFileError
-from server.wechat.crypto.keyfile import read_key_file
-from server.wechat.errors import DataSourceError
-from server.wechat.layout import DataDir, detect
+from server.api import (
+    GROUPS,
+    KEY_HEX_LENGTH,
+    SETTING,
+    SETTINGS,
+    DataDir,
+    DataSourceError,
+    KeyFileError,
+    Kind,
+    ServerConfig,
+    detect,
+    generate_token,
+    is_loopback_host,
+    read_key_file,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from server.settings_schema import Entry, Kind
+from server.api import Entry, Kind
 
 # Room for a pasted key with spaces or a line break around it, not for a whole document.
 SECRET_FIELD_LIMIT = 256

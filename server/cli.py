@@ -22,6 +22,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from server.config import SETTING, SETTINGS, ServerConfig
+from server.devhooks import DEVTOOLS_MISSING, devtools_available
 from server.logging_setup import register_secret
 from server.mcp.protocol import server_version
 from server.mcp.tools.registry import validation_message
@@ -121,6 +122,8 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
 
     Raises ValueError with a readable message when a value is out of range.
     """
+    if args.conformance_fixtures and not devtools_available():
+        raise ValueError(DEVTOOLS_MISSING)
     values = (base or ServerConfig()).model_dump()
     for entry in SETTINGS:
         value = _given(args, entry)

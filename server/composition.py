@@ -1,5 +1,6 @@
 """Builds the Application for a ServerConfig: the MCP core, the WeChat data layer (its tools,
-its HTTP API, its health) and, on request, the conformance fixtures."""
+its HTTP API, its health) and, on request, the conformance fixtures (from devtools/, through
+server/devhooks.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from typing import TYPE_CHECKING
 from server.app import Application, Extensions
 from server.client_tokens import ClientTokens
 from server.config import ServerConfig
-from server.mcp.conformance import conformance_prompts, conformance_resources, conformance_tools
-from server.mcp.conformance_modern import MODERN_PROMPTS, modern_conformance_tools
-from server.mcp.subscriptions import SubscriptionHub
+from server.devhooks import add_conformance_fixtures
 from server.mcp.tools.chat import chat_tools
 from server.mcp.tools.media import media_tools
 from server.mcp.tools.search import search_tools
@@ -66,12 +65,7 @@ def build_application(
             "with --open-access"
         )
     if config.conformance_fixtures:
-        # The fixtures announce list changes on demand, so listen streams may ask for them.
-        hub = SubscriptionHub(("toolsListChanged", "promptsListChanged"))
-        extensions.subscriptions = hub
-        extensions.tools.extend([*conformance_tools(), *modern_conformance_tools(hub)])
-        extensions.resources = conformance_resources()
-        extensions.prompts = conformance_prompts(MODERN_PROMPTS)
+        add_conformance_fixtures(extensions)
     return Application(config, extensions)
 
 

@@ -215,7 +215,8 @@ class ServerConfig(BaseModel):
         bool,
         Setting(
             "Conformance fixtures",
-            "also serve the tools, resources and prompts of the MCP conformance suite",
+            "also serve the tools, resources and prompts of the MCP conformance suite "
+            "(developers: needs a source checkout)",
             restart=True,
             storage=Storage.NOWHERE,
         ),

@@ -30,9 +30,9 @@ from desktop.app import DesktopApp, create_qapplication
 from desktop.autostart import XdgAutostart
 from desktop.loop import QtEventLoop
 from desktop.settings import DesktopSettings, SettingsStore, TokenStore
+from devtools.demo import generate
 from server.config import ServerConfig
 from server.wechat.crypto.params import V4
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from tests.support import MemoryKeyring
 from tests.unit.wechat.crypto.conftest import KEY, encrypt_tree

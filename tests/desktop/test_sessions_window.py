@@ -7,8 +7,8 @@ from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
 from desktop.sessions_window import PAGE_SIZE
+from devtools.demo.generate import Layout, generate
 from server.config import ServerConfig
-from server.wechat.demo.generate import Layout, generate
 from tests.support import initialize, wait_until
 
 pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.wechat.demo import generate
+from devtools.demo import generate
 from server.wechat.model import Layout
 from tests.support import ACCEPT_BOTH, initialize, rpc
 

@@ -5,10 +5,10 @@ import logging
 import httpx
 import pytest
 
+from devtools.demo.generate import Layout, generate
 from server.client_tokens import ClientTokens, MemoryVault
 from server.composition import build_application
 from server.config import ServerConfig
-from server.wechat.demo.generate import Layout, generate
 from tests.support import ACCEPT_BOTH, initialize, running_server
 
 pytestmark = pytest.mark.asyncio

@@ -26,7 +26,7 @@ from server.wechat.timerange import ALL_TIME, TimeRange, parse_time_range
 from server.wechat.unreadable import SkippedShard
 
 DEMO_LABEL = "demo data"
-# The demo set's fixed time span (START_TIME/END_TIME in server/wechat/demo/corpus.py; a test
+# The demo set's fixed time span (START_TIME/END_TIME in devtools/demo/corpus.py; a test
 # keeps the two in step), so a model asking about "last week" on the demo data learns why
 # nothing matches and which dates to use instead.
 DEMO_SPAN = "2024-01-01 to 2024-12-31"

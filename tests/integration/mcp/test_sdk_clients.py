@@ -11,8 +11,12 @@ from mcp import ClientSession, types
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
+from devtools.conformance.fixtures import (
+    conformance_prompts,
+    conformance_resources,
+    conformance_tools,
+)
 from server.app import Extensions
-from server.mcp.conformance import conformance_prompts, conformance_resources, conformance_tools
 from tests.support import running_server, wait_until
 
 pytestmark = pytest.mark.asyncio

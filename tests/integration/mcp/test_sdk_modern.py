@@ -7,9 +7,13 @@ import httpx
 import pytest
 from mcp import Client, types
 
+from devtools.conformance.fixtures import (
+    conformance_prompts,
+    conformance_resources,
+    conformance_tools,
+)
+from devtools.conformance.modern import MODERN_PROMPTS, modern_conformance_tools
 from server.app import Extensions
-from server.mcp.conformance import conformance_prompts, conformance_resources, conformance_tools
-from server.mcp.conformance_modern import MODERN_PROMPTS, modern_conformance_tools
 from server.mcp.subscriptions import SubscriptionHub
 from tests.support import running_server, wait_until
 

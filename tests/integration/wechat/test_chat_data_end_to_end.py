@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devtools.demo import generate
 from server.config import ServerConfig
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from tests.support import mcp_client, serving_whole_app
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY, PROFILE, encrypt_tree

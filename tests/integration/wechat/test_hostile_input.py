@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from devtools.demo import generate
 from server.config import ServerConfig
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from server.wechat.store import ChatStore
 from tests.hostile_inputs import (

@@ -16,9 +16,9 @@ from mcp import ClientSession
 from mcp.types import AudioContent, ImageContent, ResourceLink
 from PIL import Image
 
+from devtools.demo import generate
+from devtools.demo.media import MediaFixtures, write_media
 from server.config import ServerConfig
-from server.wechat.demo import generate
-from server.wechat.demo.media import MediaFixtures, write_media
 from server.wechat.media import voice
 from server.wechat.model import Layout
 from tests.support import mcp_client, serving_whole_app

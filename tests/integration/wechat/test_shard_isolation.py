@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devtools.demo import generate
 from server.config import ServerConfig
 from server.wechat.crypto.keys import KeyRing
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from server.wechat.store import open_store
 from tests.support import mcp_client, serving_whole_app

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from server.wechat.demo import Dataset, generate
+from devtools.demo import Dataset, generate
 from server.wechat.model import Layout
 from server.wechat.store import ChatStore, open_store
 

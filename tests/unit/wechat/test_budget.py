@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.demo import generate
 from server.wechat.budget import QueryBudget, check
 from server.wechat.connections import ConnectionPool
-from server.wechat.demo import generate
 from server.wechat.errors import QueryCancelledError, QueryTimeoutError
 from server.wechat.model import Layout
 from server.wechat.query import MessageQuery

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from quart import Blueprint, Quart
 
+from devtools.demo import generate
 from server.mcp.clients import ClientRegistry
 from server.web.app import create_web_app
 from server.web.chat_api import create_chat_api
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from server.wechat.store import ChatStore, open_store
 from server.workqueue import WorkQueue

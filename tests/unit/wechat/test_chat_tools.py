@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from devtools.demo import corpus as demo_corpus
 from server.mcp.tools import chat
 from server.mcp.tools.base import Tool, ToolError, ToolResult
 from server.mcp.tools.chat import NO_MESSAGES, chat_tools
 from server.mcp.tools.registry import ToolRegistry
-from server.wechat.demo import corpus as demo_corpus
 from server.wechat.store import ChatStore, open_store
 
 pytestmark = pytest.mark.asyncio

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.wechat.demo import generate
+from devtools.demo import generate
 from server.wechat.model import Layout
 from server.wechat.query import MessageQuery
 from server.wechat.store import ChatStore, open_store

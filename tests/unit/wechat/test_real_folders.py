@@ -1,4 +1,4 @@
-"""What real folders hold beyond the demo set (server/wechat/demo/edge_cases.py), read through
+"""What real folders hold beyond the demo set (devtools/demo/edge_cases.py), read through
 the store, the MCP tools and the HTTP API (docs/wechat-data.md)."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pytest
 import pytest_asyncio
 from quart import Quart
 
+from devtools.demo import edge_cases as edge
+from devtools.demo import generate
 from server.web.chat_api import create_chat_api
-from server.wechat.demo import edge_cases as edge
-from server.wechat.demo import generate
 from server.wechat.model import Layout, Message
 from server.wechat.render import body_text, message_text
 from server.wechat.store import ChatStore, open_store

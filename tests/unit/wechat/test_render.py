@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from server.wechat.demo.corpus import build_dataset
+from devtools.demo.corpus import build_dataset
 from server.wechat.model import Message, Session
 from server.wechat.readers.base import build_message
 from server.wechat.render import (

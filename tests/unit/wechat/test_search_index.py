@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from server.wechat.demo import Dataset, generate
+from devtools.demo import Dataset, generate
 from server.wechat.model import Layout
 from server.wechat.query import MessageQuery
 from server.wechat.search import service as search_service

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.demo import generate
 from server.wechat.crypto.keys import DatabaseKey
-from server.wechat.demo import generate
 from server.wechat.model import Layout
 from server.wechat.search.documents import Document
 from server.wechat.search.index import SearchIndex

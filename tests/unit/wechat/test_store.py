@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from server.wechat.demo import Dataset, generate
-from server.wechat.demo.corpus import SELF
+from devtools.demo import Dataset, generate
+from devtools.demo.corpus import SELF
 from server.wechat.errors import (
     DatabaseUnreadableError,
     DataDirNotFoundError,

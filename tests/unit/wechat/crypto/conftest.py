@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import sqlcipher3  # type: ignore[import-untyped]
 
+from devtools.demo import Dataset
 from server.wechat.crypto.params import DARWIN_V3, V4, WINDOWS_V3, CipherProfile
-from server.wechat.demo import Dataset
 from server.wechat.model import Layout
 
 KEY = "6f1c0e9a4b2d83f7a5c1e0d9b8a7f6e5d4c3b2a1908f7e6d5c4b3a2918f7e6d5"

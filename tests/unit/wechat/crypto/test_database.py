@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools.demo import Dataset
 from server.wechat.crypto.database import MemorySink, is_encrypted, read_database
 from server.wechat.crypto.errors import (
     DatabaseChangingError,
@@ -20,7 +21,6 @@ from server.wechat.crypto.errors import (
     WrongKeyError,
 )
 from server.wechat.crypto.keys import DatabaseKey
-from server.wechat.demo import Dataset
 from server.wechat.model import Layout
 from tests.unit.wechat.crypto.conftest import (
     KEY,

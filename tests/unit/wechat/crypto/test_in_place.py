@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from devtools.demo import Dataset, generate
 from server.logging_setup import log_dir
 from server.wechat.crypto.errors import EncryptedDatabaseError, WrongKeyError
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.params import SQLITE_HEADER
-from server.wechat.demo import Dataset, generate
 from server.wechat.model import Layout
 from server.wechat.store import ChatStore, open_store
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY, PROFILE, encrypt_tree

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.wechat.demo.media import V4_TAIL_KEY, encode_v3, encode_v4, picture
+from devtools.demo.media import V4_TAIL_KEY, encode_v3, encode_v4, picture
 from server.wechat.media import dat
 from server.wechat.media.errors import (
     ImageKeyMissingError,

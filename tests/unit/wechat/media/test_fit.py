@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from server.wechat.demo.media import picture
+from devtools.demo.media import picture
 from server.wechat.media import fit
 from server.wechat.media.errors import UnsupportedMediaError
 

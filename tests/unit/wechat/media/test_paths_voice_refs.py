@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server.wechat.demo.media import silk
+from devtools.demo.media import silk
 from server.wechat.media import voice
 from server.wechat.media.errors import UnsupportedMediaError
 from server.wechat.media.paths import inside

@@ -1,6 +1,6 @@
 """Takes the documentation screenshots: real X11 windows under Xvfb, with a real tray host.
 
-    python -m desktop.screenshots [--out docs/screenshots]
+    python -m devtools.screenshots [--out docs/screenshots]
 
 needs `Xvfb` and `trayer` (Debian: apt-get install xvfb trayer). It starts both on a free
 display, then runs itself again inside that display, where it builds the real app (temporary
@@ -84,7 +84,7 @@ def run_outside(out: Path, language: str) -> int:
                     [
                         sys.executable,
                         "-m",
-                        "desktop.screenshots",
+                        "devtools.screenshots",
                         "--inside",
                         "--out",
                         str(out),

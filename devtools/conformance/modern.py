@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from server.mcp.conformance import NoArguments, _tool
+from devtools.conformance.fixtures import NoArguments, _tool
 from server.mcp.features import Prompt
 from server.mcp.mrtr import InputRequest
 from server.mcp.subscriptions import SubscriptionHub

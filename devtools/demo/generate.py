@@ -1,6 +1,6 @@
 """Write a `Dataset` as a data directory of one layout, with the tables WeChat uses.
 
-python -m server.wechat.demo --layout v4 --messages 3000 --out resources/demo
+python -m devtools.demo --layout v4 --messages 3000 --out resources/demo
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from typing import Any
 import lz4.block
 import zstandard
 
-from server.wechat import proto
-from server.wechat.demo import schemas
-from server.wechat.demo.corpus import (
+from devtools.demo import schemas
+from devtools.demo.corpus import (
     END_TIME,
     SELF,
     SELF_NAME,
@@ -27,7 +26,8 @@ from server.wechat.demo.corpus import (
     DemoMessage,
     build_dataset,
 )
-from server.wechat.demo.edge_cases import add_edge_cases
+from devtools.demo.edge_cases import add_edge_cases
+from server.wechat import proto
 from server.wechat.model import Layout
 
 _SUMMARY_LABELS = {

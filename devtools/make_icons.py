@@ -1,6 +1,6 @@
 """Draws the app and tray icons with QPainter and writes them to resources/icons/.
 
-Run `python -m desktop.make_icons` after changing the drawing; the PNGs are committed so the
+Run `python -m devtools.make_icons` after changing the drawing; the PNGs are committed so the
 app never draws at start-up. Everything is drawn on a 64x64 grid and scaled, so each size is
 rendered sharp rather than resampled from a big bitmap.
 
@@ -28,14 +28,13 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from desktop.icons import APP_SIZES, TRAY_SIZES
 from server.resources import resource_path
 
 logger = logging.getLogger(__name__)
 
 GRID = 64.0
 STATE_COLOURS = {"serving": "#07C160", "stopped": "#8A949E", "error": "#E5484D"}
-TRAY_SIZES = (16, 20, 22, 24, 32, 40, 48, 64)
-APP_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 def _bubble(inset: float = 0.0) -> QPainterPath:

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
-from server.wechat.demo import schemas
-from server.wechat.demo.corpus import SELF, START_TIME
+from devtools.demo import schemas
+from devtools.demo.corpus import SELF, START_TIME
 from server.wechat.model import Layout
 
 ACCOUNT_FOLDER = f"{SELF}_8f3a"

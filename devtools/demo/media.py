@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from PIL import Image
 
-from server.wechat.demo.corpus import SELF, Dataset, DemoMessage
+from devtools.demo.corpus import SELF, Dataset, DemoMessage
 from server.wechat.media import dat
 from server.wechat.media.voice import SAMPLE_RATE
 from server.wechat.model import Layout

@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from server.wechat.demo.generate import generate
+from devtools.demo.generate import generate
 from server.wechat.model import Layout
 
 logger = logging.getLogger(__name__)

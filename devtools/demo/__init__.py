@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.wechat.demo.corpus import Dataset, build_dataset
-from server.wechat.demo.generate import generate
+from devtools.demo.corpus import Dataset, build_dataset
+from devtools.demo.generate import generate
 
 __all__ = ["Dataset", "build_dataset", "generate"]

@@ -1,0 +1,86 @@
+"""What the tray app (desktop/) may use from the server: everything else in server/ is the
+server's own business and may change without desktop/ noticing.
+
+The `chatlog-tray` command itself (arguments, logging, subcommands) has its lighter surface in
+server/commands.py, so that `chatlog-tray stdio` does not load the server to start.
+tests/unit/test_import_rules.py fails when desktop/ imports anything else from server/.
+"""
+
+from __future__ import annotations
+
+from server.app import Application
+from server.cli import config_from_args
+from server.client_tokens import ClientTokens, TokenStoreError
+from server.composition import build_application
+from server.config import MIN_TOKEN_LENGTH, SETTING, SETTINGS, ServerConfig, is_loopback_host
+from server.connect.client import Client
+from server.connect.clients import CLIENTS
+from server.connect.service import FAILURES, Connector
+from server.logging_setup import log_dir, register_secret
+from server.mcp.clients import ClientEvent, ClientEventKind, ClientInfo
+from server.resources import resource_path
+from server.security import SERVER_TOKEN_NAME, generate_token
+from server.serving import Address, ServerController, ServerError
+from server.settings_schema import GROUPS, Entry, Kind, Storage, restart_needed
+from server.wechat.crypto.errors import EncryptedDatabaseError, KeyFileError, WrongKeyError
+from server.wechat.crypto.keyfile import read_key_file
+from server.wechat.crypto.keys import KEY_HEX_LENGTH, KeyRing
+from server.wechat.errors import DataSourceError, QueryError
+from server.wechat.layout import DataDir, detect
+from server.wechat.model import Message, Session
+from server.wechat.query import MessageQuery, Page
+from server.wechat.render import body_text, sender_label
+from server.wechat.search.service import SearchSettings
+from server.wechat.store import ChatStore, open_store
+
+__all__ = [
+    "CLIENTS",
+    "FAILURES",
+    "GROUPS",
+    "KEY_HEX_LENGTH",
+    "MIN_TOKEN_LENGTH",
+    "SERVER_TOKEN_NAME",
+    "SETTING",
+    "SETTINGS",
+    "Address",
+    "Application",
+    "ChatStore",
+    "Client",
+    "ClientEvent",
+    "ClientEventKind",
+    "ClientInfo",
+    "ClientTokens",
+    "Connector",
+    "DataDir",
+    "DataSourceError",
+    "EncryptedDatabaseError",
+    "Entry",
+    "KeyFileError",
+    "KeyRing",
+    "Kind",
+    "Message",
+    "MessageQuery",
+    "Page",
+    "QueryError",
+    "SearchSettings",
+    "ServerConfig",
+    "ServerController",
+    "ServerError",
+    "Session",
+    "Storage",
+    "TokenStoreError",
+    "WrongKeyError",
+    "body_text",
+    "build_application",
+    "config_from_args",
+    "detect",
+    "generate_token",
+    "is_loopback_host",
+    "log_dir",
+    "open_store",
+    "read_key_file",
+    "register_secret",
+    "resource_path",
+    "restart_needed",
+    "sender_label",
+]
