@@ -84,10 +84,10 @@ def peak_rss_mb() -> float:
 async def child(root: Path, key: str | None) -> dict[str, float]:
     """One measurement, in its own process."""
     began = time.perf_counter()
+    from server.wechat.crypto.keys import DatabaseKey
     from server.wechat.query import MessageQuery
     from server.wechat.store import open_store
     from server.wechat.timerange import parse_time_range
-    from server.wechat.crypto.keys import DatabaseKey
 
     store = open_store(root, DatabaseKey(key) if key else None)
     page = await store.messages(
