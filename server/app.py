@@ -114,6 +114,44 @@ class Application:
         # Every running HTTP request's task, so a stop can cancel what will not end by itself.
         self.request_tasks: set[asyncio.Task[Any]] = set()
 
+    async def reconfigure(self, replacement: Application) -> None:
+        """Serve with `replacement`'s settings and content, keeping every connected client.
+
+        `replacement` is a new Application built for the new config (by the same factory as
+        this one) and never started; this one takes its limits, its tools and data (a new
+        data folder or key), its security policy (token, origins, open access) and its
+        closers, while sessions, streams, the queue and running requests stay. Settings that
+        need a new socket (host, port) are not taken here: see `restart_needed` in
+        server/settings_schema.py. Runs on the serving loop; the old content is closed last.
+        """
+        config = replacement.config
+        old_closers, old_web, old_refresher = self._closers, self._web, self._token_refresher
+        self.config = config
+        self.queue.resize(config.queue_capacity, config.workers)
+        self.registry.max_sessions = config.max_sessions
+        self.service.idle_timeout = config.session_idle_timeout
+        self.sse.ping_interval = config.ping_interval
+        self.streamable.set_ping_interval(config.ping_interval)
+        # Requests already dispatched finish on the old tools; the next ones use the new.
+        self.dispatcher = self.service.dispatcher = replacement.dispatcher
+        self.security = replacement.security
+        self.client_tokens = replacement.client_tokens
+        self._health_extra = replacement._health_extra
+        self._closers = replacement._closers
+        self._blueprints = replacement._blueprints
+        self._web = None  # rebuilt on the next API request, over the new data
+        self._token_refresher = None
+        if old_refresher is not None:
+            old_refresher.cancel()
+        if self.sse.accepting and self.client_tokens is not None:
+            loop = asyncio.get_running_loop()
+            self._token_refresher = loop.create_task(_refresh_tokens(self.client_tokens))
+        if old_web is not None:
+            await old_web.shutdown()
+        for close in old_closers:
+            await close()
+        logger.info("settings applied without a restart")
+
     def health(self) -> dict[str, Any]:
         status: dict[str, Any] = {
             "status": "ok",

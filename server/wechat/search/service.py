@@ -76,21 +76,31 @@ class SearchService:
         self._sync = threading.Lock()
         self._budget = QueryBudget(float("inf"))
         self._thread: threading.Thread | None = None
+        # start() and close() come from different worker threads: one must not see the
+        # other's thread half made (joining a thread not yet started raises).
+        self._lifecycle = threading.Lock()
+        self._closed = False
 
     def status(self) -> dict[str, Any]:
         return {"state": self._state, "indexed": self._indexed, "total": self._total}
 
     def start(self, reader: Reader, known: Callable[[], list[str]]) -> None:
         """Build (or catch up) the index on a background thread."""
-        self._thread = threading.Thread(
-            target=self._build, args=(reader, known), name="search-index", daemon=True
-        )
-        self._thread.start()
+        with self._lifecycle:
+            if self._closed:
+                return
+            self._thread = threading.Thread(
+                target=self._build, args=(reader, known), name="search-index", daemon=True
+            )
+            self._thread.start()
 
     def close(self) -> None:
         self._budget.cancel()  # the builder's SQLite statements stop at their next check
-        if self._thread is not None:
-            self._thread.join()
+        with self._lifecycle:
+            self._closed = True
+            thread = self._thread
+        if thread is not None:
+            thread.join()
         with self._sync:
             if self._index is not None:
                 self._index.close()
