@@ -220,9 +220,9 @@ class SettingsDialog(QDialog):
     def fit_to_content(self) -> None:
         """Grow (never shrink) to show every row whole, up to most of the screen's height;
         beyond that the form scrolls. Called whenever a note appears or changes."""
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
+        for layout in (self.form_area.widget().layout(), self.layout()):
+            if layout is not None:
+                layout.activate()  # now, not at the next event: the sizes below depend on it
         chrome = self.height() - self.form_area.viewport().height()
         screen = self.screen()
         room = screen.availableGeometry().height() if screen is not None else 800

@@ -183,7 +183,7 @@ def _limits(info: FieldInfo, decimals: int) -> tuple[float | None, float | None]
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def restart_needed(old: BaseModel, new: BaseModel) -> bool:

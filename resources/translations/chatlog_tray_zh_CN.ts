@@ -4,105 +4,105 @@
 <context>
     <name>AppActions</name>
     <message>
-        <location filename="../../desktop/actions.py" line="54"/>
+        <location filename="../../desktop/actions.py" line="53"/>
         <source>Sessions…</source>
         <translation>会话…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="56"/>
+        <location filename="../../desktop/actions.py" line="55"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="62"/>
+        <location filename="../../desktop/actions.py" line="61"/>
         <source>Connect an AI app…</source>
         <translation>连接 AI 应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="64"/>
+        <location filename="../../desktop/actions.py" line="63"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="66"/>
-        <location filename="../../desktop/actions.py" line="183"/>
+        <location filename="../../desktop/actions.py" line="65"/>
+        <location filename="../../desktop/actions.py" line="182"/>
         <source>Launch at login</source>
         <translation>登录时启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="69"/>
+        <location filename="../../desktop/actions.py" line="68"/>
         <source>Quit Chatlog Tray</source>
         <translation>退出 Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="81"/>
+        <location filename="../../desktop/actions.py" line="80"/>
         <source>&amp;Server</source>
         <translation>服务(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="89"/>
+        <location filename="../../desktop/actions.py" line="88"/>
         <source>Copy MCP address</source>
         <translation>复制 MCP 地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="107"/>
+        <location filename="../../desktop/actions.py" line="106"/>
         <source>Serving at %1</source>
         <translation>正在服务：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="109"/>
+        <location filename="../../desktop/actions.py" line="108"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="111"/>
+        <location filename="../../desktop/actions.py" line="110"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="113"/>
+        <location filename="../../desktop/actions.py" line="112"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="114"/>
+        <location filename="../../desktop/actions.py" line="113"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/actions.py" line="121"/>
+        <location filename="../../desktop/actions.py" line="120"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="127"/>
+        <location filename="../../desktop/actions.py" line="126"/>
         <source>Stop serving</source>
         <translation>停止服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="127"/>
+        <location filename="../../desktop/actions.py" line="126"/>
         <source>Start serving</source>
         <translation>开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="135"/>
+        <location filename="../../desktop/actions.py" line="134"/>
         <source>Streamable HTTP: %1</source>
         <translation>Streamable HTTP：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="139"/>
+        <location filename="../../desktop/actions.py" line="138"/>
         <source>SSE: %1</source>
         <translation>SSE：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="167"/>
+        <location filename="../../desktop/actions.py" line="166"/>
         <source>Address copied</source>
         <translation>地址已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="173"/>
+        <location filename="../../desktop/actions.py" line="172"/>
         <source>Cannot open the log folder</source>
         <translation>无法打开日志文件夹</translation>
     </message>
@@ -110,12 +110,12 @@
 <context>
     <name>ChatSource</name>
     <message>
-        <location filename="../../desktop/chat_source.py" line="145"/>
+        <location filename="../../desktop/chat_source.py" line="151"/>
         <source>Wrong key for this data: %1 does not decrypt with the database key. Check the key: it belongs to one WeChat account and changes when WeChat is reinstalled.</source>
         <translation>此数据的密钥错误：%1 无法用该数据库密钥解密。请检查密钥：它只属于一个微信账号，重新安装微信后会改变。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat_source.py" line="151"/>
+        <location filename="../../desktop/chat_source.py" line="157"/>
         <source>This WeChat data is encrypted: enter the account&apos;s database key (64 hexadecimal characters) to read it.</source>
         <translation>此微信数据已加密：请输入该账号的数据库密钥（64 个十六进制字符）以读取。</translation>
     </message>
@@ -123,112 +123,112 @@
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="55"/>
+        <location filename="../../desktop/connect_dialog.py" line="53"/>
         <source>Connect an AI app</source>
         <translation>连接 AI 应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="59"/>
+        <location filename="../../desktop/connect_dialog.py" line="57"/>
         <source>Add Chatlog Tray to the MCP settings of an AI app. Each app gets its own token; Remove deletes only our entry and revokes that token. Restart the app afterwards.</source>
         <translation>把 Chatlog Tray 加入 AI 应用的 MCP 设置。每个应用有自己的令牌；“移除”只删除我们的条目，并吊销该令牌。之后请重启该应用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="73"/>
+        <location filename="../../desktop/connect_dialog.py" line="71"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="73"/>
+        <location filename="../../desktop/connect_dialog.py" line="71"/>
         <source>Copy JSON</source>
         <translation>复制 JSON</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="75"/>
+        <location filename="../../desktop/connect_dialog.py" line="73"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="85"/>
+        <location filename="../../desktop/connect_dialog.py" line="83"/>
         <source>Other app</source>
         <translation>其他应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="90"/>
+        <location filename="../../desktop/connect_dialog.py" line="88"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="94"/>
+        <location filename="../../desktop/connect_dialog.py" line="92"/>
         <source>App name:</source>
         <translation>应用名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="97"/>
+        <location filename="../../desktop/connect_dialog.py" line="95"/>
         <source>New token</source>
         <translation>新令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="104"/>
+        <location filename="../../desktop/connect_dialog.py" line="102"/>
         <source>The JSON with a new token appears here; the app&apos;s MCP settings take it.</source>
         <translation>带新令牌的 JSON 显示在这里，可粘贴到该应用的 MCP 设置中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="108"/>
+        <location filename="../../desktop/connect_dialog.py" line="106"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="137"/>
+        <location filename="../../desktop/connect_dialog.py" line="135"/>
         <source>found</source>
         <translation>已找到</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="137"/>
+        <location filename="../../desktop/connect_dialog.py" line="135"/>
         <source>not found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="139"/>
+        <location filename="../../desktop/connect_dialog.py" line="137"/>
         <source>%1 · cannot read its settings</source>
         <translation>%1 · 无法读取其设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="141"/>
+        <location filename="../../desktop/connect_dialog.py" line="139"/>
         <source>%1 · connected</source>
         <translation>%1 · 已连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="160"/>
+        <location filename="../../desktop/connect_dialog.py" line="158"/>
         <source>Copied. In %1: %2.</source>
         <translation>已复制。在 %1 中：%2。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="162"/>
+        <location filename="../../desktop/connect_dialog.py" line="160"/>
         <source>Settings → MCP Servers → Add → Import JSON, paste</source>
         <translation>设置 → MCP 服务器 → 添加 → 从 JSON 导入，然后粘贴</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="166"/>
+        <location filename="../../desktop/connect_dialog.py" line="164"/>
         <source>Added to %1 (%2). Restart %1 to use it.</source>
         <translation>已添加到 %1（%2）。重启 %1 后即可使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="179"/>
+        <location filename="../../desktop/connect_dialog.py" line="177"/>
         <source>Token revoked. Delete chatlog in %1&apos;s MCP settings too.</source>
         <translation>令牌已吊销。请同时在 %1 的 MCP 设置中删除 chatlog。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="181"/>
+        <location filename="../../desktop/connect_dialog.py" line="179"/>
         <source>Removed from %1; its token is revoked.</source>
         <translation>已从 %1 移除，其令牌已吊销。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="195"/>
+        <location filename="../../desktop/connect_dialog.py" line="193"/>
         <source>A new token for %1. Copy the JSON into its MCP settings.</source>
         <translation>已为 %1 生成新令牌。请把 JSON 复制到它的 MCP 设置中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/connect_dialog.py" line="200"/>
+        <location filename="../../desktop/connect_dialog.py" line="198"/>
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
@@ -236,92 +236,92 @@
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../desktop/models.py" line="80"/>
+        <location filename="../../desktop/models.py" line="78"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="81"/>
+        <location filename="../../desktop/models.py" line="79"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="82"/>
+        <location filename="../../desktop/models.py" line="80"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="83"/>
+        <location filename="../../desktop/models.py" line="81"/>
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="84"/>
+        <location filename="../../desktop/models.py" line="82"/>
         <source>Remote address</source>
         <translation>远程地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="61"/>
+        <location filename="../../desktop/models.py" line="59"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="59"/>
+        <location filename="../../desktop/models.py" line="57"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="62"/>
+        <location filename="../../desktop/models.py" line="60"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="85"/>
+        <location filename="../../desktop/models.py" line="83"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="86"/>
+        <location filename="../../desktop/models.py" line="84"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="87"/>
+        <location filename="../../desktop/models.py" line="85"/>
         <source>First seen</source>
         <translation>首次出现</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="88"/>
+        <location filename="../../desktop/models.py" line="86"/>
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="89"/>
+        <location filename="../../desktop/models.py" line="87"/>
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="90"/>
+        <location filename="../../desktop/models.py" line="88"/>
         <source>In flight</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="174"/>
+        <location filename="../../desktop/models.py" line="172"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="175"/>
+        <location filename="../../desktop/models.py" line="173"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="176"/>
+        <location filename="../../desktop/models.py" line="174"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="177"/>
+        <location filename="../../desktop/models.py" line="175"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -329,124 +329,124 @@
 <context>
     <name>SessionsWindow</name>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="96"/>
+        <location filename="../../desktop/sessions_window.py" line="94"/>
         <source>Chatlog Tray</source>
         <translation>Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="103"/>
+        <location filename="../../desktop/sessions_window.py" line="101"/>
         <source>AI clients (MCP)</source>
         <translation>AI 客户端（MCP）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="104"/>
+        <location filename="../../desktop/sessions_window.py" line="102"/>
         <source>WeChat chats</source>
         <translation>微信会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="151"/>
+        <location filename="../../desktop/sessions_window.py" line="149"/>
         <source>Disconnect</source>
         <translation>断开连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="154"/>
+        <location filename="../../desktop/sessions_window.py" line="152"/>
         <source>Revoke access</source>
         <translation>收回授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="156"/>
+        <location filename="../../desktop/sessions_window.py" line="154"/>
         <source>Take back the selected apps&apos; keys: they are refused from their next request</source>
         <translation>收回所选应用的密钥：它们的下一个请求即被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="172"/>
+        <location filename="../../desktop/sessions_window.py" line="170"/>
         <source>Search chats by name or ID</source>
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="184"/>
+        <location filename="../../desktop/sessions_window.py" line="182"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="191"/>
+        <location filename="../../desktop/sessions_window.py" line="189"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="193"/>
+        <location filename="../../desktop/sessions_window.py" line="191"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="264"/>
+        <location filename="../../desktop/sessions_window.py" line="262"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="280"/>
+        <location filename="../../desktop/sessions_window.py" line="278"/>
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="285"/>
+        <location filename="../../desktop/sessions_window.py" line="283"/>
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="293"/>
+        <location filename="../../desktop/sessions_window.py" line="291"/>
         <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu&apos;s &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="352"/>
+        <location filename="../../desktop/sessions_window.py" line="350"/>
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="356"/>
+        <location filename="../../desktop/sessions_window.py" line="354"/>
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="370"/>
+        <location filename="../../desktop/sessions_window.py" line="368"/>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="375"/>
+        <location filename="../../desktop/sessions_window.py" line="373"/>
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="385"/>
+        <location filename="../../desktop/sessions_window.py" line="383"/>
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="388"/>
+        <location filename="../../desktop/sessions_window.py" line="386"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="393"/>
+        <location filename="../../desktop/sessions_window.py" line="391"/>
         <source>Could not be read: %1</source>
         <translation>无法读取：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="400"/>
+        <location filename="../../desktop/sessions_window.py" line="398"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="423"/>
+        <location filename="../../desktop/sessions_window.py" line="421"/>
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="432"/>
+        <location filename="../../desktop/sessions_window.py" line="430"/>
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
@@ -463,276 +463,470 @@
         <source>No system keychain is available, so the database key is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，数据库密钥只保留到应用退出。</translation>
     </message>
-</context>
-<context>
-    <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="79"/>
-        <source>Chatlog Tray Settings</source>
-        <translation>Chatlog Tray 设置</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="92"/>
-        <source>This computer only (127.0.0.1)</source>
-        <translation>仅本机（127.0.0.1）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="93"/>
-        <source>All network interfaces (0.0.0.0)</source>
-        <translation>所有网络接口（0.0.0.0）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="96"/>
-        <source>Other devices on your network can reach this server. A token is required; anyone who has it can read your chat history.</source>
-        <translation>网络中的其他设备可以访问此服务。必须设置令牌；任何持有令牌的人都能读取你的聊天记录。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="104"/>
-        <source>any free port</source>
-        <translation>任意空闲端口</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="107"/>
-        <source>none: any local program may connect</source>
-        <translation>无：本机任何程序都可连接</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="265"/>
-        <source>Show</source>
-        <translation>显示</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="109"/>
-        <source>Generate</source>
-        <translation>生成</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="110"/>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="122"/>
-        <location filename="../../desktop/settings_dialog.py" line="126"/>
-        <source> s</source>
-        <translation> 秒</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="129"/>
-        <source>empty: use the built-in demo data</source>
-        <translation>留空：使用内置演示数据</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="130"/>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="135"/>
-        <source>none: the data is not encrypted</source>
-        <translation>无：数据未加密</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="140"/>
-        <source>only for pictures in WeChat 4.x&apos;s newer format</source>
-        <translation>仅用于微信 4.x 新格式的图片</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="143"/>
-        <source>Clear</source>
-        <translation>清除</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="145"/>
-        <source>Load key file…</source>
-        <translation>载入密钥文件…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="146"/>
-        <source>Forget key file</source>
-        <translation>忘记密钥文件</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="152"/>
-        <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
-        <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="157"/>
-        <source>Start serving when the app starts</source>
-        <translation>应用启动时开始服务</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="159"/>
-        <source>Let any program on this computer read my chats without being connected</source>
-        <translation>允许本机任何程序无需连接即可读取我的聊天记录</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="163"/>
-        <source>Normally each AI app you connect gets its own key, and you can take it back. With this on, any program running on this computer can read your WeChat history. The demo data is always open.</source>
-        <translation>通常每个连接的 AI 应用都有自己的密钥，您可以随时收回。开启此项后，本机运行的任何程序都能读取您的微信聊天记录。演示数据始终开放。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="179"/>
+        <location filename="../../desktop/settings_strings.py" line="12"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="181"/>
-        <source>Listen on:</source>
-        <translation>监听：</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="183"/>
-        <source>Port:</source>
-        <translation>端口：</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="188"/>
-        <source>Access token:</source>
-        <translation>访问令牌：</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="194"/>
-        <source>Allowed browser origins:</source>
-        <translation>允许的浏览器来源：</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="196"/>
+        <location filename="../../desktop/settings_strings.py" line="13"/>
         <source>Performance</source>
         <translation>性能</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="198"/>
-        <source>Queue capacity:</source>
-        <translation>队列容量：</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="199"/>
-        <source>Workers:</source>
-        <translation>工作线程：</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="200"/>
-        <source>SSE ping interval:</source>
-        <translation>SSE 心跳间隔：</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="201"/>
-        <source>Session idle timeout:</source>
-        <translation>会话空闲超时：</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="203"/>
+        <location filename="../../desktop/settings_strings.py" line="14"/>
         <source>WeChat data</source>
         <translation>微信数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="208"/>
+        <location filename="../../desktop/settings_strings.py" line="15"/>
+        <source>Listen on</source>
+        <translation>监听</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="16"/>
+        <source>the interface to listen on: 127.0.0.1 (this computer only) or 0.0.0.0 (every network interface, which needs a token)</source>
+        <translation>监听的网络接口：127.0.0.1（仅本机）或 0.0.0.0（所有网络接口，须设置令牌）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="20"/>
+        <source>This computer only (127.0.0.1)</source>
+        <translation>仅本机（127.0.0.1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="21"/>
+        <source>All network interfaces (0.0.0.0)</source>
+        <translation>所有网络接口（0.0.0.0）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="22"/>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="23"/>
+        <source>the TCP port; 0 picks any free port</source>
+        <translation>TCP 端口；0 表示任选一个空闲端口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="24"/>
+        <source>any free port</source>
+        <translation>任意空闲端口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="25"/>
+        <source>Access token</source>
+        <translation>访问令牌</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="26"/>
+        <source>require &apos;Authorization: Bearer TOKEN&apos; on every route but /health (at least 16 characters)</source>
+        <translation>除 /health 外的每个请求都须带 &apos;Authorization: Bearer 令牌&apos;（至少 16 个字符）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="30"/>
+        <source>none: any local program may connect</source>
+        <translation>无：本机任何程序都可连接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="31"/>
+        <source>Allowed browser origins</source>
+        <translation>允许的浏览器来源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="32"/>
+        <source>a browser origin allowed to call the server, one per line (the flag repeats), e.g. http://localhost:6274</source>
+        <translation>允许调用本服务的浏览器来源，每行一个，例如 http://localhost:6274</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="36"/>
+        <source>http://localhost:6274</source>
+        <translation>http://localhost:6274</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="37"/>
+        <source>Queue capacity</source>
+        <translation>队列容量</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="38"/>
+        <source>requests waiting at most</source>
+        <translation>最多排队等待的请求数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="39"/>
+        <source>requests</source>
+        <translation>个请求</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="40"/>
+        <source>Workers</source>
+        <translation>工作线程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="41"/>
+        <source>requests processed at once</source>
+        <translation>同时处理的请求数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="42"/>
+        <source>SSE ping interval</source>
+        <translation>SSE 心跳间隔</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="43"/>
+        <source>seconds between pings on an open stream</source>
+        <translation>打开的流上两次心跳之间的秒数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="44"/>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="45"/>
+        <source>Session idle timeout</source>
+        <translation>客户端空闲超时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="46"/>
+        <source>seconds before an idle MCP client leaves the list and its session, if any, ends</source>
+        <translation>空闲的 MCP 客户端在多少秒后移出列表，其连接（如有）随之结束</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="50"/>
+        <source>Sessions at most</source>
+        <translation>最多连接数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="51"/>
+        <source>live handshake-era sessions at most; the one quiet longest makes room</source>
+        <translation>握手协议下最多同时保持的连接数；满时空闲最久的一个让位</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="54"/>
+        <source>sessions</source>
+        <translation>个连接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="55"/>
+        <source>Data directory</source>
+        <translation>数据目录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="56"/>
+        <source>the WeChat data directory; empty: the built-in demo data</source>
+        <translation>微信数据目录；留空则使用内置演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="57"/>
+        <source>empty: use the built-in demo data</source>
+        <translation>留空：使用内置演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="58"/>
+        <source>Database key</source>
+        <translation>数据库密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="59"/>
+        <source>the WeChat database key (64 hexadecimal characters, or SQLCipher&apos;s raw key x&apos;&lt;64 hex key&gt;&lt;32 hex salt&gt;&apos;): read encrypted data in place</source>
+        <translation>微信数据库密钥（64 个十六进制字符，或 SQLCipher 原始密钥 x&apos;&lt;64 位十六进制密钥&gt;&lt;32 位十六进制盐&gt;&apos;）：直接读取加密数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="63"/>
+        <source>none: the data is not encrypted</source>
+        <translation>无：数据未加密</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="64"/>
+        <source>Key file</source>
+        <translation>密钥文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="65"/>
+        <source>a key file with one key per database (all_keys.json: relative path -&gt; {&quot;enc_key&quot;: HEX}); combines with the database key, which opens the files it does not name</source>
+        <translation>每个数据库一个密钥的密钥文件（all_keys.json：相对路径 -&gt; {&quot;enc_key&quot;: 十六进制}）；与数据库密钥同用，未列出的文件用数据库密钥打开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="69"/>
+        <source>Image key</source>
+        <translation>图片密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="70"/>
+        <source>the WeChat 4.x image key (16 characters), for pictures in the newer .dat format</source>
+        <translation>微信 4.x 图片密钥（16 个字符），用于新 .dat 格式的图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="74"/>
+        <source>only for pictures in WeChat 4.x&apos;s newer format</source>
+        <translation>仅用于微信 4.x 新格式的图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="75"/>
+        <source>Let any program on this computer read my chats without being connected</source>
+        <translation>允许本机任何程序无需连接即可读取我的聊天记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="78"/>
+        <source>let any program on this computer read your real WeChat data without a token (by default each app needs its own: &apos;chatlog-tray clients add&apos;); the demo data is always open</source>
+        <translation>允许本机任何程序无需令牌即可读取您真实的微信数据（默认每个应用都需要自己的令牌：&apos;chatlog-tray clients add&apos;）；演示数据始终开放</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="94"/>
+        <source>Chatlog Tray Settings</source>
+        <translation>Chatlog Tray 设置</translation>
+    </message>
+    <message>
+        <source>This computer only (127.0.0.1)</source>
+        <translation type="vanished">仅本机（127.0.0.1）</translation>
+    </message>
+    <message>
+        <source>All network interfaces (0.0.0.0)</source>
+        <translation type="vanished">所有网络接口（0.0.0.0）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="131"/>
+        <source>Other devices on your network can reach this server. A token is required; anyone who has it can read your chat history.</source>
+        <translation>网络中的其他设备可以访问此服务。必须设置令牌；任何持有令牌的人都能读取你的聊天记录。</translation>
+    </message>
+    <message>
+        <source>any free port</source>
+        <translation type="vanished">任意空闲端口</translation>
+    </message>
+    <message>
+        <source>none: any local program may connect</source>
+        <translation type="vanished">无：本机任何程序都可连接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_form.py" line="170"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_form.py" line="192"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="122"/>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="123"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="vanished"> 秒</translation>
+    </message>
+    <message>
+        <source>empty: use the built-in demo data</source>
+        <translation type="vanished">留空：使用内置演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="124"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>none: the data is not encrypted</source>
+        <translation type="vanished">无：数据未加密</translation>
+    </message>
+    <message>
+        <source>only for pictures in WeChat 4.x&apos;s newer format</source>
+        <translation type="vanished">仅用于微信 4.x 新格式的图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="125"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="127"/>
+        <source>Load key file…</source>
+        <translation>载入密钥文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="128"/>
+        <source>Forget key file</source>
+        <translation>忘记密钥文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="139"/>
+        <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
+        <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="143"/>
+        <source>Start serving when the app starts</source>
+        <translation>应用启动时开始服务</translation>
+    </message>
+    <message>
+        <source>Let any program on this computer read my chats without being connected</source>
+        <translation type="vanished">允许本机任何程序无需连接即可读取我的聊天记录</translation>
+    </message>
+    <message>
+        <source>Normally each AI app you connect gets its own key, and you can take it back. With this on, any program running on this computer can read your WeChat history. The demo data is always open.</source>
+        <translation type="vanished">通常每个连接的 AI 应用都有自己的密钥，您可以随时收回。开启此项后，本机运行的任何程序都能读取您的微信聊天记录。演示数据始终开放。</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation type="vanished">网络</translation>
+    </message>
+    <message>
+        <source>Listen on:</source>
+        <translation type="vanished">监听：</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation type="vanished">端口：</translation>
+    </message>
+    <message>
+        <source>Access token:</source>
+        <translation type="vanished">访问令牌：</translation>
+    </message>
+    <message>
+        <source>Allowed browser origins:</source>
+        <translation type="vanished">允许的浏览器来源：</translation>
+    </message>
+    <message>
+        <source>Performance</source>
+        <translation type="vanished">性能</translation>
+    </message>
+    <message>
+        <source>Queue capacity:</source>
+        <translation type="vanished">队列容量：</translation>
+    </message>
+    <message>
+        <source>Workers:</source>
+        <translation type="vanished">工作线程：</translation>
+    </message>
+    <message>
+        <source>SSE ping interval:</source>
+        <translation type="vanished">SSE 心跳间隔：</translation>
+    </message>
+    <message>
+        <source>Session idle timeout:</source>
+        <translation type="vanished">会话空闲超时：</translation>
+    </message>
+    <message>
+        <source>WeChat data</source>
+        <translation type="vanished">微信数据</translation>
+    </message>
+    <message>
         <source>Data directory:</source>
-        <translation>数据目录：</translation>
+        <translation type="vanished">数据目录：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="214"/>
         <source>Database key:</source>
-        <translation>数据库密钥：</translation>
+        <translation type="vanished">数据库密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="220"/>
         <source>Image key:</source>
-        <translation>图片密钥：</translation>
+        <translation type="vanished">图片密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="344"/>
+        <location filename="../../desktop/settings_dialog.py" line="271"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="361"/>
+        <location filename="../../desktop/settings_dialog.py" line="288"/>
         <source>Load key file</source>
         <translation>载入密钥文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/settings_dialog.py" line="380"/>
+        <location filename="../../desktop/settings_form.py" line="166"/>
         <source>%n database key(s) from a key file</source>
         <translation>
             <numerusform>密钥文件中的 %n 个数据库密钥</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="395"/>
+        <location filename="../../desktop/settings_dialog.py" line="317"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="399"/>
+        <location filename="../../desktop/settings_dialog.py" line="321"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="404"/>
         <source>Allowed browser origins</source>
-        <translation>允许的浏览器来源</translation>
+        <translation type="vanished">允许的浏览器来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="405"/>
         <source>Listen on</source>
-        <translation>监听</translation>
+        <translation type="vanished">监听</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="406"/>
         <source>Access token</source>
-        <translation>访问令牌</translation>
+        <translation type="vanished">访问令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="407"/>
         <source>Data directory</source>
-        <translation>数据目录</translation>
+        <translation type="vanished">数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="408"/>
         <source>Database key</source>
-        <translation>数据库密钥</translation>
+        <translation type="vanished">数据库密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="409"/>
         <source>Image key</source>
-        <translation>图片密钥</translation>
+        <translation type="vanished">图片密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="433"/>
+        <location filename="../../desktop/settings_dialog.py" line="146"/>
+        <source>Applying a new address or port restarts the server: connected AI apps lose their connection and must reconnect. Every other change applies at once.</source>
+        <translation>应用新的地址或端口会重启服务：已连接的 AI 应用会断开，须重新连接。其他更改都会立即生效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="360"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="436"/>
+        <location filename="../../desktop/settings_dialog.py" line="363"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="449"/>
+        <location filename="../../desktop/settings_dialog.py" line="376"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="466"/>
+        <location filename="../../desktop/settings_dialog.py" line="395"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="490"/>
+        <location filename="../../desktop/settings_dialog.py" line="419"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="492"/>
+        <location filename="../../desktop/settings_dialog.py" line="421"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="507"/>
+        <location filename="../../desktop/settings_dialog.py" line="436"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="498"/>
+        <source>%1:</source>
+        <translation>%1：</translation>
     </message>
 </context>
 <context>
