@@ -220,7 +220,7 @@ class SettingsDialog(QDialog):
     def fit_to_content(self) -> None:
         """Grow (never shrink) to show every row whole, up to most of the screen's height;
         beyond that the form scrolls. Called whenever a note appears or changes."""
-        for layout in (self.form_area.widget().layout(), self.layout()):
+        for layout in (self.form_area.content.layout(), self.layout()):
             if layout is not None:
                 layout.activate()  # now, not at the next event: the sizes below depend on it
         chrome = self.height() - self.form_area.viewport().height()
@@ -453,7 +453,7 @@ class FittingScrollArea(QScrollArea):
 
     def __init__(self, content: QWidget) -> None:
         super().__init__()
-        self._content = content
+        self.content = content
         self.setWidget(content)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -461,19 +461,19 @@ class FittingScrollArea(QScrollArea):
 
     def content_height(self) -> int:
         """The form's height at the viewport's width, wrapped notes included."""
-        content, width = self._content, self.viewport().width()
+        content, width = self.content, self.viewport().width()
         if content.hasHeightForWidth():
             return max(content.heightForWidth(width), content.minimumSizeHint().height())
         return content.sizeHint().height()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         # As wide as the form's widest row: never clipped sideways, only scrolled down.
-        content = self._content.minimumSizeHint()
+        content = self.content.minimumSizeHint()
         scrollbar = self.verticalScrollBar().sizeHint().width()
         return QSize(content.width() + scrollbar, min(content.height(), 240))
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        hint = self._content.sizeHint()
+        hint = self.content.sizeHint()
         return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
 
 
