@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -71,6 +71,8 @@ LAYOUT_NAMES = {
 ERROR_STYLE = "color: #c62828;"
 WARNING_STYLE = "color: #a15c00;"
 OK_STYLE = "color: #2e7d32;"
+# The most of the screen's height the dialog grows to; past it the form scrolls.
+SCREEN_SHARE = 0.9
 
 
 class SettingsDialog(QDialog):
@@ -220,13 +222,14 @@ class SettingsDialog(QDialog):
     def fit_to_content(self) -> None:
         """Grow (never shrink) to show every row whole, up to most of the screen's height;
         beyond that the form scrolls. Called whenever a note appears or changes."""
-        for layout in (self.form_area.content.layout(), self.layout()):
-            if layout is not None:
-                layout.activate()  # now, not at the next event: the sizes below depend on it
+        # A note's new text reaches the form's layout one nesting level per LayoutRequest
+        # event: deliver them now, or the height below is the one before the change.
+        for _level in range(3):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         chrome = self.height() - self.form_area.viewport().height()
         screen = self.screen()
         room = screen.availableGeometry().height() if screen is not None else 800
-        target = min(self.form_area.content_height() + chrome, int(room * 0.9))
+        target = min(self.form_area.content_height() + chrome, int(room * SCREEN_SHARE))
         if target > self.height():
             self.resize(self.width(), target)
 

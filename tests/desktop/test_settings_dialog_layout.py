@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 
 from desktop.i18n import install_translators
 from desktop.settings import KEY_KEYCHAIN_PROBLEM, KEYCHAIN_PROBLEM, DesktopSettings
-from desktop.settings_dialog import ALL_INTERFACES, SettingsDialog
+from desktop.settings_dialog import ALL_INTERFACES, SCREEN_SHARE, SettingsDialog
 from server.config import ServerConfig
 
 pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
@@ -65,6 +65,9 @@ def clipped(dialog: SettingsDialog) -> list[str]:
     content = dialog.form_area.widget()
     if content.width() > dialog.form_area.viewport().width():
         found.append("the form is wider than the dialog")
+    room = int(dialog.screen().availableGeometry().height() * SCREEN_SHARE)
+    if dialog.form_area.verticalScrollBar().isVisible() and dialog.height() < room:
+        found.append(f"the form scrolls in a dialog {dialog.height()} high, with room for {room}")
     return found
 
 
