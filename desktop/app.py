@@ -32,16 +32,18 @@ import signal
 import sys
 from functools import partial
 
-from PySide6.QtCore import QEventLoop, QSettings
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from desktop import autostart as autostart_backends
 from desktop import client_config
+from desktop.about import about_box, help_box
 from desktop.actions import AppActions
 from desktop.autostart import Autostart
 from desktop.chat_source import ChatSource, key_problem, source_of
 from desktop.collector import MainThreadCollector
 from desktop.connect_dialog import ConnectDialog
+from desktop.data_status import DataWatch
 from desktop.i18n import install_translators
 from desktop.icons import app_icon
 from desktop.loop import QtEventLoop
@@ -88,10 +90,13 @@ class DesktopApp:
         _register_secrets(config)
         self.chats = ChatSource(source_of(config), SearchSettings(enabled=config.search_index))
         self.host = ServerHost(config, build or self._build_on_shared_store)
-        self.actions = AppActions(self.host, autostart)
+        self.data = DataWatch(self.chats.status)
+        self.actions = AppActions(self.host, autostart, self.data)
         self.window = SessionsWindow(self.host, self.chats, self.actions)
         self.dialog: SettingsDialog | None = None
         self.connect_dialog: ConnectDialog | None = None
+        self.about: QMessageBox | None = None
+        self.help: QMessageBox | None = None
         self.quit_event = asyncio.Event()
         if tray_available is None:
             tray_available = QSystemTrayIcon.isSystemTrayAvailable()
@@ -106,6 +111,8 @@ class DesktopApp:
         self.actions.sessions_requested.connect(self.window.bring_to_front)
         self.actions.settings_requested.connect(self.open_settings)
         self.actions.connect_requested.connect(self.open_connect)
+        self.actions.about_requested.connect(self.open_about)
+        self.actions.help_requested.connect(self.open_help)
         self.actions.quit_requested.connect(self.request_quit)
 
     def _build_on_shared_store(self, config: ServerConfig) -> Application:
@@ -125,11 +132,29 @@ class DesktopApp:
             logger.error("%s; using the saved settings", error)
             return saved
 
+    def keychain_problem(self) -> str | None:
+        """Why secrets cannot be kept past this session, or None when the keychain works.
+
+        Each secret store finds out on its first read or write (see desktop/settings.py); they
+        share one keychain, so one failing is enough to say so.
+        """
+        stores = (self.store.tokens, self.store.keys, self.store.file_keys, self.store.image_keys)
+        if all(store.problem is None for store in stores):
+            return None
+        return QCoreApplication.translate(
+            "DesktopApp",
+            "No system keychain is available. The access token and the database keys you set "
+            "are kept only until Chatlog Tray quits, and AI apps cannot get tokens of their "
+            "own. On Linux, install and unlock a Secret Service keyring (GNOME Keyring or "
+            "KWallet).",
+        )
+
     async def start(self) -> None:
         if self.tray is not None:
             self.tray.show()
         else:
             self.window.bring_to_front()
+        self.actions.set_keychain_problem(self.keychain_problem())
         if self.settings.serve_at_launch:
             await self.host.start()
 
@@ -162,6 +187,16 @@ class DesktopApp:
         self.connect_dialog.activateWindow()
         return self.connect_dialog
 
+    def open_about(self) -> QMessageBox:
+        if self.about is None:
+            self.about = about_box()
+        return _show(self.about)
+
+    def open_help(self) -> QMessageBox:
+        if self.help is None:
+            self.help = help_box()
+        return _show(self.help)
+
     def _client_url(self) -> str:
         address = self.host.address
         port = address.port if address is not None else None
@@ -190,6 +225,8 @@ class DesktopApp:
         self.chats.switch(source_of(settings.config))
         if self.chats.store is not shown:
             spawn(self.window.reload_chats())
+        self.data.check()
+        self.actions.set_keychain_problem(self.keychain_problem())
         self.actions.refresh()
         return None
 
@@ -217,9 +254,11 @@ class DesktopApp:
         except TimeoutError:
             logger.error("the server did not stop within %.0f s; quitting anyway", QUIT_TIMEOUT)
         await drain(timeout=0.5)
+        self.data.stop()
         await self.chats.close()
-        if self.dialog is not None:
-            self.dialog.close()
+        for box in (self.dialog, self.about, self.help):
+            if box is not None:
+                box.close()
         if self.tray is not None:
             self.tray.hide()
         self.window.close()
@@ -228,7 +267,7 @@ class DesktopApp:
         """Something else ended the Qt loop (OS logout): stop the server before it is gone.
 
         The loop can no longer run our coroutines normally, so pump Qt events until the stop
-        has finished (the qasync `asyncClose` trick, desktop-stack.md §2.4).
+        has finished (the qasync `asyncClose` trick, docs/architecture.md).
         """
         self.quit_event.set()
         if not self.host.running:
@@ -237,6 +276,14 @@ class DesktopApp:
         deadline = asyncio.get_event_loop().time() + QUIT_TIMEOUT
         while not stopping.done() and asyncio.get_event_loop().time() < deadline:
             qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def _show[W: QWidget](window: W) -> W:
+    # show(), never exec(): no nested event loop under the server.
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window
 
 
 def _register_secrets(config: ServerConfig) -> None:
@@ -249,7 +296,7 @@ def _register_secrets(config: ServerConfig) -> None:
 def install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:
     """Let the loop finalise abandoned async generators (qasync never installs the hooks).
 
-    WORKAROUND: desktop-stack.md §2.3 — without them an httpx stream that is dropped keeps
+    WORKAROUND (docs/architecture.md): without them an httpx stream that is dropped keeps
     its TCP connection open until the whole client closes.
     """
     if sys.get_asyncgen_hooks().finalizer is None:

@@ -394,7 +394,8 @@ class SettingsDialog(QDialog):
         QGuiApplication.clipboard().setText(self.token.text())
 
     def _browse(self) -> None:
-        # open() rather than a static getExistingDirectory(): no nested event loop (§2.5).
+        # open() rather than a static getExistingDirectory(): no nested event loop
+        # (docs/architecture.md, "The desktop app's loop").
         picker = QFileDialog(self, self.tr("Choose the WeChat data directory"))
         picker.setFileMode(QFileDialog.FileMode.Directory)
         picker.setOption(QFileDialog.Option.ShowDirsOnly)

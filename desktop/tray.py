@@ -1,4 +1,5 @@
-"""The tray icon: its look follows the server state, its tooltip the address and clients."""
+"""The tray icon: its look follows the server state and whether the WeChat data can be read;
+its tooltip says the address, the data served, a keychain problem and the clients."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class TrayIcon(QObject):
         super().__init__(parent)
         self._host = host
         self._actions = actions
-        self.icon = QSystemTrayIcon(tray_icon(host.state.value), self)
+        self.icon = QSystemTrayIcon(tray_icon(self._look()), self)
         # Kept on self: a QMenu with no Python reference is deleted under the tray's feet.
         self.menu = actions.menu()
         self.icon.setContextMenu(self.menu)
@@ -31,6 +32,8 @@ class TrayIcon(QObject):
         host.clients_changed.connect(self._refresh_tooltip)
         host.failed.connect(self._failed)
         actions.notice.connect(self._notice)
+        actions.warning.connect(self._warning)
+        actions.status_changed.connect(self.refresh)
         actions.problem.connect(self._problem)
         self.refresh()
 
@@ -42,14 +45,24 @@ class TrayIcon(QObject):
 
     def tooltip(self) -> str:
         host = self._host
-        lines = [APP_NAME, self._actions.state_text()]
+        actions = self._actions
+        lines = [APP_NAME, actions.state_text()]
+        data = actions.data_text()
+        if data:
+            lines.append(data)
+        if actions.keychain_problem is not None:
+            lines.append(self.tr("No system keychain: secrets are kept only until you quit"))
         if host.state is ServerState.SERVING:
             lines.append(self.tr("%n client(s) connected", "", host.client_count()))
         return "\n".join(lines)
 
     def refresh(self) -> None:
-        self.icon.setIcon(tray_icon(self._host.state.value))
+        self.icon.setIcon(tray_icon(self._look()))
         self._refresh_tooltip()
+
+    def _look(self) -> str:
+        # Serving with no readable data is not "all is well": the error look says so.
+        return "error" if self._actions.data_problem() else self._host.state.value
 
     def _refresh_tooltip(self) -> None:
         # Only a real change reaches the system tray (a D-Bus call on Linux).
@@ -74,6 +87,10 @@ class TrayIcon(QObject):
             self.icon.showMessage(
                 title, message, QSystemTrayIcon.MessageIcon.Information, NOTICE_MS
             )
+
+    def _warning(self, title: str, message: str) -> None:
+        if self.icon.isVisible() and self.icon.supportsMessages():
+            self.icon.showMessage(title, message, QSystemTrayIcon.MessageIcon.Warning, NOTICE_MS)
 
     def _problem(self, title: str, message: str) -> None:
         if self.icon.isVisible() and self.icon.supportsMessages():

@@ -20,7 +20,7 @@ from server.config import SETTINGS
 from server.settings_schema import GROUPS, Entry, Kind
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "settings.md"
+DOCS = ROOT / "docs/settings.md"
 STRINGS = ROOT / "desktop" / "settings_strings.py"
 USAGE = "python -m devtools.settings_docs"
 

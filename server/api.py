@@ -18,6 +18,7 @@ from server.connect.clients import CLIENTS
 from server.connect.service import FAILURES, Connector
 from server.logging_setup import log_dir, register_secret
 from server.mcp.clients import ClientEvent, ClientEventKind, ClientInfo
+from server.mcp.protocol import server_version
 from server.resources import resource_path
 from server.security import SERVER_TOKEN_NAME, generate_token
 from server.serving import Address, ServerController, ServerError
@@ -83,4 +84,5 @@ __all__ = [
     "resource_path",
     "restart_needed",
     "sender_label",
+    "server_version",
 ]

@@ -92,7 +92,10 @@ def _add_secret(group: argparse._ArgumentGroup, entry: Entry) -> None:
     choice = group.add_mutually_exclusive_group()
     env = f" (or use {setting.env})" if setting.env else ""
     choice.add_argument(
-        entry.flag, dest=entry.dest, help=f"{setting.help}; '-' reads it from standard input{env}"
+        entry.flag,
+        dest=entry.dest,
+        help=f"{setting.help}; '-' reads it from standard input{env}; a value that itself "
+        f"starts with '-' is given as {entry.flag}=VALUE",
     )
     what = setting.label.lower()
     choice.add_argument(

@@ -2,7 +2,7 @@
 """The people, groups and messages of the demo account, independent of any layout.
 
 Everything derives from a seeded `random.Random` and fixed times, so the same arguments give
-the same data set. Message bodies are the XML WeChat stores for each type (reference §3.1).
+the same data set. Message bodies are the XML WeChat stores for each type (docs/wechat-formats.md).
 """
 
 from __future__ import annotations

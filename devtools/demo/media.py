@@ -1,5 +1,5 @@
 """Media fixtures: real pictures encoded into each `.dat` version, SILK voice, videos, files,
-with the hardlink and media tables pointing at them (reference §2.6, §7.3).
+with the hardlink and media tables pointing at them (docs/wechat-formats.md, "Media").
 
 Used by the tests: `write_media` returns the originals by (talker, seq), so a test can check
 that what the server decodes is the very file that was encoded. Deterministic for a dataset.
@@ -81,7 +81,7 @@ def encode_v3(data: bytes, key: int = V3_XOR_KEY) -> bytes:
 def encode_v4(
     data: bytes, aes_key: bytes | None = None, tail_key: int = V4_TAIL_KEY, xor_length: int = 200
 ) -> bytes:
-    """A 4.x `.dat`: V1 without `aes_key`, V2 with it (layout in reference §7.3)."""
+    """A 4.x `.dat`: V1 without `aes_key`, V2 with it (docs/wechat-formats.md, "Media")."""
     magic = dat.V1_MAGIC if aes_key is None else dat.V2_MAGIC
     xor_length = max(0, min(xor_length, len(data) // 2))
     aes_length = min(1024, len(data) - xor_length)

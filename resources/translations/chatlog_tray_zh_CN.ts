@@ -2,107 +2,235 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>AppActions</name>
+    <name>About</name>
     <message>
-        <location filename="../../desktop/actions.py" line="53"/>
-        <source>Sessions…</source>
-        <translation>会话…</translation>
+        <location filename="../../desktop/about.py" line="30"/>
+        <source>Lets AI apps read your own WeChat chat history over MCP, from this computer only. It never changes WeChat&apos;s files and sends nothing anywhere by itself.</source>
+        <translation>让 AI 应用通过 MCP 读取你自己的微信聊天记录，只在这台电脑上。它从不修改微信的文件，也不会自行向任何地方发送数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="55"/>
+        <location filename="../../desktop/about.py" line="36"/>
+        <source>Licence: %1</source>
+        <translation>许可证：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="40"/>
+        <source>Built on:</source>
+        <translation>基于：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="49"/>
+        <source>Using Chatlog Tray</source>
+        <translation>使用 Chatlog Tray</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="50"/>
+        <source>Connect an AI app</source>
+        <translation>连接 AI 应用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="51"/>
+        <source>Choose &lt;i&gt;Connect an AI app…&lt;/i&gt; in the menu: it adds Chatlog Tray to the app&apos;s MCP settings, with a token of its own. Or copy the MCP address and paste it into the app.</source>
+        <translation>在菜单中选择&lt;i&gt;连接 AI 应用…&lt;/i&gt;：它会把 Chatlog Tray 加入该应用的 MCP 设置，并给它一个专属令牌。也可以复制 MCP 地址，粘贴到应用中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="58"/>
+        <source>Your WeChat data</source>
+        <translation>你的微信数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="59"/>
+        <source>Until you choose your WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;, the built-in demo data is served (the menu says so). Encrypted data needs the account&apos;s database key, which is kept in the system keychain.</source>
+        <translation>在&lt;i&gt;设置…&lt;/i&gt;中选择微信数据文件夹之前，提供的是内置的演示数据（菜单中会注明）。加密的数据需要该账号的数据库密钥，密钥保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="66"/>
+        <source>AI clients and chats</source>
+        <translation>AI 客户端与聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="67"/>
+        <source>The window lists the AI apps connected right now, and lets you browse the WeChat chats that they can read.</source>
+        <translation>该窗口列出当前已连接的 AI 应用，并可浏览它们能读取的微信聊天。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="74"/>
+        <source>When something goes wrong</source>
+        <translation>出现问题时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="76"/>
+        <source>The log files are in %1. The command line help: chatlog-tray --help.</source>
+        <translation>日志文件位于 %1。命令行帮助：chatlog-tray --help。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="97"/>
+        <source>About Chatlog Tray</source>
+        <translation>关于 Chatlog Tray</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="101"/>
+        <source>Chatlog Tray Help</source>
+        <translation>Chatlog Tray 帮助</translation>
+    </message>
+</context>
+<context>
+    <name>AppActions</name>
+    <message>
+        <location filename="../../desktop/actions.py" line="78"/>
+        <source>Sessions…</source>
+        <translation>AI 客户端与聊天…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="80"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="61"/>
+        <location filename="../../desktop/actions.py" line="86"/>
         <source>Connect an AI app…</source>
         <translation>连接 AI 应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="63"/>
+        <location filename="../../desktop/actions.py" line="88"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="65"/>
-        <location filename="../../desktop/actions.py" line="182"/>
+        <location filename="../../desktop/actions.py" line="90"/>
+        <location filename="../../desktop/actions.py" line="271"/>
         <source>Launch at login</source>
         <translation>登录时启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="68"/>
+        <location filename="../../desktop/actions.py" line="93"/>
+        <source>Help</source>
+        <translation>帮助</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="96"/>
+        <source>About Chatlog Tray</source>
+        <translation>关于 Chatlog Tray</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="99"/>
         <source>Quit Chatlog Tray</source>
         <translation>退出 Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="80"/>
+        <location filename="../../desktop/actions.py" line="114"/>
         <source>&amp;Server</source>
         <translation>服务(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="88"/>
+        <location filename="../../desktop/actions.py" line="124"/>
         <source>Copy MCP address</source>
         <translation>复制 MCP 地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="106"/>
+        <location filename="../../desktop/actions.py" line="159"/>
+        <source>No readable WeChat data (server at %1)</source>
+        <translation>没有可读取的微信数据（服务器位于 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="163"/>
+        <source>Serving demo data at %1</source>
+        <translation>正在 %1 提供演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="164"/>
         <source>Serving at %1</source>
         <translation>正在服务：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="108"/>
+        <location filename="../../desktop/actions.py" line="166"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="110"/>
+        <location filename="../../desktop/actions.py" line="168"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="112"/>
+        <location filename="../../desktop/actions.py" line="170"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="113"/>
+        <location filename="../../desktop/actions.py" line="171"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="179"/>
+        <source>Built-in demo data: choose your WeChat data in Settings…</source>
+        <translation>内置演示数据：请在“设置…”中选择你的微信数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="181"/>
+        <source>Opening the WeChat data…</source>
+        <translation>正在打开微信数据…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="183"/>
+        <source>Cannot read the WeChat data: %1</source>
+        <translation>无法读取微信数据：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="184"/>
+        <source>WeChat data: %1</source>
+        <translation>微信数据：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="186"/>
+        <source>could not be read: %1</source>
+        <translation>无法读取：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="196"/>
+        <source>No system keychain: secrets are kept only until you quit</source>
+        <translation>没有系统钥匙串：密钥和令牌只保留到退出为止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="201"/>
+        <source>Secrets cannot be kept</source>
+        <translation>无法保存密钥和令牌</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop/actions.py" line="120"/>
+        <location filename="../../desktop/actions.py" line="208"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="126"/>
+        <location filename="../../desktop/actions.py" line="215"/>
         <source>Stop serving</source>
         <translation>停止服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="126"/>
+        <location filename="../../desktop/actions.py" line="215"/>
         <source>Start serving</source>
         <translation>开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="134"/>
+        <location filename="../../desktop/actions.py" line="223"/>
         <source>Streamable HTTP: %1</source>
         <translation>Streamable HTTP：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="138"/>
+        <location filename="../../desktop/actions.py" line="227"/>
         <source>SSE: %1</source>
         <translation>SSE：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="166"/>
+        <location filename="../../desktop/actions.py" line="255"/>
         <source>Address copied</source>
         <translation>地址已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="172"/>
+        <location filename="../../desktop/actions.py" line="261"/>
         <source>Cannot open the log folder</source>
         <translation>无法打开日志文件夹</translation>
     </message>
@@ -231,6 +359,14 @@
         <location filename="../../desktop/connect_dialog.py" line="198"/>
         <source>Copied.</source>
         <translation>已复制。</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopApp</name>
+    <message>
+        <location filename="../../desktop/app.py" line="144"/>
+        <source>No system keychain is available. The access token and the database keys you set are kept only until Chatlog Tray quits, and AI apps cannot get tokens of their own. On Linux, install and unlock a Secret Service keyring (GNOME Keyring or KWallet).</source>
+        <translation>没有可用的系统钥匙串。你设置的访问令牌和数据库密钥只保留到 Chatlog Tray 退出为止，AI 应用也无法获得各自的令牌。在 Linux 上，请安装并解锁一个 Secret Service 钥匙串（GNOME Keyring 或 KWallet）。</translation>
     </message>
 </context>
 <context>
@@ -677,7 +813,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="94"/>
+        <location filename="../../desktop/settings_dialog.py" line="96"/>
         <source>Chatlog Tray Settings</source>
         <translation>Chatlog Tray 设置</translation>
     </message>
@@ -690,7 +826,7 @@
         <translation type="vanished">所有网络接口（0.0.0.0）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="131"/>
+        <location filename="../../desktop/settings_dialog.py" line="133"/>
         <source>Other devices on your network can reach this server. A token is required; anyone who has it can read your chat history.</source>
         <translation>网络中的其他设备可以访问此服务。必须设置令牌；任何持有令牌的人都能读取你的聊天记录。</translation>
     </message>
@@ -713,12 +849,12 @@
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="122"/>
+        <location filename="../../desktop/settings_dialog.py" line="124"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="123"/>
+        <location filename="../../desktop/settings_dialog.py" line="125"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -731,7 +867,7 @@
         <translation type="vanished">留空：使用内置演示数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="124"/>
+        <location filename="../../desktop/settings_dialog.py" line="126"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -744,27 +880,27 @@
         <translation type="vanished">仅用于微信 4.x 新格式的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="125"/>
+        <location filename="../../desktop/settings_dialog.py" line="127"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="127"/>
+        <location filename="../../desktop/settings_dialog.py" line="129"/>
         <source>Load key file…</source>
         <translation>载入密钥文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="128"/>
+        <location filename="../../desktop/settings_dialog.py" line="130"/>
         <source>Forget key file</source>
         <translation>忘记密钥文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="139"/>
+        <location filename="../../desktop/settings_dialog.py" line="141"/>
         <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
         <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="143"/>
+        <location filename="../../desktop/settings_dialog.py" line="145"/>
         <source>Start serving when the app starts</source>
         <translation>应用启动时开始服务</translation>
     </message>
@@ -833,12 +969,12 @@
         <translation type="vanished">图片密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="271"/>
+        <location filename="../../desktop/settings_dialog.py" line="274"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="288"/>
+        <location filename="../../desktop/settings_dialog.py" line="291"/>
         <source>Load key file</source>
         <translation>载入密钥文件</translation>
     </message>
@@ -850,12 +986,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="317"/>
+        <location filename="../../desktop/settings_dialog.py" line="320"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="321"/>
+        <location filename="../../desktop/settings_dialog.py" line="324"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
@@ -884,62 +1020,67 @@
         <translation type="vanished">图片密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="146"/>
+        <location filename="../../desktop/settings_dialog.py" line="148"/>
         <source>Applying a new address or port restarts the server: connected AI apps lose their connection and must reconnect. Every other change applies at once.</source>
         <translation>应用新的地址或端口会重启服务：已连接的 AI 应用会断开，须重新连接。其他更改都会立即生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="360"/>
+        <location filename="../../desktop/settings_dialog.py" line="363"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="363"/>
+        <location filename="../../desktop/settings_dialog.py" line="366"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="376"/>
+        <location filename="../../desktop/settings_dialog.py" line="379"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="395"/>
+        <location filename="../../desktop/settings_dialog.py" line="399"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="419"/>
+        <location filename="../../desktop/settings_dialog.py" line="423"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="421"/>
+        <location filename="../../desktop/settings_dialog.py" line="425"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="436"/>
+        <location filename="../../desktop/settings_dialog.py" line="440"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="498"/>
+        <location filename="../../desktop/settings_dialog.py" line="502"/>
         <source>%1:</source>
         <translation>%1：</translation>
     </message>
 </context>
 <context>
     <name>TrayIcon</name>
+    <message>
+        <location filename="../../desktop/tray.py" line="54"/>
+        <source>No system keychain: secrets are kept only until you quit</source>
+        <translation>没有系统钥匙串：密钥和令牌只保留到退出为止</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop/tray.py" line="47"/>
+        <location filename="../../desktop/tray.py" line="56"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/tray.py" line="70"/>
+        <location filename="../../desktop/tray.py" line="83"/>
         <source>Chatlog Tray could not start serving</source>
         <translation>Chatlog Tray 无法开始服务</translation>
     </message>

@@ -1,8 +1,9 @@
 """The chatlog-compatible HTTP API: /api/v1/session, /chatlog, /contact and /chatroom.
 
-Parameters and formats follow chatlog (reference §7.2) with its bugs fixed: CSV is escaped by
-the csv module, every error has the one shape `{"error": {"code", "message"}}`, bad parameters
-answer 400 and unreadable data 503. Origin/Host/token checks are the app's job, in front.
+Parameters and formats follow chatlog (docs/wechat-formats.md, "chatlog's HTTP API") with its
+bugs fixed: CSV is escaped by the csv module, every error has the one shape
+`{"error": {"code", "message"}}`, bad parameters answer 400 and unreadable data 503.
+Origin/Host/token checks are the app's job, in front.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 The only input is a reference (`server/wechat/media/refs.py`), never a path: the file is
 found from WeChat's own tables and checked to lie inside the account folder
-(`server/wechat/media/paths.py`), so unlike chatlog's `/data/*` (reference §7.3) no request
+(`server/wechat/media/paths.py`), so unlike chatlog's `/data/*` (docs/wechat-formats.md,
+"chatlog's HTTP API") no request
 can name a file. Pictures are served byte for byte as they were sent; voice as WAV (or the
 stored SILK with `?format=silk`); `?info=1` gives the metadata as JSON. Origin, Host and token
 checks are the app's job, in front.

@@ -1,8 +1,8 @@
 """Decode a message body: type/sub type, readable content and media refs (chatlog's ParseMediaInfo).
 
 Readers hand over the 64-bit type and the already decompressed body text; this module knows the
-XML shapes of every message type in reference §3.1–§3.2. Unreadable XML never fails a query:
-the message keeps what could be read, as in chatlog.
+XML shapes of every message type in docs/wechat-formats.md, "Message types". Unreadable XML
+never fails a query: the message keeps what could be read, as in chatlog.
 """
 
 from __future__ import annotations

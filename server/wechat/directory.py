@@ -1,8 +1,8 @@
 """Contacts and chat rooms in memory: name search and resolution of names to user names.
 
-chatlog's repository layer (reference §2.3–§2.5.1), with its search order kept: exact user
-name, exact alias, exact remark, exact nickname, then substrings of aliases, remarks and
-nicknames. Substring matches ignore case here (chatlog's were case-sensitive).
+chatlog's repository layer (docs/wechat-formats.md, "Tables"), with its search order kept:
+exact user name, exact alias, exact remark, exact nickname, then substrings of aliases, remarks
+and nicknames. Substring matches ignore case here (chatlog's were case-sensitive).
 """
 
 from __future__ import annotations

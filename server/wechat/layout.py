@@ -1,7 +1,8 @@
 """Which WeChat generation wrote a data directory, and where its databases are.
 
 File lists are read from disk on every call (a directory listing is cheap), so shards that
-appear while the app runs are picked up; chatlog cached them until restart (reference §1.1).
+appear while the app runs are picked up; chatlog cached them until restart
+(docs/wechat-formats.md, "Folders and files").
 """
 
 from __future__ import annotations

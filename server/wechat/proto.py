@@ -5,7 +5,7 @@ schemas are declared here as descriptors and turned into message classes on firs
 them costs more than the rest of start-up, and the first use is a query on a worker thread). The
 generator uses the same classes to write blobs, so both sides share one schema.
 
-Schemas (reference §2.4, §2.5.2, §2.5.3):
+Schemas (docs/wechat-formats.md, "Tables"):
     RoomData   { repeated RoomDataUser users = 1; optional int32 roomCap = 5; }
     RoomDataUser { string userName = 1; optional string displayName = 2; int32 status = 3;
                    optional string inviter = 4; }

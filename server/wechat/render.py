@@ -1,4 +1,4 @@
-"""Messages and sessions as plain text for people and models (reference §3.3–§3.6).
+"""Messages and sessions as plain text for people and models (docs/wechat-formats.md, "Plain text").
 
 Differences from chatlog, on purpose (see docs/time-ranges.md, "Rendering"): media links are
 only written when a `media_base_url` is given (chatlog wrote `http:///image/...` without one),

@@ -1,4 +1,4 @@
-"""The time-range language of chatlog (reference §4), minus its bugs.
+"""The time-range language of chatlog (docs/time-ranges.md), minus its bugs.
 
 A range is written as one point (`2024-05-01`, `2024-05`, `2024Q2`, `yesterday`, ...) which
 expands to the whole day, month, quarter or year it names, or as two points joined by `~`, `,`

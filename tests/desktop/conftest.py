@@ -41,7 +41,10 @@ AppFactory = Callable[..., DesktopApp]
 
 
 class _TestLoop(QtEventLoop):
-    """A qasync loop that installs the async-generator hooks while it lives (§2.3)."""
+    """A qasync loop that installs the async-generator hooks while it lives.
+
+    Why: docs/architecture.md, "The desktop app's loop".
+    """
 
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)

@@ -45,3 +45,14 @@ async def test_the_menu_speaks_chinese_under_a_chinese_locale(chinese, make_app)
     assert QCoreApplication.translate("Models", "Client") == "客户端"
     assert app.window.tabs.tabText(1) == "微信会话"
     assert app.open_settings().clear_key.text() == "清除"
+
+
+@pytest.mark.asyncio
+async def test_our_window_has_a_chinese_name_apart_from_wechat_chats(chinese, make_app):
+    # "会话" is what WeChat calls its chats; our window (AI apps and chats) is named otherwise.
+    app = make_app(serve=False)
+    assert app.actions.sessions.text() == "AI 客户端与聊天…"
+    assert "会话" not in app.actions.sessions.text()
+    assert app.actions.about.text() == "关于 Chatlog Tray"
+    assert app.actions.help.text() == "帮助"
+    assert app.actions.data_line.text() == "内置演示数据：请在“设置…”中选择你的微信数据"

@@ -16,7 +16,11 @@ pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
 
 
 def _menu_texts(menu) -> list[str]:
-    return [action.text() for action in menu.actions() if not action.isSeparator()]
+    return [
+        action.text()
+        for action in menu.actions()
+        if action.isVisible() and not action.isSeparator()
+    ]
 
 
 class UrlRecorder(QObject):
@@ -38,6 +42,7 @@ async def test_the_menu_lists_every_command_and_the_state_line_follows_the_serve
     texts = _menu_texts(app.tray.menu)
     assert texts == [
         "Stopped",
+        "Built-in demo data: choose your WeChat data in Settings…",
         "Start serving",
         "Sessions…",
         "Settings…",
@@ -45,6 +50,8 @@ async def test_the_menu_lists_every_command_and_the_state_line_follows_the_serve
         "Connect an AI app…",
         "Open log folder",
         "Launch at login",
+        "Help",
+        "About Chatlog Tray",
         "Quit Chatlog Tray",
     ]
     assert not app.actions.state_line.isEnabled()
@@ -53,16 +60,21 @@ async def test_the_menu_lists_every_command_and_the_state_line_follows_the_serve
     await wait_until(lambda: app.host.state is ServerState.SERVING)
     assert app.host.address is not None
     url = app.host.address.url
-    assert app.actions.state_line.text() == f"Serving at {url} · 0 client(s)"
+    assert app.actions.state_line.text() == f"Serving demo data at {url} · 0 client(s)"
     assert app.actions.toggle_serving.text() == "Stop serving"
-    assert app.tray.icon.toolTip() == f"Chatlog Tray\nServing at {url}\n0 client(s) connected"
+    assert app.tray.icon.toolTip() == (
+        f"Chatlog Tray\nServing demo data at {url}\n"
+        "Built-in demo data: choose your WeChat data in Settings…\n0 client(s) connected"
+    )
     async with httpx.AsyncClient() as client:
         assert (await client.get(url + "/health")).status_code == 200
 
     app.actions.toggle_serving.trigger()
     await wait_until(lambda: app.host.state is ServerState.STOPPED)
     assert app.actions.toggle_serving.text() == "Start serving"
-    assert app.tray.icon.toolTip() == "Chatlog Tray\nStopped"
+    assert app.tray.icon.toolTip() == (
+        "Chatlog Tray\nStopped\nBuilt-in demo data: choose your WeChat data in Settings…"
+    )
 
 
 async def test_the_icon_shows_the_state(make_app, busy_port):

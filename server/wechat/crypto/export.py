@@ -5,7 +5,7 @@ first page, for it and its `-wal`, kept in a manifest in the output folder) is s
 copy is written to a temporary file beside its target, checked by SQLite (`quick_check`, or
 `integrity_check` when asked) and only then renamed over the target, so a failure (wrong key,
 corrupt page, WeChat writing, disk full) never replaces a good copy; chatlog renamed
-unconditionally (reference §5.5).
+unconditionally.
 
 Full-text-search databases (any path containing "fts") are skipped as chatlog does: they are
 large, and nothing here reads them.

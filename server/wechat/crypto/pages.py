@@ -1,4 +1,6 @@
-"""Page decryption: verify each page's HMAC, then AES-256-CBC-decrypt it (reference §5.1).
+"""Page decryption: verify each page's HMAC, then AES-256-CBC-decrypt it.
+
+The formats are in docs/encryption.md, "Formats".
 
 Encrypted page n (1-based), P bytes with R reserved at its end:
     [salt: 16, page 1 only][ciphertext][IV: 16][HMAC][padding]  <- the last R bytes
@@ -61,7 +63,7 @@ class PageCipher:
             number = first_page + index
             page = view[index * size : (index + 1) * size]
             if not self.authentic(page, number):
-                if page == self._zero_page:  # never-written pages stay zero (reference §5.2)
+                if page == self._zero_page:  # never-written pages stay zero (docs/encryption.md)
                     continue
                 raise PageAuthenticationError(self.path, number, wal=wal)
             start = SALT_SIZE if number == 1 else 0

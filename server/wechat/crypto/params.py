@@ -1,4 +1,6 @@
-"""The page formats WeChat's databases use, one profile per WeChat generation (reference §5.1).
+"""The page formats WeChat's databases use, one profile per WeChat generation.
+
+docs/encryption.md, "Formats", has them as a table.
 
 All three are SQLCipher formats: Windows 3.x is SQLCipher 3's default, 4.x (Windows and macOS)
 is SQLCipher 4's, and macOS 3.x uses 1 KiB pages with the raw key (no KDF on the key).

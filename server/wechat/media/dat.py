@@ -1,4 +1,4 @@
-"""WeChat's `.dat` pictures, decoded to the file as it was sent (reference §7.3).
+"""WeChat's `.dat` pictures, decoded to the file as it was sent (docs/wechat-formats.md, "Media").
 
 - 3.x: the whole file XORed with one byte; the byte is found by matching a known magic.
 - 4.x V1 (`07 08 56 31`) and V2 (`07 08 56 32`): a 15-byte header, then an AES-128-ECB part
@@ -23,9 +23,9 @@ from server.wechat.media.formats import MAGICS, TRAILERS, sniff
 
 V1_MAGIC = b"\x07\x08V1"
 V2_MAGIC = b"\x07\x08V2"
-V1_KEY = b"cfcd208495d565ef"  # the fixed V1 key (reference §7.3)
+V1_KEY = b"cfcd208495d565ef"  # the fixed V1 key (docs/wechat-formats.md, "Media")
 HEADER_SIZE = 15
-DEFAULT_TAIL_KEY = 0x37  # the tail key chatlog falls back to (reference §7.3)
+DEFAULT_TAIL_KEY = 0x37  # the tail key chatlog falls back to (docs/wechat-formats.md, "Media")
 _BLOCK = 16
 
 
@@ -136,7 +136,7 @@ def _whole_bmp(data: bytes) -> bool:
 
 def learn_tail_key(thumbnail: bytes) -> int | None:
     """The tail XOR byte from a 4.x thumbnail (`*_t.dat`, always a JPEG): its last two bytes
-    XOR `FF D9` (reference §7.3)."""
+    XOR `FF D9` (docs/wechat-formats.md, "Media")."""
     if not thumbnail.startswith((V1_MAGIC, V2_MAGIC)) or len(thumbnail) < HEADER_SIZE + 2:
         return None
     key = thumbnail[-1] ^ 0xD9

@@ -1,7 +1,7 @@
 """Picture and video formats recognised by their first bytes, and their fixed last bytes.
 
-The first bytes tell a decoded `.dat` file's type (reference §7.3 lists the same magics);
-the last bytes let the XOR key of a 4.x tail be read off the file itself (see `dat`).
+The first bytes tell a decoded `.dat` file's type (docs/wechat-formats.md, "Media", lists the
+same magics); the last bytes let the XOR key of a 4.x tail be read off the file itself (see `dat`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The file behind an image, video or file message, per layout (reference §2.6).
+"""The file behind an image, video or file message, per layout (docs/wechat-formats.md, "Media").
 
 Two sources, tried in order: the message's own path fields (what the readers put in
 `contents["path"]`/`["thumbpath"]`), then the hardlink tables, by the md5 the message body
@@ -120,7 +120,8 @@ def _v4_hardlink(data_dir: DataDir, connect: Connect, kind: str, md5: str) -> It
         row[0]
         for row in _rows(connect, path, "SELECT name FROM sqlite_master WHERE type='table'", ())
     }
-    # v3 tables where they exist, else v4 (since 4.1.0), as chatlog does (reference §2.6).
+    # v3 tables where they exist, else v4 (since 4.1.0), as chatlog does
+    # (docs/wechat-formats.md, "Media").
     table = next(
         (t for t in (f"{kind}_hardlink_info_v3", f"{kind}_hardlink_info_v4") if t in names), None
     )
@@ -171,7 +172,8 @@ def _v3_hardlink(data_dir: DataDir, connect: Connect, kind: str, md5: str) -> It
 
 
 def _darwin_hardlink(data_dir: DataDir, connect: Connect, md5: str) -> Iterator[str]:
-    # Where hldata.db lives is not known (reference §1.4): look in the usual folders.
+    # Where hldata.db lives is not known (docs/wechat-formats.md, "Folders and files"): look in
+    # the usual folders.
     for folder in ("Message", "hlink", "."):
         path = data_dir.root / folder / "hldata.db"
         rows = _rows(

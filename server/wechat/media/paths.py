@@ -3,7 +3,7 @@
 Media paths come from databases, never from a request, but a database is still input: a
 stored `..\\..\\key.txt` or an absolute path must not reach a file outside the account
 folder (chatlog's `/data/*` served any file under the data directory, the key file included:
-reference §7.3). Every path is checked after symlinks are resolved.
+docs/wechat-formats.md, "chatlog's HTTP API"). Every path is checked after symlinks are resolved.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Voice messages: the SILK blob from the media databases, decoded to WAV (reference §2.6).
+"""Voice messages: the SILK blob from the media databases, decoded to WAV.
+
+docs/wechat-formats.md, "Media", has the tables of every layout.
 
 4.x keeps voice in `db_storage/message/media_*.db` (`VoiceInfo.voice_data` by `svr_id`),
 3.x Windows in `Msg/MediaMSG*.db` and `Msg/Multi/MediaMSG*.db` (`Media.Buf` by

@@ -1,4 +1,4 @@
-"""WeChat 3.x for macOS: Message/msg_N.db with Chat_<md5> tables (reference §1.4, §2).
+"""WeChat 3.x for macOS: Message/msg_N.db with Chat_<md5> tables (docs/wechat-formats.md).
 
 Shards here are not split by time but by conversation, so all message databases form one
 shard: every one of them may hold any time range.

@@ -1,4 +1,4 @@
-"""WeChat 4.x (Windows and macOS): db_storage/{session,contact,message} (reference §1.3, §2)."""
+"""WeChat 4.x (Windows and macOS): db_storage/{session,contact,message} (docs/wechat-formats.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WeChat 3.x for Windows: Msg/MicroMsg.db and Msg/Multi/MSGn.db shards (reference §1.2, §2)."""
+"""WeChat 3.x for Windows: Msg/MicroMsg.db and Msg/Multi/MSGn.db shards (docs/wechat-formats.md)."""
 
 from __future__ import annotations
 

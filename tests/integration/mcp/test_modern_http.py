@@ -1,5 +1,5 @@
 """MCP 2026-07-28 on /mcp, over raw HTTP: every status and error code the revision defines,
-on a real server (../shared/reference/mcp-protocol.md §10 is summarised in docs/architecture.md)."""
+on a real server (docs/architecture.md, "Two eras on one endpoint")."""
 
 import asyncio
 import base64

@@ -1,4 +1,5 @@
-"""Every message type renders to the plain text of reference §3.3 (media links only on request)."""
+"""Every message type renders to its plain text (docs/wechat-formats.md, "Plain text"); media
+links only on request."""
 
 from __future__ import annotations
 
