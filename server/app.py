@@ -23,7 +23,7 @@ from server import asgi
 from server.client_tokens import ClientTokens
 from server.config import ServerConfig
 from server.mcp import jsonrpc
-from server.mcp.clients import ClientRegistry
+from server.mcp.clients import Client, ClientRegistry
 from server.mcp.dispatch import Dispatcher
 from server.mcp.features import PromptRegistry, ResourceRegistry
 from server.mcp.service import McpService
@@ -33,7 +33,7 @@ from server.mcp.tools.current_time import CURRENT_TIME
 from server.mcp.transports.common import rpc_error_body
 from server.mcp.transports.sse import SseTransport
 from server.mcp.transports.streamable_http import StreamableHttpTransport
-from server.security import SecurityPolicy
+from server.security import SERVER_TOKEN_NAME, SecurityPolicy
 from server.workqueue import WorkQueue
 
 logger = logging.getLogger(__name__)
@@ -125,6 +125,7 @@ class Application:
         server/settings_schema.py. Runs on the serving loop; the old content is closed last.
         """
         config = replacement.config
+        refused = self._clients_refused_by(replacement)
         old_closers, old_web, old_refresher = self._closers, self._web, self._token_refresher
         self.config = config
         self.queue.resize(config.queue_capacity, config.workers)
@@ -146,11 +147,25 @@ class Application:
         if self.sse.accepting and self.client_tokens is not None:
             loop = asyncio.get_running_loop()
             self._token_refresher = loop.create_task(_refresh_tokens(self.client_tokens))
+        for client in refused:
+            # Its next request would be refused anyway; its open stream must not outlive that.
+            self.registry.close(client, "the server's access settings changed")
         if old_web is not None:
             await old_web.shutdown()
         for close in old_closers:
             await close()
         logger.info("settings applied without a restart")
+
+    def _clients_refused_by(self, replacement: Application) -> list[Client]:
+        """The connected clients the new access settings would not let in: those that came
+        without a token when one is now required, or with the server token that changed."""
+        token_changed = self.config.token != replacement.config.token
+        return [
+            client
+            for client in self.registry
+            if (client.token_name is None and replacement.security.token_required)
+            or (client.token_name == SERVER_TOKEN_NAME and token_changed)
+        ]
 
     def health(self) -> dict[str, Any]:
         status: dict[str, Any] = {

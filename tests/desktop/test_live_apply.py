@@ -18,6 +18,7 @@ from server.app import Application
 from server.client_tokens import ClientTokens, MemoryVault
 from server.composition import build_application
 from server.config import SETTINGS, ServerConfig
+from tests.support import mcp_client
 from tests.unit.wechat.crypto.conftest import KEY
 
 pytestmark = pytest.mark.desktop
@@ -164,3 +165,22 @@ async def test_a_new_port_restarts_the_server_and_drops_its_clients(build, token
         assert host.state is ServerState.SERVING
         assert host.address is not None and host.address.port != old_port
     await host.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_a_client_the_new_access_settings_refuse_is_disconnected_at_once(build):
+    host = ServerHost(ServerConfig(port=0), build)  # demo data: any local program may read
+    assert await host.start()
+    assert host.address is not None and host.application is not None
+    url, application = host.address.url, host.application
+    try:
+        async with mcp_client(url) as client:  # no token at all
+            await client.list_tools()
+            assert len(application.registry) == 1
+            assert await host.apply(ServerConfig(port=0, token=NEW_TOKEN)) is None
+            assert host.application is application  # still live, not a restart
+            assert len(application.registry) == 0  # but that client is gone
+            async with httpx.AsyncClient() as http:
+                assert (await http.post(url + "/mcp", json={})).status_code == 401
+    finally:
+        await host.shutdown()
