@@ -113,6 +113,8 @@ async def test_every_setting_with_a_group_has_its_widget_and_the_sample_survives
         assert editor.widget.toolTip(), name  # the setting's help
     shown = dialog.current_settings()
     assert shown is not None and shown.config == config
+    assert dialog.layout_checked is not None
+    await dialog.layout_checked  # the folder is looked at off the GUI thread: let it finish
 
 
 def test_the_generated_docs_table_and_translation_list_match_the_schema():
