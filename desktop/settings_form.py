@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Signal, SignalInstance
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal, SignalInstance
+from PySide6.QtGui import QAction, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -188,8 +188,9 @@ def _plain(secret: object) -> str:
 
 
 def add_reveal(field: QLineEdit) -> QAction:
-    """A Show toggle inside a password field."""
-    reveal = QAction(QCoreApplication.translate("SettingsDialog", "Show"), field)
+    """A Show toggle inside a password field: an eye (an action shows its icon only there)."""
+    reveal = QAction(_eye_icon(field), QCoreApplication.translate("SettingsDialog", "Show"), field)
+    reveal.setToolTip(reveal.text())
     reveal.setCheckable(True)
     reveal.toggled.connect(
         lambda shown: field.setEchoMode(
@@ -198,6 +199,26 @@ def add_reveal(field: QLineEdit) -> QAction:
     )
     field.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
     return reveal
+
+
+def _eye_icon(field: QLineEdit) -> QIcon:
+    """An eye in the field's text colour, drawn here: no icon theme has one everywhere."""
+    size = 32  # drawn large, shown at the field's icon size
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = field.palette().color(QPalette.ColorRole.Text)
+    painter.setPen(QPen(colour, 2.5))
+    outline = QPainterPath()
+    outline.moveTo(3, 16)
+    outline.quadTo(16, 3, 29, 16)
+    outline.quadTo(16, 29, 3, 16)
+    painter.drawPath(outline)
+    painter.setBrush(colour)
+    painter.drawEllipse(QPointF(16, 16), 4.5, 4.5)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def _suffix(entry: Entry) -> str:
