@@ -18,7 +18,7 @@ from typing import Any
 
 import keyring
 import keyring.errors
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings
 
 from server.api import (
@@ -266,6 +266,8 @@ def to_stored(entry: Entry, value: Any) -> object:
         return "\n".join(value)
     if entry.kind is Kind.FOLDER:
         return "" if value is None else str(value)
+    if entry.kind is Kind.RECORDS:
+        return json.dumps(_RECORDS.dump_python(value, mode="json"))
     return value
 
 
@@ -281,6 +283,11 @@ def from_stored(entry: Entry, raw: object) -> object:
         return Path(str(raw))
     if entry.kind is Kind.SWITCH:
         return _as_bool(raw)
+    if entry.kind is Kind.RECORDS:
+        try:
+            return json.loads(str(raw))
+        except ValueError:
+            return raw
     converter = {Kind.INTEGER: int, Kind.NUMBER: float}.get(entry.kind)
     if converter is not None:
         try:
@@ -288,6 +295,10 @@ def from_stored(entry: Entry, raw: object) -> object:
         except ValueError:
             return raw
     return str(raw)
+
+
+# Any JSON-able value: a RECORDS setting is saved as JSON and validated back by ServerConfig.
+_RECORDS: TypeAdapter[Any] = TypeAdapter(Any)
 
 
 def _valid(name: str, value: object) -> bool:

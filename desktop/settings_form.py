@@ -49,9 +49,14 @@ class Editor:
     changed: SignalInstance
 
 
+# The editors of RECORDS settings (a list of models, say), by setting name: such a setting
+# brings its own widget, registered here.
+CUSTOM_EDITORS: dict[str, Callable[[Entry], Editor]] = {}
+
+
 def make_editor(entry: Entry) -> Editor:
     """The widget for `entry`, with the limits, unit and texts of its setting."""
-    maker = _MAKERS[entry.kind]
+    maker = CUSTOM_EDITORS.get(entry.name) or _MAKERS[entry.kind]
     editor = maker(entry)
     editor.widget.setToolTip(_sentence(translate(entry.setting.help)))
     editor.widget.setObjectName(entry.name)

@@ -53,9 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--headless", action="store_true", help="serve without the tray (no Qt)")
     secrets = parser.add_argument_group("secrets", SECRETS_HELP)
     for entry in SETTINGS:
-        if entry.kind in (Kind.SECRET, Kind.KEY_TABLE):
+        if entry.setting.flags is not None:
+            entry.setting.flags.add(parser)
+        elif entry.kind in (Kind.SECRET, Kind.KEY_TABLE):
             _add_secret(secrets, entry)
-        else:
+        elif entry.kind is not Kind.RECORDS:
             _add_flag(parser, entry)
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     return parser
@@ -142,6 +144,8 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
 
 def _given(args: argparse.Namespace, entry: Entry) -> object:
     """The value a flag gave for `entry`, or None when it was not given."""
+    if entry.setting.flags is not None:
+        return entry.setting.flags.given(args)
     if entry.kind is Kind.KEY_TABLE:
         return getattr(args, "file_keys", None)  # set by read_secrets only
     value = getattr(args, entry.dest, None)

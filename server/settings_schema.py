@@ -12,12 +12,13 @@ Fields without a `Setting` are internal limits: no flag, no widget, never saved.
 
 from __future__ import annotations
 
+import argparse
 import enum
 import math
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Protocol, Union, get_args, get_origin
 
 import annotated_types
 from pydantic import BaseModel, SecretStr
@@ -50,6 +51,16 @@ class Kind(enum.StrEnum):
     FOLDER = "folder"
     SECRET = "secret"
     KEY_TABLE = "key table"  # per-database keys from a key file
+    RECORDS = "records"  # anything else (a list of models, say): saved as JSON, own flags
+
+
+class CustomFlags(Protocol):
+    """The command line of a setting no single flag can carry (RECORDS): it adds its own
+    arguments and reads its value back from them (None: not given)."""
+
+    def add(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def given(self, args: argparse.Namespace) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,7 @@ class Setting:
     minimum_text: str = ""  # the dialog's name for the smallest value ("any free port")
     placeholder: str = ""  # the dialog's hint in an empty field
     decimals: int = 0
+    flags: CustomFlags | None = None  # a RECORDS setting's own command-line flags
 
 
 @dataclass(frozen=True)
@@ -150,11 +162,13 @@ def _kind(info: FieldInfo, setting: Setting) -> Kind:
         return Kind.NUMBER
     if annotation is Path:
         return Kind.FOLDER
-    if get_origin(annotation) is tuple:
+    if get_origin(annotation) is tuple and get_args(annotation)[0] is str:
         return Kind.LINES
     if get_origin(annotation) is dict:
         return Kind.KEY_TABLE
-    return Kind.TEXT
+    if annotation is str:
+        return Kind.TEXT
+    return Kind.RECORDS
 
 
 def _without_none(annotation: Any) -> Any:

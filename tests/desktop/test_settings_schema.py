@@ -3,16 +3,18 @@ its widget, and a value goes through each of them and comes back unchanged."""
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import pytest
+from pydantic import BaseModel
 from PySide6.QtCore import QSettings
 
-from desktop.settings import DesktopSettings, SettingsStore, TokenStore
+from desktop.settings import DesktopSettings, SettingsStore, TokenStore, from_stored, to_stored
 from desktop.settings_dialog import SettingsDialog
 from devtools import settings_docs
 from server.cli import build_parser, parse_args
 from server.config import SETTINGS, ServerConfig
-from server.settings_schema import Kind, Storage
+from server.settings_schema import Kind, Setting, Storage, entries
 from tests.unit.wechat.crypto.conftest import KEY
 
 pytestmark = pytest.mark.desktop
@@ -122,3 +124,21 @@ def test_the_generated_docs_table_and_translation_list_match_the_schema():
     table = settings_docs.DOCS.read_text(encoding="utf-8")
     for entry in SETTINGS:
         assert f"| {entry.setting.label} | `{entry.flag}" in table
+
+
+class _Hook(BaseModel):
+    url: str
+    chats: tuple[str, ...] = ()
+
+
+class _WithRecords(BaseModel):
+    hooks: Annotated[tuple[_Hook, ...], Setting("Hooks", "where new messages go")] = ()
+
+
+def test_a_setting_holding_records_is_kept_as_json_and_validated_back():
+    [entry] = entries(_WithRecords)
+    assert entry.kind is Kind.RECORDS  # not one line per item: it brings its own widget
+    hooks = (_Hook(url="http://127.0.0.1:9000/in", chats=("Alice",)), _Hook(url="http://x.test"))
+    stored = to_stored(entry, hooks)
+    assert isinstance(stored, str) and json.loads(stored)[0]["chats"] == ["Alice"]
+    assert _WithRecords.model_validate({"hooks": from_stored(entry, stored)}).hooks == hooks
