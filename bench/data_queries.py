@@ -19,9 +19,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from devtools.demo import generate
-from server.wechat import MessageQuery, open_store, parse_time_range
 from server.wechat.model import Layout
+from server.wechat.query import MessageQuery
 from server.wechat.readers.base import talker_hash
+from server.wechat.store import open_store
+from server.wechat.timerange import parse_time_range
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TALKER = "wxid_alice01"

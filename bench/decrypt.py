@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from devtools.demo import generate
-from server.wechat import open_store, parse_time_range
 from server.wechat.crypto.database import MemorySink, read_database
 from server.wechat.crypto.export import export
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.params import V4, WINDOWS_V3, CipherProfile
 from server.wechat.model import Layout
+from server.wechat.store import open_store
+from server.wechat.timerange import parse_time_range
 
 RESULTS = Path(__file__).resolve().parent / "results" / "decrypt"
 KEY = "6f1c0e9a4b2d83f7a5c1e0d9b8a7f6e5d4c3b2a1908f7e6d5c4b3a2918f7e6d5"

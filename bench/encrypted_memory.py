@@ -84,8 +84,10 @@ def peak_rss_mb() -> float:
 async def child(root: Path, key: str | None) -> dict[str, float]:
     """One measurement, in its own process."""
     began = time.perf_counter()
-    from server.wechat import MessageQuery, open_store, parse_time_range
     from server.wechat.crypto.keys import DatabaseKey
+    from server.wechat.query import MessageQuery
+    from server.wechat.store import open_store
+    from server.wechat.timerange import parse_time_range
 
     store = open_store(root, DatabaseKey(key) if key else None)
     page = await store.messages(
@@ -106,9 +108,9 @@ async def lag_child(root: Path, key: str, rounds: int) -> dict[str, float]:
     """Commit a new message through SQLCipher, then query until the store shows it."""
     import sqlcipher3
 
-    from server.wechat import open_store
     from server.wechat.crypto.keys import DatabaseKey
     from server.wechat.readers.base import talker_hash
+    from server.wechat.store import open_store
 
     store = open_store(root, DatabaseKey(key))
     await store.messages(talkers=(TALKER,), limit=1)

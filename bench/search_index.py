@@ -20,10 +20,12 @@ from pathlib import Path
 
 from bench.data_queries import RESULTS, TOOL_LIMIT, measure
 from devtools.demo import generate
-from server.wechat import MessageQuery, open_store, parse_time_range
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.model import Layout
+from server.wechat.query import MessageQuery
 from server.wechat.search.service import SearchSettings
+from server.wechat.store import ChatStore, open_store
+from server.wechat.timerange import parse_time_range
 
 QUERIES = [  # (label, keyword, talker)
     ("keyword '火锅' across all chats, one year", "火锅", None),
@@ -95,13 +97,10 @@ async def main() -> None:
     await plain.close()
 
 
-async def _catch_up(root: Path, store: object, repeat: int) -> None:
+async def _catch_up(root: Path, store: ChatStore, repeat: int) -> None:
     """The first keyword query after WeChat wrote one message to the newest shard: the index
     re-reads that shard from ten minutes before its newest message, then answers. The rows
     written here are deleted again afterwards, so the stored bench data stays as generated."""
-    from server.wechat import ChatStore
-
-    assert isinstance(store, ChatStore)
     shard = max((root / "db_storage" / "message").glob("message_[0-9]*.db"))
     query = MessageQuery(keyword="火锅", limit=TOOL_LIMIT, order="desc")
     first_answers: list[float] = []

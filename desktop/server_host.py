@@ -26,6 +26,7 @@ from server.api import (
     ServerError,
     TokenStoreError,
     build_application,
+    restart_needed,
 )
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,9 @@ class ServerHost(QObject):
             await self._stop_locked()
 
     async def apply(self, config: ServerConfig) -> str | None:
-        """Switch to `config`, restarting if serving; on failure go back to the old config.
+        """Switch to `config`: live while serving when only settings a running server can
+        take changed (every connected client stays), else by a restart; on failure go back
+        to the old config.
 
         Returns None on success, else the error message (the previous configuration is then
         serving again, if it was serving before).
@@ -167,6 +170,8 @@ class ServerHost(QObject):
         async with self._lock:
             if config == self._config:
                 return None
+            if self.running and not restart_needed(self._config, config):
+                return await self._reconfigure_locked(config)
             previous, was_running = self._config, self.running
             old_port = self.address.port if self.address is not None else None
             # A failed start still means the user wants to serve: try the new settings.
@@ -184,6 +189,19 @@ class ServerHost(QObject):
                 # Serving again on the old settings: the failure belongs to the dialog now.
                 self._error = None
             return error
+
+    async def _reconfigure_locked(self, config: ServerConfig) -> str | None:
+        assert self._application is not None
+        try:
+            replacement = self._build(config)
+        # Boundary: a broken data layer must not escape into a Qt slot; nothing changed yet.
+        except Exception as error:
+            logger.exception("the new settings could not be applied")
+            return f"The new settings could not be applied: {error!r}"
+        await self._application.reconfigure(replacement)
+        self._config = config
+        logger.info("applied new settings live; %d client(s) stay", self.client_count())
+        return None
 
     async def shutdown(self) -> None:
         """Stop serving (every session is closed first) and release the application."""

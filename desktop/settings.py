@@ -18,34 +18,33 @@ from typing import Any
 
 import keyring
 import keyring.errors
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings
 
-from server.api import MIN_TOKEN_LENGTH, ServerConfig, WebhookConfig, register_secret
+from server.api import (
+    MIN_TOKEN_LENGTH,
+    SETTING,
+    SETTINGS,
+    Entry,
+    Kind,
+    ServerConfig,
+    Storage,
+    register_secret,
+)
 
 logger = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "chatlog-tray"
-KEYRING_USER = "mcp-token"
-KEYRING_KEY_USER = "database-key"
-KEYRING_FILE_KEYS_USER = "database-key-file"
-KEYRING_IMAGE_KEY_USER = "image-key"
+# Each secret's keychain entry is named in its setting (server/config.py).
+KEYRING_USER = SETTING["token"].setting.keychain_entry
+KEYRING_KEY_USER = SETTING["key"].setting.keychain_entry
+KEYRING_FILE_KEYS_USER = SETTING["file_keys"].setting.keychain_entry
+KEYRING_IMAGE_KEY_USER = SETTING["image_key"].setting.keychain_entry
 
-# QSettings key -> ServerConfig field, for the fields persisted as plain values.
-_FIELDS = {
-    "server/host": "host",
-    "server/port": "port",
-    "server/queue_capacity": "queue_capacity",
-    "server/workers": "workers",
-    "server/ping_interval": "ping_interval",
-    "server/session_idle_timeout": "session_idle_timeout",
-    "server/data_dir": "data_dir",
-    "server/allow_origins": "allow_origins",
-    "server/open_access": "open_access",
-}
+# The settings kept as plain values (QSettings key "server/<field>") and in the keychain.
+PLAIN = tuple(entry for entry in SETTINGS if entry.setting.storage is Storage.SETTINGS)
+SECRET = tuple(entry for entry in SETTINGS if entry.setting.storage is Storage.KEYCHAIN)
 SERVE_AT_LAUNCH_KEY = "app/serve_at_launch"
-# ServerConfig.webhooks as a JSON list (desktop/webhooks_editor.py edits it).
-WEBHOOKS_KEY = "server/webhooks"
 # Translated where they are shown (context "Settings").
 KEYCHAIN_PROBLEM = str(
     QT_TRANSLATE_NOOP(
@@ -146,7 +145,11 @@ class ImageKeyStore(SecretStore):
 
 
 class SettingsStore:
-    """Reads and writes DesktopSettings; bad stored values fall back to their defaults."""
+    """Reads and writes DesktopSettings; bad stored values fall back to their defaults.
+
+    Which setting goes where is read from the schema (`server.config.SETTINGS`): a new
+    setting is saved and loaded without any change here.
+    """
 
     def __init__(
         self,
@@ -161,47 +164,39 @@ class SettingsStore:
         self.keys = keys if keys is not None else KeyStore()
         self.file_keys = file_keys if file_keys is not None else FileKeysStore()
         self.image_keys = image_keys if image_keys is not None else ImageKeyStore()
+        given = {
+            "token": self.tokens,
+            "key": self.keys,
+            "file_keys": self.file_keys,
+            "image_key": self.image_keys,
+        }
+        # Setting name -> its keychain entry; a secret added to the schema gets one here.
+        self.secrets: dict[str, SecretStore] = {
+            entry.name: given.get(entry.name)
+            or SecretStore(KEYRING_SERVICE, entry.setting.keychain_entry, KEY_KEYCHAIN_PROBLEM)
+            for entry in SECRET
+        }
 
     def load(self) -> DesktopSettings:
         values: dict[str, Any] = {}
-        for key, name in _FIELDS.items():
-            raw = self._qsettings.value(key)
+        for entry in PLAIN:
+            raw = self._qsettings.value(entry.settings_key)
             if raw is None or raw == "":
                 continue
-            value = _from_stored(name, raw)
-            if _valid(name, value):
-                values[name] = value
+            value = from_stored(entry, raw)
+            if entry.kind is Kind.RECORDS and isinstance(value, list):
+                value = _valid_records(entry, value)
+            if _valid(entry.name, value):
+                values[entry.name] = value
+            elif entry.kind is Kind.RECORDS:
+                # Records may hold secrets (a webhook's URL): named, never shown.
+                logger.warning("ignoring the stored %s: not valid", entry.settings_key)
             else:
-                logger.warning("ignoring invalid stored setting %s=%r", key, raw)
-        token = self.tokens.load()
-        if token and _valid("token", token):
-            values["token"] = token
-        elif token:
-            # Saved before tokens had a minimum length. Without it the server is loopback-only.
-            logger.warning(
-                "ignoring the stored access token: it is shorter than %d characters; "
-                "generate a new one in Settings",
-                MIN_TOKEN_LENGTH,
-            )
-        database_key = self.keys.load()
-        if database_key and _valid("key", database_key):
-            register_secret(database_key.strip())
-            values["key"] = database_key
-        elif database_key:
-            # The text itself stays out of the log: it may be a real key with a typo.
-            logger.warning("ignoring the stored database key: it is not 64 hex characters")
-        image_key = self.image_keys.load()
-        if image_key and _valid("image_key", image_key):
-            register_secret(image_key.strip())
-            values["image_key"] = image_key
-        elif image_key:
-            logger.warning("ignoring the stored image key: it is not a valid image key")
-        file_keys = _stored_file_keys(self.file_keys.load())
-        if file_keys:
-            values["file_keys"] = file_keys
-        webhooks = _stored_webhooks(self._qsettings.value(WEBHOOKS_KEY))
-        if webhooks:
-            values["webhooks"] = webhooks
+                logger.warning("ignoring invalid stored setting %s=%r", entry.settings_key, raw)
+        for entry in SECRET:
+            value = self._load_secret(entry)
+            if value:
+                values[entry.name] = value
         try:
             config = ServerConfig.model_validate(values)
         except ValidationError:
@@ -213,85 +208,117 @@ class SettingsStore:
         serve = _as_bool(self._qsettings.value(SERVE_AT_LAUNCH_KEY, True))
         return DesktopSettings(config, serve)
 
+    def _load_secret(self, entry: Entry) -> object:
+        """The secret kept for `entry`, registered for masking in logs; None if unusable."""
+        raw = self.secrets[entry.name].load()
+        if not raw:
+            return None
+        if entry.kind is Kind.KEY_TABLE:
+            return _stored_key_table(raw, entry)
+        register_secret(raw.strip())
+        if _valid(entry.name, raw):
+            return raw
+        if entry.name == "token":
+            # Saved before tokens had a minimum length. Without it the server is loopback-only.
+            logger.warning(
+                "ignoring the stored access token: it is shorter than %d characters; "
+                "generate a new one in Settings",
+                MIN_TOKEN_LENGTH,
+            )
+        else:
+            # The text itself stays out of the log: it may be a real key with a typo.
+            logger.warning("ignoring the stored %s: it is not valid", entry.setting.label.lower())
+        return None
+
     def save(self, settings: DesktopSettings) -> None:
         config = settings.config
-        for key, name in _FIELDS.items():
-            value = getattr(config, name)
-            if name == "allow_origins":
-                value = "\n".join(value)
-            elif name == "data_dir":
-                value = "" if value is None else str(value)
-            self._qsettings.setValue(key, value)
+        for entry in PLAIN:
+            self._qsettings.setValue(
+                entry.settings_key, to_stored(entry, getattr(config, entry.name))
+            )
         self._qsettings.setValue(SERVE_AT_LAUNCH_KEY, settings.serve_at_launch)
-        self._qsettings.setValue(
-            WEBHOOKS_KEY, json.dumps([hook.model_dump() for hook in config.webhooks])
-        )
         self._qsettings.sync()
-        self.tokens.save(config.token.get_secret_value() if config.token else None)
-        self.keys.save(config.key.get_secret_value() if config.key else None)
-        self.image_keys.save(config.image_key.get_secret_value() if config.image_key else None)
-        stored = {name: key.get_secret_value() for name, key in config.file_keys.items()}
-        self.file_keys.save(json.dumps(stored) if stored else None)
+        for entry in SECRET:
+            value = getattr(config, entry.name)
+            if entry.kind is Kind.KEY_TABLE:
+                table = {name: key.get_secret_value() for name, key in value.items()}
+                secret = json.dumps(table) if table else None
+            else:
+                secret = value.get_secret_value() if value is not None else None
+            self.secrets[entry.name].save(secret)
 
 
-def _stored_file_keys(raw: str | None) -> dict[str, str]:
+def _stored_key_table(raw: str, entry: Entry) -> dict[str, str] | None:
     """The per-database keys kept in the keychain, each registered for masking in logs."""
-    if not raw:
-        return {}
+    what = entry.setting.label.lower()
     try:
         table = json.loads(raw)
     except ValueError:
-        logger.warning("ignoring the stored key file: it is not valid JSON")
-        return {}
+        logger.warning("ignoring the stored %s: it is not valid JSON", what)
+        return None
     keys = {str(name): key for name, key in table.items() if isinstance(key, str)}
     for key in keys.values():
         register_secret(key)
-    if not _valid("file_keys", keys):
-        logger.warning("ignoring the stored key file: one of its keys is invalid")
-        return {}
+    if not _valid(entry.name, keys):
+        logger.warning("ignoring the stored %s: one of its keys is invalid", what)
+        return None
     return keys
 
 
-def _stored_webhooks(raw: object) -> list[WebhookConfig]:
-    """The stored webhooks that are still valid; a bad entry is left out (named by number:
-    its URL may hold a secret)."""
-    if not raw:
-        return []
-    try:
-        entries = json.loads(str(raw))
-    except ValueError:
-        logger.warning("ignoring the stored webhooks: they are not valid JSON")
-        return []
-    hooks = []
-    for number, entry in enumerate(entries if isinstance(entries, list) else [], 1):
-        try:
-            hooks.append(WebhookConfig.model_validate(entry))
-        except ValidationError:
-            logger.warning("ignoring stored webhook %d: it is not valid", number)
-    return hooks
+def to_stored(entry: Entry, value: Any) -> object:
+    """A plain setting as QSettings keeps it (text for lists and folders)."""
+    if entry.kind is Kind.LINES:
+        return "\n".join(value)
+    if entry.kind is Kind.FOLDER:
+        return "" if value is None else str(value)
+    if entry.kind is Kind.RECORDS:
+        return json.dumps(_RECORDS.dump_python(value, mode="json"))
+    return value
 
 
-def _from_stored(name: str, raw: object) -> object:
-    # INI files give back strings; the registry and plists give back typed values.
-    if name == "allow_origins":
+def from_stored(entry: Entry, raw: object) -> object:
+    """A stored value back in its setting's type; left as it is when it does not convert
+    (validation then rejects it). INI files give back strings; the registry and plists
+    give back typed values."""
+    if entry.kind is Kind.LINES:
         if isinstance(raw, list):
             return tuple(str(item) for item in raw)
         return tuple(line for line in str(raw).splitlines() if line.strip())
-    if name == "data_dir":
+    if entry.kind is Kind.FOLDER:
         return Path(str(raw))
-    if name in ("port", "queue_capacity", "workers"):
-        try:
-            return int(str(raw))
-        except ValueError:
-            return raw
-    if name in ("ping_interval", "session_idle_timeout"):
-        try:
-            return float(str(raw))
-        except ValueError:
-            return raw
-    if name == "open_access":
+    if entry.kind is Kind.SWITCH:
         return _as_bool(raw)
+    if entry.kind is Kind.RECORDS:
+        try:
+            return json.loads(str(raw))
+        except ValueError:
+            return raw
+    converter = {Kind.INTEGER: int, Kind.NUMBER: float}.get(entry.kind)
+    if converter is not None:
+        try:
+            return converter(str(raw))
+        except ValueError:
+            return raw
     return str(raw)
+
+
+# Any JSON-able value: a RECORDS setting is saved as JSON and validated back by ServerConfig.
+_RECORDS: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+def _valid_records(entry: Entry, records: list[Any]) -> list[Any]:
+    """The stored records that are still valid: one damaged record costs only itself."""
+    kept = []
+    for number, record in enumerate(records, 1):
+        if _valid(entry.name, [record]):
+            kept.append(record)
+        else:
+            logger.warning("ignoring stored %s %d: not valid", _singular(entry.name), number)
+    return kept
+
+
+def _singular(name: str) -> str:
+    return name.removesuffix("s")  # "webhooks" -> "stored webhook 2"
 
 
 def _valid(name: str, value: object) -> bool:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,25 +25,32 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.settings import DesktopSettings
+from desktop.settings_form import Editor, KeyTableLabel, make_editor, translate
 from desktop.tasks import spawn
 from desktop.webhooks_editor import WebhooksEditor
 from server.api import (
+    GROUPS,
     KEY_HEX_LENGTH,
+    SETTING,
+    SETTINGS,
     DataDir,
     DataSourceError,
     KeyFileError,
+    Kind,
     ServerConfig,
     detect,
     generate_token,
@@ -65,12 +72,18 @@ LAYOUT_NAMES = {
 ERROR_STYLE = "color: #c62828;"
 WARNING_STYLE = "color: #a15c00;"
 OK_STYLE = "color: #2e7d32;"
-# Room for a pasted key with spaces or a line break around it, not for a whole document.
-KEY_FIELD_LIMIT = 256
+# The most of the screen's height the dialog grows to; past it the form scrolls.
+SCREEN_SHARE = 0.9
 
 
 class SettingsDialog(QDialog):
-    """Server and app settings; OK and Apply go through the `apply` coroutine."""
+    """Server and app settings; OK and Apply go through the `apply` coroutine.
+
+    The form is made from the settings schema (server/config.py): one group per schema group,
+    one row per setting, each widget from `make_editor`. What the dialog adds around a few
+    settings (a Generate button, the folder's detected layout, warnings) is listed in
+    `beside` and `below` in `_build`.
+    """
 
     def __init__(
         self,
@@ -93,89 +106,53 @@ class SettingsDialog(QDialog):
     # Building -----------------------------------------------------------------------------
 
     def _build(self, keychain_problem: str | None, key_keychain_problem: str | None) -> None:
-        self.host = QComboBox()
-        self.host.addItem(self.tr("This computer only (127.0.0.1)"), LOOPBACK)
-        self.host.addItem(self.tr("All network interfaces (0.0.0.0)"), ALL_INTERFACES)
-        self.network_warning = QLabel(
-            self.tr(
-                "Other devices on your network can reach this server. A token is required; "
-                "anyone who has it can read your chat history."
-            )
-        )
-        self.network_warning.setWordWrap(True)
-        self.network_warning.setStyleSheet(WARNING_STYLE)
-        self.port = QSpinBox()
-        self.port.setRange(0, 65535)
-        self.port.setSpecialValueText(self.tr("any free port"))
-        self.token = QLineEdit()
-        self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText(self.tr("none: any local program may connect"))
-        self._add_reveal(self.token)
+        self.editors = {entry.name: make_editor(entry) for entry in SETTINGS if entry.setting.group}
+        self.host = self._widget("host", QComboBox)
+        self.port = self._widget("port", QSpinBox)
+        self.token = self._widget("token", QLineEdit)
+        self.origins = self._widget("allow_origins", QPlainTextEdit)
+        self.queue_capacity = self._widget("queue_capacity", QSpinBox)
+        self.workers = self._widget("workers", QSpinBox)
+        self.ping_interval = self._widget("ping_interval", QDoubleSpinBox)
+        self.idle_timeout = self._widget("session_idle_timeout", QDoubleSpinBox)
+        self.data_dir = self._widget("data_dir", QLineEdit)
+        self.key = self._widget("key", QLineEdit)
+        self.reveal_key = self.key.actions()[0]
+        self.image_key = self._widget("image_key", QLineEdit)
+        self.key_file_label = self._widget("file_keys", KeyTableLabel)
+        self.open_access = self._widget("open_access", QCheckBox)
+        self.webhooks = self._widget("webhooks", WebhooksEditor)
+
         self.generate_token = QPushButton(self.tr("Generate"))
         self.copy_token = QPushButton(self.tr("Copy"))
-        self.origins = QPlainTextEdit()
-        self.origins.setPlaceholderText("http://localhost:6274")
-        self.origins.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-
-        self.queue_capacity = QSpinBox()
-        self.queue_capacity.setRange(1, 1_000_000)
-        self.workers = QSpinBox()
-        self.workers.setRange(1, 256)
-        self.ping_interval = QDoubleSpinBox()
-        self.ping_interval.setRange(1, 3600)
-        self.ping_interval.setDecimals(0)
-        self.ping_interval.setSuffix(self.tr(" s"))
-        self.idle_timeout = QDoubleSpinBox()
-        self.idle_timeout.setRange(10, 7 * 24 * 3600)
-        self.idle_timeout.setDecimals(0)
-        self.idle_timeout.setSuffix(self.tr(" s"))
-
-        self.data_dir = QLineEdit()
-        self.data_dir.setPlaceholderText(self.tr("empty: use the built-in demo data"))
         self.browse = QPushButton(self.tr("Browse…"))
-        self.layout_label = QLabel()
-        self.layout_label.setWordWrap(True)
-        self.key = QLineEdit()
-        self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key.setPlaceholderText(self.tr("none: the data is not encrypted"))
-        self.key.setMaxLength(KEY_FIELD_LIMIT)
-        self.reveal_key = self._add_reveal(self.key)
-        self.image_key = QLineEdit()
-        self.image_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.image_key.setPlaceholderText(self.tr("only for pictures in WeChat 4.x's newer format"))
-        self.image_key.setMaxLength(KEY_FIELD_LIMIT)
-        self.reveal_image_key = self._add_reveal(self.image_key)
         self.clear_key = QPushButton(self.tr("Clear"))
         # A key file (all_keys.json) gives one key per database, as many key tools do.
         self.load_key_file = QPushButton(self.tr("Load key file…"))
         self.clear_key_file = QPushButton(self.tr("Forget key file"))
-        self.key_file_label = QLabel()
-        self.key_file_label.setWordWrap(True)
-        self._file_keys: dict[str, str] = {}
-        self.key_help = QLabel(
+        self.network_warning = _note(
+            self.tr(
+                "Other devices on your network can reach this server. A token is required; "
+                "anyone who has it can read your chat history."
+            ),
+            WARNING_STYLE,
+        )
+        self.layout_label = _note("")
+        self.key_help = _note(
             self.tr(
                 "WeChat databases are encrypted; the key (64 hexadecimal characters) stays in "
                 "memory and in your system keychain, never on disk in plain text."
             )
         )
-        self.key_help.setWordWrap(True)
         self.serve_at_launch = QCheckBox(self.tr("Start serving when the app starts"))
-        self.open_access = QCheckBox(
-            self.tr("Let any program on this computer read my chats without being connected")
-        )
-        self.open_access.setToolTip(
+        self.restart_note = _note(
             self.tr(
-                "Normally each AI app you connect gets its own key, and you can take it back. "
-                "With this on, any program running on this computer can read your WeChat "
-                "history. The demo data is always open."
-            )
+                "Applying a new address or port restarts the server: connected AI apps lose "
+                "their connection and must reconnect. Every other change applies at once."
+            ),
+            WARNING_STYLE,
         )
-
-        self.webhooks = WebhooksEditor()
-
-        self.problems = QLabel()
-        self.problems.setWordWrap(True)
-        self.problems.setStyleSheet(ERROR_STYLE)
+        self.problems = _note("", ERROR_STYLE)
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -183,82 +160,53 @@ class SettingsDialog(QDialog):
             | QDialogButtonBox.StandardButton.Apply
         )
 
-        network = QGroupBox(self.tr("Network"))
-        form = QFormLayout(network)
-        form.addRow(self.tr("Listen on:"), self.host)
-        form.addRow("", self.network_warning)
-        form.addRow(self.tr("Port:"), self.port)
-        token_row = QHBoxLayout()
-        token_row.addWidget(self.token, 1)
-        token_row.addWidget(self.generate_token)
-        token_row.addWidget(self.copy_token)
-        form.addRow(self.tr("Access token:"), token_row)
-        if keychain_problem:
-            keychain = QLabel(QCoreApplication.translate("Settings", keychain_problem))
-            keychain.setWordWrap(True)
-            keychain.setStyleSheet(WARNING_STYLE)
-            form.addRow("", keychain)
-        form.addRow(self.tr("Allowed browser origins:"), self.origins)
-
-        performance = QGroupBox(self.tr("Performance"))
-        form = QFormLayout(performance)
-        form.addRow(self.tr("Queue capacity:"), self.queue_capacity)
-        form.addRow(self.tr("Workers:"), self.workers)
-        form.addRow(self.tr("SSE ping interval:"), self.ping_interval)
-        form.addRow(self.tr("Session idle timeout:"), self.idle_timeout)
-
-        data = QGroupBox(self.tr("WeChat data"))
-        form = QFormLayout(data)
-        dir_row = QHBoxLayout()
-        dir_row.addWidget(self.data_dir, 1)
-        dir_row.addWidget(self.browse)
-        form.addRow(self.tr("Data directory:"), dir_row)
-        form.addRow("", self.layout_label)
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.key, 1)
-        key_row.addWidget(self.clear_key)
-        key_row.addWidget(self.load_key_file)
-        form.addRow(self.tr("Database key:"), key_row)
-        form.addRow("", self.key_help)
-        key_file_row = QHBoxLayout()
-        key_file_row.addWidget(self.key_file_label, 1)
-        key_file_row.addWidget(self.clear_key_file)
-        form.addRow("", key_file_row)
-        form.addRow(self.tr("Image key:"), self.image_key)
-        form.addRow("", self.open_access)
-        if key_keychain_problem:
-            key_keychain = QLabel(QCoreApplication.translate("Settings", key_keychain_problem))
-            key_keychain.setWordWrap(True)
-            key_keychain.setStyleSheet(WARNING_STYLE)
-            form.addRow("", key_keychain)
+        beside: dict[str, list[QWidget]] = {
+            "token": [self.generate_token, self.copy_token],
+            "data_dir": [self.browse],
+            "key": [self.clear_key],
+            "file_keys": [self.load_key_file, self.clear_key_file],
+        }
+        below: dict[str, list[QWidget]] = {
+            "host": [self.network_warning],
+            "token": _problem_notes(keychain_problem),
+            "data_dir": [self.layout_label],
+            "key": [self.key_help, *_problem_notes(key_keychain_problem)],
+        }
+        # One page per group (as Vorta's settings): each page is short enough for a laptop's
+        # screen, and grows or scrolls on its own.
+        self.pages = QTabWidget()
+        self.page_areas: dict[str, FittingScrollArea] = {}
+        for group in GROUPS:
+            content = QWidget()
+            column = QVBoxLayout(content)
+            form = QFormLayout()
+            column.addLayout(form)
+            column.addStretch(1)  # rows stay together at the top of a page taller than them
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            for editor in (e for e in self.editors.values() if e.entry.setting.group == group):
+                name = editor.entry.name
+                if editor.entry.kind is Kind.RECORDS:
+                    form.addRow(editor.widget)  # a list's own editor, full width, explains itself
+                    continue
+                form.addRow(_row_label(editor), _with_buttons(editor.widget, beside.get(name, [])))
+                for note in below.get(name, []):
+                    form.addRow("", note)
+            area = FittingScrollArea(content)
+            self.page_areas[group] = area
+            self.pages.addTab(area, translate(group))
+        self.pages.currentChanged.connect(lambda _index: self.fit_to_content())
 
         layout = QVBoxLayout(self)
-        layout.addWidget(network)
-        layout.addWidget(performance)
-        layout.addWidget(data)
-        layout.addWidget(self.webhooks)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.serve_at_launch)
+        layout.addWidget(self.restart_note)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setSizeGripEnabled(True)
 
-        for signal in (
-            self.host.currentIndexChanged,
-            self.port.valueChanged,
-            self.token.textChanged,
-            self.origins.textChanged,
-            self.queue_capacity.valueChanged,
-            self.workers.valueChanged,
-            self.ping_interval.valueChanged,
-            self.idle_timeout.valueChanged,
-            self.open_access.toggled,
-            self.data_dir.textChanged,
-            self.key.textChanged,
-            self.image_key.textChanged,
-            self.serve_at_launch.toggled,
-            self.webhooks.changed,
-        ):
-            signal.connect(self.validate)
+        for editor in self.editors.values():
+            editor.changed.connect(self.validate)
+        self.serve_at_launch.toggled.connect(self.validate)
         self.generate_token.clicked.connect(self._generate_token)
         self.copy_token.clicked.connect(self._copy_token)
         self.browse.clicked.connect(self._browse)
@@ -269,17 +217,43 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(lambda: spawn(self.accept_changes()))
         self.apply_button.clicked.connect(lambda: spawn(self.apply_changes()))
 
-    def _add_reveal(self, field: QLineEdit) -> QAction:
-        """A Show toggle inside a password field."""
-        reveal = QAction(self.tr("Show"), field)
-        reveal.setCheckable(True)
-        reveal.toggled.connect(
-            lambda shown: field.setEchoMode(
-                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
-            )
-        )
-        field.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
-        return reveal
+    def _widget[W: QWidget](self, name: str, kind: type[W]) -> W:
+        widget = self.editors[name].widget
+        assert isinstance(widget, kind), (name, widget)
+        return widget
+
+    # Size ---------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.fit_to_content()
+
+    def fit_to_content(self) -> None:
+        """Grow (never shrink) to show every row whole, up to most of the screen's height;
+        beyond that the form scrolls. Called whenever a note appears or changes."""
+        # A note's new text reaches the form's layout one nesting level per LayoutRequest
+        # event: deliver them now, or the height below is the one before the change.
+        for _level in range(3):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        chrome = self.height() - self.form_area.viewport().height()
+        screen = self.screen()
+        room = screen.availableGeometry().height() if screen is not None else 800
+        # As tall as the tallest page, so that switching pages does not resize the dialog.
+        tallest = max(area.content_height() for area in self.page_areas.values())
+        target = min(tallest + chrome, int(room * SCREEN_SHARE))
+        if target > self.height():
+            self.resize(self.width(), target)
+
+    @property
+    def form_area(self) -> FittingScrollArea:
+        """The page shown now."""
+        area = self.pages.currentWidget()
+        assert isinstance(area, FittingScrollArea)
+        return area
+
+    def show_page(self, group: str) -> None:
+        """Turn to the page of a settings group (NETWORK, DATA…, server/settings_schema.py)."""
+        self.pages.setCurrentWidget(self.page_areas[group])
 
     @property
     def ok_button(self) -> QPushButton:
@@ -298,50 +272,17 @@ class SettingsDialog(QDialog):
 
     def load(self, settings: DesktopSettings) -> None:
         """Show `settings` in the widgets."""
-        config = settings.config
-        index = self.host.findData(config.host)
-        if index < 0:
-            # A host given on the command line (say "::1") stays choosable.
-            self.host.addItem(config.host, config.host)
-            index = self.host.count() - 1
-        self.host.setCurrentIndex(index)
-        self.port.setValue(config.port)
-        self.token.setText(config.token.get_secret_value() if config.token else "")
-        self.origins.setPlainText("\n".join(config.allow_origins))
-        self.queue_capacity.setValue(config.queue_capacity)
-        self.workers.setValue(config.workers)
-        self.ping_interval.setValue(config.ping_interval)
-        self.idle_timeout.setValue(config.session_idle_timeout)
-        self.data_dir.setText(str(config.data_dir) if config.data_dir else "")
-        self.key.setText(config.key.get_secret_value() if config.key else "")
-        self.image_key.setText(config.image_key.get_secret_value() if config.image_key else "")
+        for name, editor in self.editors.items():
+            editor.show(getattr(settings.config, name))
         self.serve_at_launch.setChecked(settings.serve_at_launch)
-        self.open_access.setChecked(config.open_access)
-        self._set_file_keys(
-            {name: key.get_secret_value() for name, key in config.file_keys.items()}
-        )
-        self.webhooks.set_hooks(config.webhooks)
+        self.clear_key_file.setVisible(bool(self.key_file_label.keys))
         self.validate()
 
     def _values(self) -> dict[str, Any]:
-        origins = [line.strip() for line in self.origins.toPlainText().splitlines()]
-        data_dir = self.data_dir.text().strip()
+        # Settings the dialog does not show (command-line only) keep their applied values.
         return {
             **self._applied.config.model_dump(),
-            "host": self.host.currentData(),
-            "port": self.port.value(),
-            "token": self.token.text().strip() or None,
-            "allow_origins": tuple(origin for origin in origins if origin),
-            "queue_capacity": self.queue_capacity.value(),
-            "workers": self.workers.value(),
-            "ping_interval": self.ping_interval.value(),
-            "session_idle_timeout": self.idle_timeout.value(),
-            "data_dir": Path(data_dir).expanduser() if data_dir else None,
-            "key": self.key.text().strip() or None,
-            "image_key": self.image_key.text().strip() or None,
-            "open_access": self.open_access.isChecked(),
-            "file_keys": dict(self._file_keys),
-            "webhooks": self.webhooks.hooks(),
+            **{name: editor.value() for name, editor in self.editors.items()},
         }
 
     def current_settings(self) -> DesktopSettings | None:
@@ -357,9 +298,10 @@ class SettingsDialog(QDialog):
         key_problem = self._key_problem(values["key"])
         if key_problem:
             return None, [key_problem]
-        hook_problems = self.webhooks.problems()
-        if hook_problems:
-            return None, hook_problems
+        for editor in self.editors.values():
+            problems.extend(editor.problems())
+        if problems:
+            return None, problems
         try:
             config = ServerConfig.model_validate(values)
         except ValidationError as error:
@@ -388,13 +330,8 @@ class SettingsDialog(QDialog):
         return True
 
     def _set_file_keys(self, keys: dict[str, str]) -> None:
-        self._file_keys = keys
-        count = len(keys)
-        self.key_file_label.setText(
-            self.tr("%n database key(s) from a key file", "", count) if count else ""
-        )
-        self.clear_key_file.setVisible(bool(count))
-        self.validate()
+        self.key_file_label.set_keys(keys)
+        self.clear_key_file.setVisible(bool(keys))
 
     def _key_problem(self, key: str | None) -> str | None:
         # Checked here rather than by ServerConfig, for a message in the user's language.
@@ -414,16 +351,8 @@ class SettingsDialog(QDialog):
         return None
 
     def _field_label(self, field: str) -> str:
-        labels = {
-            "allow_origins": self.tr("Allowed browser origins"),
-            "host": self.tr("Listen on"),
-            "token": self.tr("Access token"),
-            "data_dir": self.tr("Data directory"),
-            "key": self.tr("Database key"),
-            "image_key": self.tr("Image key"),
-            "webhooks": self.tr("Webhooks"),
-        }
-        return labels.get(field, field)
+        entry = SETTING.get(field)
+        return translate(entry.setting.label) if entry is not None else field
 
     # Reactions ----------------------------------------------------------------------------
 
@@ -434,10 +363,22 @@ class SettingsDialog(QDialog):
         self._show_layout()
         self.problems.setText("\n".join(problems))
         self.problems.setVisible(bool(problems))
+        self.restart_note.setVisible(self._restart_ahead())
         valid = settings is not None
         self.ok_button.setEnabled(valid and not self._busy)
         self.apply_button.setEnabled(valid and not self._busy and settings != self._applied)
+        if self.isVisible():
+            self.fit_to_content()
         return valid
+
+    def _restart_ahead(self) -> bool:
+        """Whether applying what is typed would restart the server (host or port changed)."""
+        applied = self._applied.config
+        return any(
+            editor.value() != getattr(applied, name)
+            for name, editor in self.editors.items()
+            if editor.entry.setting.restart
+        )
 
     def _show_layout(self) -> None:
         text = self.data_dir.text().strip()
@@ -469,6 +410,8 @@ class SettingsDialog(QDialog):
         if text == self._layout_for:  # the user has not typed on meanwhile
             self.layout_label.setText(message)
             self.layout_label.setStyleSheet(style)
+            if self.isVisible():
+                self.fit_to_content()
 
     def _generate_token(self) -> None:
         self.token.setText(generate_token())
@@ -533,3 +476,65 @@ class SettingsDialog(QDialog):
 
 def _detect_folder(text: str) -> DataDir:
     return detect(Path(text).expanduser())
+
+
+class FittingScrollArea(QScrollArea):
+    """Holds the form; asks for the form's whole height, and scrolls only past the screen."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.content = content
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def content_height(self) -> int:
+        """The form's height at the viewport's width, wrapped notes included."""
+        content, width = self.content, self.viewport().width()
+        if content.hasHeightForWidth():
+            return max(content.heightForWidth(width), content.minimumSizeHint().height())
+        return content.sizeHint().height()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        # As wide as the form's widest row: never clipped sideways, only scrolled down.
+        content = self.content.minimumSizeHint()
+        scrollbar = self.verticalScrollBar().sizeHint().width()
+        return QSize(content.width() + scrollbar, min(content.height(), 240))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = self.content.sizeHint()
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+
+def _note(text: str, style: str = "") -> QLabel:
+    """A wrapped explanation or warning under a row."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(style)
+    return label
+
+
+def _problem_notes(problem: str | None) -> list[QWidget]:
+    """The keychain's problem, if any, as a warning in the user's language."""
+    if not problem:
+        return []
+    return [_note(QCoreApplication.translate("Settings", problem), WARNING_STYLE)]
+
+
+def _row_label(editor: Editor) -> str:
+    if editor.entry.kind is Kind.SWITCH:
+        return ""  # a check box says what it is itself
+    return QCoreApplication.translate("SettingsDialog", "%1:").replace(
+        "%1", translate(editor.entry.setting.label)
+    )
+
+
+def _with_buttons(widget: QWidget, buttons: list[QWidget]) -> QWidget | QHBoxLayout:
+    if not buttons:
+        return widget
+    row = QHBoxLayout()
+    row.addWidget(widget, 1)
+    for button in buttons:
+        row.addWidget(button)
+    return row

@@ -9,7 +9,8 @@ official SDK, and grabs the X root window:
 
 - tray-menu.png: the tray icon with its menu and the address submenu open;
 - connect.png / connect-zh.png: the "Connect an AI app" dialog;
-- settings.png: the settings dialog;
+- settings.png / settings-zh.png: the settings dialog as it opens, and each of its states
+  (-network, -keychain, -no-data), in both languages;
 - sessions-mcp.png / sessions-chats.png: both tabs of the sessions window;
 - tray-menu-zh.png / sessions-chats-zh.png: the same under a Chinese locale.
 """
@@ -32,7 +33,8 @@ from keyring.backend import KeyringBackend
 
 logger = logging.getLogger(__name__)
 
-SCREEN = (1100, 720)
+# Tall enough for the settings dialog to open whole (it scrolls only on smaller screens).
+SCREEN = (1100, 960)
 SETTLE_SECONDS = 1.2  # lets the X server and the tray host draw before a grab
 PANEL_HEIGHT = 30
 PREFERRED_PORT = 5030
@@ -301,13 +303,7 @@ async def _shoot(out: Path, language: str) -> None:
             _grab(out / f"connect{suffix}.png", connect)
             connect.hide()
 
-            if not suffix:
-                dialog = app.open_settings()
-                dialog.adjustSize()
-                dialog.move((width - dialog.width()) // 2, 40)
-                await _settle()
-                _grab(out / "settings.png", dialog)
-                dialog.hide()
+            await _shoot_settings(out, suffix, Path(temp))
 
             window = app.window
             window.resize(1000, 600)
@@ -327,6 +323,54 @@ async def _shoot(out: Path, language: str) -> None:
             _grab(out / f"sessions-chats{suffix}.png", window)
         await app.shutdown()
         del background
+
+
+async def _shoot_settings(out: Path, suffix: str, temp: Path) -> None:
+    """Every state of the settings dialog, each at the size it opens with, on the page that
+    shows it (docs/desktop.md): settings (as it opens), -network (all interfaces: warning,
+    restart note, the missing token), -keychain and -keychain-data (no keychain: the token's
+    and the key's warnings), -no-data (a folder without WeChat data), -webhooks (a hook on
+    this computer and one on another, not yet confirmed)."""
+    from desktop.settings import KEY_KEYCHAIN_PROBLEM, KEYCHAIN_PROBLEM, DesktopSettings
+    from desktop.settings_dialog import ALL_INTERFACES, SettingsDialog
+    from server.config import ServerConfig
+    from server.settings_schema import DATA, NETWORK, WEBHOOKS
+
+    async def unused(_settings: DesktopSettings) -> str | None:
+        return None
+
+    empty = temp / "Documents" / "WeChat Files"
+    empty.mkdir(parents=True)
+    keychain = (KEYCHAIN_PROBLEM, KEY_KEYCHAIN_PROBLEM)
+    states = {  # name: (keychain problems, page)
+        "": ((None, None), NETWORK),
+        "-network": ((None, None), NETWORK),
+        "-keychain": (keychain, NETWORK),
+        "-keychain-data": (keychain, DATA),
+        "-no-data": ((None, None), DATA),
+        "-webhooks": ((None, None), WEBHOOKS),
+    }
+    for state, (problems, page) in states.items():
+        dialog = SettingsDialog(
+            DesktopSettings(ServerConfig(port=PREFERRED_PORT)), unused, *problems
+        )
+        dialog.move(120, 20)
+        dialog.show()
+        dialog.show_page(page)
+        if state == "-network":
+            dialog.host.setCurrentIndex(dialog.host.findData(ALL_INTERFACES))
+        if state == "-no-data":
+            dialog.data_dir.setText(str(empty))
+            if dialog.layout_checked is not None:
+                await dialog.layout_checked
+        if state == "-webhooks":
+            dialog.webhooks.add_hook("http://127.0.0.1:8000/hook", talker="家人", keyword="紧急")
+            dialog.webhooks.add_hook("https://hooks.example.com/in")
+            dialog.validate()
+        await _settle()
+        _grab(out / f"settings{state}{suffix}.png", dialog)
+        dialog.close()
+        dialog.deleteLater()
 
 
 class _MemoryKeyring(KeyringBackend):

@@ -12,7 +12,7 @@ from server.app import Application
 from server.cli import config_from_args
 from server.client_tokens import ClientTokens, TokenStoreError
 from server.composition import build_application
-from server.config import MIN_TOKEN_LENGTH, ServerConfig, is_loopback_host
+from server.config import MIN_TOKEN_LENGTH, SETTING, SETTINGS, ServerConfig, is_loopback_host
 from server.connect.client import Client
 from server.connect.clients import CLIENTS
 from server.connect.service import FAILURES, Connector
@@ -25,6 +25,7 @@ from server.push.webhooks import Webhooks
 from server.resources import resource_path
 from server.security import SERVER_TOKEN_NAME, generate_token
 from server.serving import Address, ServerController, ServerError
+from server.settings_schema import GROUPS, WEBHOOKS, Entry, Kind, Storage, restart_needed
 from server.wechat.crypto.errors import EncryptedDatabaseError, KeyFileError, WrongKeyError
 from server.wechat.crypto.keyfile import read_key_file
 from server.wechat.crypto.keys import KEY_HEX_LENGTH, KeyRing
@@ -54,11 +55,15 @@ __all__ = [
     "ALL_TIME",
     "CLIENTS",
     "FAILURES",
+    "GROUPS",
     "KEY_HEX_LENGTH",
     "MIN_TOKEN_LENGTH",
     "NO_FILTERS",
     "SERVER_TOKEN_NAME",
+    "SETTING",
+    "SETTINGS",
     "SUFFIXES",
+    "WEBHOOKS",
     "Address",
     "Application",
     "ChatStore",
@@ -71,6 +76,7 @@ __all__ = [
     "DataDir",
     "DataSourceError",
     "EncryptedDatabaseError",
+    "Entry",
     "ExportError",
     "ExportFormat",
     "ExportOptions",
@@ -80,6 +86,7 @@ __all__ = [
     "ImageKey",
     "KeyFileError",
     "KeyRing",
+    "Kind",
     "MediaMode",
     "MediaService",
     "Message",
@@ -91,6 +98,7 @@ __all__ = [
     "ServerController",
     "ServerError",
     "Session",
+    "Storage",
     "TimeRange",
     "TokenStoreError",
     "WebhookConfig",
@@ -109,6 +117,7 @@ __all__ = [
     "read_key_file",
     "register_secret",
     "resource_path",
+    "restart_needed",
     "sender_label",
     "server_version",
     "thumbnails",

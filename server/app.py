@@ -25,7 +25,7 @@ from server import asgi
 from server.client_tokens import ClientTokens
 from server.config import ServerConfig
 from server.mcp import jsonrpc
-from server.mcp.clients import ClientRegistry
+from server.mcp.clients import Client, ClientRegistry
 from server.mcp.dispatch import Dispatcher
 from server.mcp.features import PromptRegistry, ResourceRegistry
 from server.mcp.service import McpService
@@ -35,8 +35,9 @@ from server.mcp.tools.current_time import CURRENT_TIME
 from server.mcp.transports.common import rpc_error_body
 from server.mcp.transports.sse import SseTransport
 from server.mcp.transports.streamable_http import StreamableHttpTransport
+from server.push.updates import ResourceUpdates
 from server.push.webhooks import Webhooks
-from server.security import SecurityPolicy
+from server.security import SERVER_TOKEN_NAME, SecurityPolicy
 from server.workqueue import WorkQueue
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,73 @@ class Application:
         }
         # Every running HTTP request's task, so a stop can cancel what will not end by itself.
         self.request_tasks: set[asyncio.Task[Any]] = set()
+
+    async def reconfigure(self, replacement: Application) -> None:
+        """Serve with `replacement`'s settings and content, keeping every connected client.
+
+        `replacement` is a new Application built for the new config (by the same factory as
+        this one) and never started; this one takes its limits, its tools and data (a new
+        data folder or key), its security policy (token, origins, open access) and its
+        closers, while sessions, streams, the queue and running requests stay. Settings that
+        need a new socket (host, port) are not taken here: see `restart_needed` in
+        server/settings_schema.py. Runs on the serving loop; the old content is closed last.
+        """
+        config = replacement.config
+        refused = self._clients_refused_by(replacement)
+        old_closers, old_web, old_refresher = self._closers, self._web, self._token_refresher
+        self.config = config
+        self.queue.resize(config.queue_capacity, config.workers)
+        self.registry.max_sessions = config.max_sessions
+        self.service.idle_timeout = config.session_idle_timeout
+        self.sse.ping_interval = config.ping_interval
+        self.streamable.set_ping_interval(config.ping_interval)
+        # Requests already dispatched finish on the old tools; the next ones use the new.
+        self.dispatcher = self.service.dispatcher = replacement.dispatcher
+        self.security = replacement.security
+        self.client_tokens = replacement.client_tokens
+        self._health_extra = replacement._health_extra
+        self._closers = replacement._closers
+        self._blueprints = replacement._blueprints
+        self._web = None  # rebuilt on the next API request, over the new data
+        self._token_refresher = None
+        if old_refresher is not None:
+            old_refresher.cancel()
+        if self.sse.accepting and self.client_tokens is not None:
+            loop = asyncio.get_running_loop()
+            self._token_refresher = loop.create_task(_refresh_tokens(self.client_tokens))
+        for client in refused:
+            # Its next request would be refused anyway; its open stream must not outlive that.
+            self.registry.close(client, "the server's access settings changed")
+        await self._take_push(replacement)
+        if old_web is not None:
+            await old_web.shutdown()
+        for close in old_closers:
+            await close()
+        logger.info("settings applied without a restart")
+
+    async def _take_push(self, replacement: Application) -> None:
+        """The replacement's change feed and webhooks (a new data folder or key brings a new
+        feed). Resource subscriptions stay with this application's hub and registry: its
+        watch follows the new feed, and the new dispatcher announces through it."""
+        await self.webhooks.stop()
+        self.feed, self.webhooks = replacement.feed, replacement.webhooks
+        watch = self.subscriptions.watch
+        self.dispatcher.resource_watch = watch
+        if isinstance(watch, ResourceUpdates) and self.feed is not None:
+            watch.follow(self.feed)
+        if self.sse.accepting:
+            self.webhooks.start(self.feed)
+
+    def _clients_refused_by(self, replacement: Application) -> list[Client]:
+        """The connected clients the new access settings would not let in: those that came
+        without a token when one is now required, or with the server token that changed."""
+        token_changed = self.config.token != replacement.config.token
+        return [
+            client
+            for client in self.registry
+            if (client.token_name is None and replacement.security.token_required)
+            or (client.token_name == SERVER_TOKEN_NAME and token_changed)
+        ]
 
     def health(self) -> dict[str, Any]:
         status: dict[str, Any] = {

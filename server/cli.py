@@ -1,5 +1,8 @@
 """Command-line arguments, shared by the desktop app and the headless server. Qt-free.
 
+Every setting's flag is made from its entry in `server.config.SETTINGS` (its help, type,
+default and unit), so a new setting needs no change here.
+
 The token and the database key can come from the command line, standard input, a file or an
 environment variable. Only the first is unsafe: any user of the computer can read a
 process's arguments (`ps`, /proc/PID/cmdline), but not its standard input, a file only its
@@ -12,24 +15,24 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from pydantic import ValidationError
 
-from server.config import DEFAULT_HOST, DEFAULT_PORT, MIN_TOKEN_LENGTH, ServerConfig
+from server.config import SETTING, SETTINGS, ServerConfig
 from server.devhooks import DEVTOOLS_MISSING, devtools_available
 from server.logging_setup import register_secret
 from server.mcp.protocol import server_version
 from server.mcp.tools.registry import validation_message
-from server.push.hook_cli import add_webhook_arguments, webhook_configs
+from server.settings_schema import Entry, Kind
 from server.wechat.crypto.keyfile import read_key_file
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
-TOKEN_ENV = "CHATLOG_TRAY_TOKEN"
-KEY_ENV = "CHATLOG_TRAY_KEY"
-IMAGE_KEY_ENV = "CHATLOG_TRAY_IMAGE_KEY"
+TOKEN_ENV = SETTING["token"].setting.env
+KEY_ENV = SETTING["key"].setting.env
+IMAGE_KEY_ENV = SETTING["image_key"].setting.env
 FROM_STDIN = "-"
 SECRETS_HELP = (
     "A token or key given as a value (--token VALUE, --key VALUE) is visible to every user "
@@ -44,96 +47,79 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chatlog-tray",
         description="Serve your own WeChat chat history to AI assistants over MCP, locally.",
-        epilog="'chatlog-tray decrypt --help' shows how to write plain copies of encrypted data; "
-        "'chatlog-tray export --help' how to export a chat to HTML, JSON or CSV.",
+        epilog="'chatlog-tray decrypt --help' shows how to write plain copies of encrypted data.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
     parser.add_argument("--headless", action="store_true", help="serve without the tray (no Qt)")
-    parser.add_argument("--host", help=f"interface to listen on (default {DEFAULT_HOST})")
-    parser.add_argument(
-        "--port", type=int, help=f"TCP port, 0 = any free port (default {DEFAULT_PORT})"
-    )
-    parser.add_argument(
-        "--queue-capacity", type=int, help="requests waiting at most (default 1000)"
-    )
-    parser.add_argument("--workers", type=int, help="requests processed at once (default 8)")
-    parser.add_argument(
-        "--ping-interval", type=float, help="seconds between SSE pings (default 30)"
-    )
-    parser.add_argument(
-        "--session-idle-timeout",
-        type=float,
-        help="seconds before an idle MCP client leaves the list and its session, if any, "
-        "ends (default 1800)",
-    )
-    parser.add_argument(
-        "--max-sessions",
-        type=int,
-        help="live handshake-era sessions at most; the one quiet longest makes room (default 1000)",
-    )
-    parser.add_argument("--data-dir", type=Path, help="WeChat data directory (default: demo data)")
-    parser.add_argument(
-        "--no-search-index",
-        action="store_true",
-        help="keep no full-text index in the app's data folder: keyword queries scan",
-    )
     secrets = parser.add_argument_group("secrets", SECRETS_HELP)
-    token = secrets.add_mutually_exclusive_group()
-    token.add_argument(
-        "--token",
-        help="require 'Authorization: Bearer TOKEN' on every route but /health "
-        f"(at least {MIN_TOKEN_LENGTH} characters); '-' reads it from standard input; a "
-        "token that itself starts with '-' is given as --token=VALUE",
-    )
-    token.add_argument("--token-file", type=Path, metavar="PATH", help="read the token from PATH")
-    key = secrets.add_mutually_exclusive_group()
-    key.add_argument(
-        "--key",
-        help="WeChat database key (64 hex characters): read encrypted data in place; "
-        "'-' reads it from standard input",
-    )
-    key.add_argument(
-        "--key-from", type=Path, metavar="PATH", help="read the database key from PATH"
-    )
-    secrets.add_argument(
-        "--key-file",
-        type=Path,
-        metavar="PATH",
-        help="a key file with one key per database (all_keys.json: relative path -> "
-        '{"enc_key": HEX}); combines with --key, whose key opens the files it does not name',
-    )
-    image_key = secrets.add_mutually_exclusive_group()
-    image_key.add_argument(
-        "--image-key",
-        help="WeChat 4.x image key (16 characters) for pictures in the V2 .dat format; '-' "
-        f"reads it from standard input (or use {IMAGE_KEY_ENV})",
-    )
-    image_key.add_argument(
-        "--image-key-from", type=Path, metavar="PATH", help="read the image key from PATH"
-    )
-    parser.add_argument(
-        "--allow-origin",
-        action="append",
-        default=[],
-        metavar="ORIGIN",
-        help="a browser origin allowed to call the server (repeatable), e.g. http://localhost:6274",
-    )
-    parser.add_argument(
-        "--open-access",
-        action="store_true",
-        help="let any program on this computer read your real WeChat data without a token "
-        "(by default each app needs its own: 'chatlog-tray clients add'); the demo data is "
-        "always open",
-    )
-    add_webhook_arguments(parser)
+    for entry in SETTINGS:
+        if entry.setting.flags is not None:
+            entry.setting.flags.add(parser)
+        elif entry.kind in (Kind.SECRET, Kind.KEY_TABLE):
+            _add_secret(secrets, entry)
+        elif entry.kind is not Kind.RECORDS:
+            _add_flag(parser, entry)
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
-    parser.add_argument(
-        "--conformance-fixtures",
-        action="store_true",
-        help="also serve the tools, resources and prompts of the MCP conformance suite "
-        "(developers: needs a source checkout)",
-    )
     return parser
+
+
+def _add_flag(parser: argparse.ArgumentParser, entry: Entry) -> None:
+    """One setting's flag, from its schema entry (server/settings_schema.py)."""
+    setting = entry.setting
+    default = entry.default_text()
+    shown = f"{default} {setting.unit}".strip() if entry.kind is not Kind.SWITCH else ""
+    text = f"{setting.help} (default {shown})" if shown else setting.help
+    if entry.kind is Kind.SWITCH:
+        if entry.default:  # --no-search-index turns off what is on by default
+            text = f"do not {text}"
+        parser.add_argument(entry.flag, dest=entry.dest, action="store_true", help=text)
+    elif entry.kind is Kind.LINES:
+        parser.add_argument(
+            entry.flag, dest=entry.dest, action="append", default=[], metavar=setting.metavar,
+            help=text.replace("one per line (the flag repeats)", "repeatable"),
+        )  # fmt: skip
+    else:
+        parser.add_argument(
+            entry.flag, dest=entry.dest, type=_FLAG_TYPES[entry.kind],
+            metavar=setting.metavar or _metavar(entry), help=text,
+        )  # fmt: skip
+
+
+def _add_secret(group: argparse._ArgumentGroup, entry: Entry) -> None:
+    """A secret's flag ('-' reads it from standard input) and its file and environment."""
+    setting = entry.setting
+    if entry.kind is Kind.KEY_TABLE:
+        group.add_argument(entry.flag, type=Path, metavar=setting.metavar, help=setting.help)
+        return
+    choice = group.add_mutually_exclusive_group()
+    env = f" (or use {setting.env})" if setting.env else ""
+    choice.add_argument(
+        entry.flag,
+        dest=entry.dest,
+        help=f"{setting.help}; '-' reads it from standard input{env}; a value that itself "
+        f"starts with '-' is given as {entry.flag}=VALUE",
+    )
+    what = setting.label.lower()
+    choice.add_argument(
+        setting.file_flag, type=Path, metavar="PATH", help=f"read the {what} from PATH"
+    )
+
+
+def _metavar(entry: Entry) -> str | None:
+    if entry.kind is Kind.INTEGER:
+        return "N"
+    if entry.kind is Kind.NUMBER:
+        return "SECONDS" if entry.setting.unit == "s" else "N"
+    return None
+
+
+_FLAG_TYPES: dict[Kind, Callable[[str], object]] = {
+    Kind.TEXT: str,
+    Kind.CHOICE: str,
+    Kind.INTEGER: int,
+    Kind.NUMBER: float,
+    Kind.FOLDER: Path,
+}
 
 
 def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None) -> ServerConfig:
@@ -143,33 +129,32 @@ def config_from_args(args: argparse.Namespace, base: ServerConfig | None = None)
     """
     if args.conformance_fixtures and not devtools_available():
         raise ValueError(DEVTOOLS_MISSING)
-    overrides = {
-        "host": args.host,
-        "port": args.port,
-        "queue_capacity": args.queue_capacity,
-        "workers": args.workers,
-        "ping_interval": args.ping_interval,
-        "session_idle_timeout": args.session_idle_timeout,
-        "max_sessions": args.max_sessions,
-        "data_dir": args.data_dir,
-        "token": args.token,
-        "key": args.key,
-        "file_keys": getattr(args, "file_keys", None),  # set by read_secrets only
-        "image_key": getattr(args, "image_key", None),
-        "allow_origins": tuple(args.allow_origin) or None,
-        "conformance_fixtures": args.conformance_fixtures or None,
-        "open_access": args.open_access or None,
-        "search_index": False if args.no_search_index else None,
-        "webhooks": webhook_configs(args) or None,
-    }
     values = (base or ServerConfig()).model_dump()
-    values.update({key: value for key, value in overrides.items() if value is not None})
+    for entry in SETTINGS:
+        value = _given(args, entry)
+        if value is not None:
+            values[entry.name] = value
     try:
         return ServerConfig.model_validate(values)
     except ValidationError as error:
         raise ValueError(
             validation_message(error).replace("Invalid arguments", "Invalid settings")
         ) from None
+
+
+def _given(args: argparse.Namespace, entry: Entry) -> object:
+    """The value a flag gave for `entry`, or None when it was not given."""
+    if entry.setting.flags is not None:
+        return entry.setting.flags.given(args)
+    if entry.kind is Kind.KEY_TABLE:
+        return getattr(args, "file_keys", None)  # set by read_secrets only
+    value = getattr(args, entry.dest, None)
+    if entry.kind is Kind.SWITCH:
+        # --open-access turns on what is off by default; --no-search-index turns off.
+        return (not entry.default) if value else None
+    if entry.kind is Kind.LINES:
+        return tuple(value) if value else None
+    return value
 
 
 def parse_args(

@@ -70,6 +70,11 @@ class SecurityPolicy:
         self._require_client_token = require_client_token
         self._token_required = self._expected_authorization is not None or require_client_token
 
+    @property
+    def token_required(self) -> bool:
+        """Whether a request without a valid token is refused (all but /health)."""
+        return self._token_required
+
     def check(self, scope: Scope) -> None:
         """Raise HttpError (421, 403 or 401) unless the request may proceed."""
         host = header(scope, b"host")

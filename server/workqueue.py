@@ -85,6 +85,17 @@ class WorkQueue:
         self._running: set[Job] = set()
         self._closed = False
 
+    def resize(self, capacity: int, workers: int) -> None:
+        """Take new limits while running: more workers start waiting jobs at once; fewer let
+        the running jobs finish (none is cancelled); a smaller capacity refuses new work until
+        the waiting line is short enough (none waiting is dropped)."""
+        if capacity < 1 or workers < 1:
+            raise ValueError("capacity and workers must be at least 1")
+        self.capacity = capacity
+        self.workers = workers
+        self.owner_share = max(1, capacity // 2)
+        self._start_next()
+
     @property
     def waiting(self) -> int:
         return self._waiting_count

@@ -761,290 +761,489 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../desktop/settings.py" line="51"/>
+        <location filename="../../desktop/settings.py" line="50"/>
         <source>No system keychain is available, so the token is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，令牌只保留到应用退出为止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings.py" line="57"/>
+        <location filename="../../desktop/settings.py" line="56"/>
         <source>No system keychain is available, so the database key is kept only until the app quits.</source>
         <translation>系统钥匙串不可用，数据库密钥只保留到应用退出。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="12"/>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="13"/>
+        <source>Performance</source>
+        <translation>性能</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="14"/>
+        <source>WeChat data</source>
+        <translation>微信数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="15"/>
+        <source>Webhooks</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="16"/>
+        <source>Listen on</source>
+        <translation>监听</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="17"/>
+        <source>the interface to listen on: 127.0.0.1 (this computer only) or 0.0.0.0 (every network interface, which needs a token)</source>
+        <translation>监听的网络接口：127.0.0.1（仅本机）或 0.0.0.0（所有网络接口，须设置令牌）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="21"/>
+        <source>This computer only (127.0.0.1)</source>
+        <translation>仅本机（127.0.0.1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="22"/>
+        <source>All network interfaces (0.0.0.0)</source>
+        <translation>所有网络接口（0.0.0.0）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="23"/>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="24"/>
+        <source>the TCP port; 0 picks any free port</source>
+        <translation>TCP 端口；0 表示任选一个空闲端口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="25"/>
+        <source>any free port</source>
+        <translation>任意空闲端口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="26"/>
+        <source>Access token</source>
+        <translation>访问令牌</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="27"/>
+        <source>require &apos;Authorization: Bearer TOKEN&apos; on every route but /health (at least 16 characters)</source>
+        <translation>除 /health 外的每个请求都须带 &apos;Authorization: Bearer 令牌&apos;（至少 16 个字符）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="31"/>
+        <source>none: any local program may connect</source>
+        <translation>无：本机任何程序都可连接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="32"/>
+        <source>Allowed browser origins</source>
+        <translation>允许的浏览器来源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="33"/>
+        <source>a browser origin allowed to call the server, one per line (the flag repeats), e.g. http://localhost:6274</source>
+        <translation>允许调用本服务的浏览器来源，每行一个，例如 http://localhost:6274</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="37"/>
+        <source>http://localhost:6274</source>
+        <translation>http://localhost:6274</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="38"/>
+        <source>Queue capacity</source>
+        <translation>队列容量</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="39"/>
+        <source>requests waiting at most</source>
+        <translation>最多排队等待的请求数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="40"/>
+        <source>requests</source>
+        <translation>个请求</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="41"/>
+        <source>Workers</source>
+        <translation>工作线程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="42"/>
+        <source>requests processed at once</source>
+        <translation>同时处理的请求数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="43"/>
+        <source>SSE ping interval</source>
+        <translation>SSE 心跳间隔</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="44"/>
+        <source>seconds between pings on an open stream</source>
+        <translation>打开的流上两次心跳之间的秒数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="45"/>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="46"/>
+        <source>Session idle timeout</source>
+        <translation>客户端空闲超时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="47"/>
+        <source>seconds before an idle MCP client leaves the list and its session, if any, ends</source>
+        <translation>空闲的 MCP 客户端在多少秒后移出列表，其连接（如有）随之结束</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="51"/>
+        <source>Sessions at most</source>
+        <translation>最多连接数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="52"/>
+        <source>live handshake-era sessions at most; the one quiet longest makes room</source>
+        <translation>握手协议下最多同时保持的连接数；满时空闲最久的一个让位</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="55"/>
+        <source>sessions</source>
+        <translation>个连接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="56"/>
+        <source>Data directory</source>
+        <translation>数据目录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="57"/>
+        <source>the WeChat data directory; empty: the built-in demo data</source>
+        <translation>微信数据目录；留空则使用内置演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="58"/>
+        <source>empty: use the built-in demo data</source>
+        <translation>留空：使用内置演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="59"/>
+        <source>Database key</source>
+        <translation>数据库密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="60"/>
+        <source>the WeChat database key (64 hexadecimal characters, or SQLCipher&apos;s raw key x&apos;&lt;64 hex key&gt;&lt;32 hex salt&gt;&apos;): read encrypted data in place</source>
+        <translation>微信数据库密钥（64 个十六进制字符，或 SQLCipher 原始密钥 x&apos;&lt;64 位十六进制密钥&gt;&lt;32 位十六进制盐&gt;&apos;）：直接读取加密数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="64"/>
+        <source>none: the data is not encrypted</source>
+        <translation>无：数据未加密</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="65"/>
+        <source>Key file</source>
+        <translation>密钥文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="66"/>
+        <source>a key file with one key per database (all_keys.json: relative path -&gt; {&quot;enc_key&quot;: HEX}); combines with the database key, which opens the files it does not name</source>
+        <translation>每个数据库一个密钥的密钥文件（all_keys.json：相对路径 -&gt; {&quot;enc_key&quot;: 十六进制}）；与数据库密钥同用，未列出的文件用数据库密钥打开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="70"/>
+        <source>Image key</source>
+        <translation>图片密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="71"/>
+        <source>the WeChat 4.x image key (16 characters), for pictures in the newer .dat format</source>
+        <translation>微信 4.x 图片密钥（16 个字符），用于新 .dat 格式的图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="75"/>
+        <source>only for pictures in WeChat 4.x&apos;s newer format</source>
+        <translation>仅用于微信 4.x 新格式的图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="76"/>
+        <source>Let any program on this computer read my chats without being connected</source>
+        <translation>允许本机任何程序无需连接即可读取我的聊天记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="79"/>
+        <source>let any program on this computer read your real WeChat data without a token (by default each app needs its own: &apos;chatlog-tray clients add&apos;); the demo data is always open</source>
+        <translation>允许本机任何程序无需令牌即可读取您真实的微信数据（默认每个应用都需要自己的令牌：&apos;chatlog-tray clients add&apos;）；演示数据始终开放</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_strings.py" line="83"/>
+        <source>where new messages are POSTed as they arrive, in chatlog&apos;s JSON format, each with optional chat, sender and keyword filters; a receiver on another computer needs your confirmation (docs/webhooks.md)</source>
+        <translation>新消息到达时以 chatlog 的 JSON 格式 POST 到这些地址，每个可按聊天、发送者和关键词筛选；发往另一台电脑的接收者需要你确认（docs/webhooks.md）</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="84"/>
+        <location filename="../../desktop/settings_dialog.py" line="97"/>
         <source>Chatlog Tray Settings</source>
         <translation>Chatlog Tray 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="97"/>
         <source>This computer only (127.0.0.1)</source>
-        <translation>仅本机（127.0.0.1）</translation>
+        <translation type="vanished">仅本机（127.0.0.1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="98"/>
         <source>All network interfaces (0.0.0.0)</source>
-        <translation>所有网络接口（0.0.0.0）</translation>
+        <translation type="vanished">所有网络接口（0.0.0.0）</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="101"/>
+        <location filename="../../desktop/settings_dialog.py" line="135"/>
         <source>Other devices on your network can reach this server. A token is required; anyone who has it can read your chat history.</source>
         <translation>网络中的其他设备可以访问此服务。必须设置令牌；任何持有令牌的人都能读取你的聊天记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="109"/>
         <source>any free port</source>
-        <translation>任意空闲端口</translation>
+        <translation type="vanished">任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="112"/>
         <source>none: any local program may connect</source>
-        <translation>无：本机任何程序都可连接</translation>
+        <translation type="vanished">无：本机任何程序都可连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="274"/>
+        <location filename="../../desktop/settings_form.py" line="195"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_form.py" line="217"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="114"/>
+        <location filename="../../desktop/settings_dialog.py" line="126"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="115"/>
+        <location filename="../../desktop/settings_dialog.py" line="127"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="127"/>
-        <location filename="../../desktop/settings_dialog.py" line="131"/>
         <source> s</source>
-        <translation> 秒</translation>
+        <translation type="vanished"> 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="134"/>
         <source>empty: use the built-in demo data</source>
-        <translation>留空：使用内置演示数据</translation>
+        <translation type="vanished">留空：使用内置演示数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="135"/>
+        <location filename="../../desktop/settings_dialog.py" line="128"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="140"/>
         <source>none: the data is not encrypted</source>
-        <translation>无：数据未加密</translation>
+        <translation type="vanished">无：数据未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="145"/>
         <source>only for pictures in WeChat 4.x&apos;s newer format</source>
-        <translation>仅用于微信 4.x 新格式的图片</translation>
+        <translation type="vanished">仅用于微信 4.x 新格式的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="148"/>
+        <location filename="../../desktop/settings_dialog.py" line="129"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="150"/>
+        <location filename="../../desktop/settings_dialog.py" line="131"/>
         <source>Load key file…</source>
         <translation>载入密钥文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="151"/>
+        <location filename="../../desktop/settings_dialog.py" line="132"/>
         <source>Forget key file</source>
         <translation>忘记密钥文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="157"/>
+        <location filename="../../desktop/settings_dialog.py" line="143"/>
         <source>WeChat databases are encrypted; the key (64 hexadecimal characters) stays in memory and in your system keychain, never on disk in plain text.</source>
         <translation>微信数据库是加密的；密钥（64 个十六进制字符）只保存在内存和系统钥匙串中，绝不会以明文写入磁盘。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="162"/>
+        <location filename="../../desktop/settings_dialog.py" line="147"/>
         <source>Start serving when the app starts</source>
         <translation>应用启动时开始服务</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="164"/>
         <source>Let any program on this computer read my chats without being connected</source>
-        <translation>允许本机任何程序无需连接即可读取我的聊天记录</translation>
+        <translation type="vanished">允许本机任何程序无需连接即可读取我的聊天记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="168"/>
         <source>Normally each AI app you connect gets its own key, and you can take it back. With this on, any program running on this computer can read your WeChat history. The demo data is always open.</source>
-        <translation>通常每个连接的 AI 应用都有自己的密钥，您可以随时收回。开启此项后，本机运行的任何程序都能读取您的微信聊天记录。演示数据始终开放。</translation>
+        <translation type="vanished">通常每个连接的 AI 应用都有自己的密钥，您可以随时收回。开启此项后，本机运行的任何程序都能读取您的微信聊天记录。演示数据始终开放。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="186"/>
         <source>Network</source>
-        <translation>网络</translation>
+        <translation type="vanished">网络</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="188"/>
         <source>Listen on:</source>
-        <translation>监听：</translation>
+        <translation type="vanished">监听：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="190"/>
         <source>Port:</source>
-        <translation>端口：</translation>
+        <translation type="vanished">端口：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="195"/>
         <source>Access token:</source>
-        <translation>访问令牌：</translation>
+        <translation type="vanished">访问令牌：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="201"/>
         <source>Allowed browser origins:</source>
-        <translation>允许的浏览器来源：</translation>
+        <translation type="vanished">允许的浏览器来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="203"/>
         <source>Performance</source>
-        <translation>性能</translation>
+        <translation type="vanished">性能</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="205"/>
         <source>Queue capacity:</source>
-        <translation>队列容量：</translation>
+        <translation type="vanished">队列容量：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="206"/>
         <source>Workers:</source>
-        <translation>工作线程：</translation>
+        <translation type="vanished">工作线程：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="207"/>
         <source>SSE ping interval:</source>
-        <translation>SSE 心跳间隔：</translation>
+        <translation type="vanished">SSE 心跳间隔：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="208"/>
         <source>Session idle timeout:</source>
-        <translation>会话空闲超时：</translation>
+        <translation type="vanished">会话空闲超时：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="210"/>
         <source>WeChat data</source>
-        <translation>微信数据</translation>
+        <translation type="vanished">微信数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="215"/>
         <source>Data directory:</source>
-        <translation>数据目录：</translation>
+        <translation type="vanished">数据目录：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="221"/>
         <source>Database key:</source>
-        <translation>数据库密钥：</translation>
+        <translation type="vanished">数据库密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="227"/>
         <source>Image key:</source>
-        <translation>图片密钥：</translation>
+        <translation type="vanished">图片密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="355"/>
+        <location filename="../../desktop/settings_dialog.py" line="276"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="375"/>
+        <location filename="../../desktop/settings_dialog.py" line="297"/>
         <source>Load key file</source>
         <translation>载入密钥文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/settings_dialog.py" line="394"/>
+        <location filename="../../desktop/settings_form.py" line="191"/>
         <source>%n database key(s) from a key file</source>
         <translation>
             <numerusform>密钥文件中的 %n 个数据库密钥</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="409"/>
+        <location filename="../../desktop/settings_dialog.py" line="326"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="413"/>
+        <location filename="../../desktop/settings_dialog.py" line="330"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="418"/>
         <source>Allowed browser origins</source>
-        <translation>允许的浏览器来源</translation>
+        <translation type="vanished">允许的浏览器来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="419"/>
         <source>Listen on</source>
-        <translation>监听</translation>
+        <translation type="vanished">监听</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="420"/>
         <source>Access token</source>
-        <translation>访问令牌</translation>
+        <translation type="vanished">访问令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="421"/>
         <source>Data directory</source>
-        <translation>数据目录</translation>
+        <translation type="vanished">数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="422"/>
         <source>Database key</source>
-        <translation>数据库密钥</translation>
+        <translation type="vanished">数据库密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="423"/>
         <source>Image key</source>
-        <translation>图片密钥</translation>
+        <translation type="vanished">图片密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="424"/>
-        <source>Webhooks</source>
-        <translation>Webhook</translation>
+        <location filename="../../desktop/settings_dialog.py" line="150"/>
+        <source>Applying a new address or port restarts the server: connected AI apps lose their connection and must reconnect. Every other change applies at once.</source>
+        <translation>应用新的地址或端口会重启服务：已连接的 AI 应用会断开，须重新连接。其他更改都会立即生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="448"/>
+        <location filename="../../desktop/settings_dialog.py" line="369"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="451"/>
+        <location filename="../../desktop/settings_dialog.py" line="372"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="464"/>
+        <location filename="../../desktop/settings_dialog.py" line="385"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="482"/>
+        <location filename="../../desktop/settings_dialog.py" line="405"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="506"/>
+        <location filename="../../desktop/settings_dialog.py" line="429"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="508"/>
+        <location filename="../../desktop/settings_dialog.py" line="431"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="523"/>
+        <location filename="../../desktop/settings_dialog.py" line="446"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="508"/>
+        <source>%1:</source>
+        <translation>%1：</translation>
     </message>
 </context>
 <context>
@@ -1070,72 +1269,72 @@
 <context>
     <name>WebhooksEditor</name>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="46"/>
+        <location filename="../../desktop/webhooks_editor.py" line="45"/>
         <source>Webhooks</source>
         <translation>Webhook</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="50"/>
+        <location filename="../../desktop/webhooks_editor.py" line="49"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="51"/>
+        <location filename="../../desktop/webhooks_editor.py" line="50"/>
         <source>Only chats</source>
         <translation>仅这些聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="52"/>
+        <location filename="../../desktop/webhooks_editor.py" line="51"/>
         <source>Only senders</source>
         <translation>仅这些发送者</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="53"/>
+        <location filename="../../desktop/webhooks_editor.py" line="52"/>
         <source>Only keyword</source>
         <translation>仅匹配关键词</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="54"/>
+        <location filename="../../desktop/webhooks_editor.py" line="53"/>
         <source>Off this computer</source>
         <translation>发往其他电脑</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="60"/>
+        <location filename="../../desktop/webhooks_editor.py" line="59"/>
         <source>Tick to confirm that a URL on another computer may receive your chats</source>
         <translation>勾选以确认其他电脑上的 URL 可以接收你的聊天记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="70"/>
+        <location filename="../../desktop/webhooks_editor.py" line="69"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="71"/>
+        <location filename="../../desktop/webhooks_editor.py" line="70"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="75"/>
+        <location filename="../../desktop/webhooks_editor.py" line="74"/>
         <source>New messages are sent as JSON (chatlog&apos;s webhook format) to each URL within a second. Filters are optional: chats and senders are names or IDs separated by commas, the keyword is a regular expression.</source>
         <translation>新消息会在一秒内以 JSON（chatlog 的 webhook 格式）发送到每个 URL。筛选条件可选：聊天和发送者填写名称或 ID，用逗号分隔；关键词是正则表达式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="134"/>
+        <location filename="../../desktop/webhooks_editor.py" line="133"/>
         <source>Webhook %1</source>
         <translation>Webhook %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="136"/>
+        <location filename="../../desktop/webhooks_editor.py" line="135"/>
         <source>enter its URL, or remove it.</source>
         <translation>请填写它的 URL，或将其移除。</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="144"/>
+        <location filename="../../desktop/webhooks_editor.py" line="143"/>
         <source>%1 is another computer: your chats would leave this one. Tick “Off this computer” to confirm.</source>
         <translation>%1 是另一台电脑：你的聊天记录将离开本机。请勾选“发往其他电脑”以确认。</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="205"/>
+        <location filename="../../desktop/webhooks_editor.py" line="204"/>
         <source>Another computer: new messages leave this one</source>
         <translation>另一台电脑：新消息将离开本机</translation>
     </message>
@@ -1143,92 +1342,92 @@
 <context>
     <name>WebhooksView</name>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="56"/>
+        <location filename="../../desktop/webhooks_view.py" line="55"/>
         <source>Receiver</source>
         <translation>接收方</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="57"/>
+        <location filename="../../desktop/webhooks_view.py" line="56"/>
         <source>Subscribes to</source>
         <translation>订阅内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="58"/>
+        <location filename="../../desktop/webhooks_view.py" line="57"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="59"/>
+        <location filename="../../desktop/webhooks_view.py" line="58"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="60"/>
+        <location filename="../../desktop/webhooks_view.py" line="59"/>
         <source>Delivered</source>
         <translation>已送达</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="61"/>
+        <location filename="../../desktop/webhooks_view.py" line="60"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="62"/>
+        <location filename="../../desktop/webhooks_view.py" line="61"/>
         <source>Dropped</source>
         <translation>已丢弃</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="63"/>
+        <location filename="../../desktop/webhooks_view.py" line="62"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="64"/>
+        <location filename="../../desktop/webhooks_view.py" line="63"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="77"/>
+        <location filename="../../desktop/webhooks_view.py" line="76"/>
         <source>&lt;p&gt;&lt;b&gt;No webhook is set.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Add one in &lt;i&gt;Settings…&lt;/i&gt; to have new messages sent to a URL as they arrive.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;尚未设置 Webhook。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;在&lt;i&gt;设置…&lt;/i&gt;中添加一个，新消息到达时就会发送到该 URL。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="114"/>
+        <location filename="../../desktop/webhooks_view.py" line="113"/>
         <source>⚠ another computer</source>
         <translation>⚠ 其他电脑</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="114"/>
+        <location filename="../../desktop/webhooks_view.py" line="113"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="117"/>
+        <location filename="../../desktop/webhooks_view.py" line="116"/>
         <source>all new messages</source>
         <translation>所有新消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="143"/>
+        <location filename="../../desktop/webhooks_view.py" line="142"/>
         <source>New messages leave this computer for this receiver</source>
         <translation>新消息将离开本机发往此接收方</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="154"/>
+        <location filename="../../desktop/webhooks_view.py" line="153"/>
         <source>up to date</source>
         <translation>已是最新</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="155"/>
+        <location filename="../../desktop/webhooks_view.py" line="154"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="156"/>
+        <location filename="../../desktop/webhooks_view.py" line="155"/>
         <source>failing, retrying</source>
         <translation>失败，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_view.py" line="157"/>
+        <location filename="../../desktop/webhooks_view.py" line="156"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>

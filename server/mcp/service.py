@@ -60,9 +60,9 @@ class McpService:
         await self.queue.close()
 
     async def _sweep_clients(self) -> None:
-        interval = min(SWEEP_SECONDS, self.idle_timeout / 2)
         while True:
-            await asyncio.sleep(interval)
+            # Read each time: the timeout can change while serving (a live settings change).
+            await asyncio.sleep(min(SWEEP_SECONDS, self.idle_timeout / 2))
             gone = self.registry.sweep(self.idle_timeout)
             if gone:
                 logger.info("%d idle client(s) left", gone)

@@ -83,3 +83,14 @@ def webhook_configs(args: argparse.Namespace) -> tuple[dict[str, Any], ...]:
     return tuple(
         {**hook, "allow_remote": allow_remote} for hook in getattr(args, "webhooks", None) or []
     )
+
+
+class WebhookFlags:
+    """The webhooks' command line as the settings schema asks of a RECORDS setting
+    (server/settings_schema.py `CustomFlags`)."""
+
+    def add(self, parser: argparse.ArgumentParser) -> None:
+        add_webhook_arguments(parser)
+
+    def given(self, args: argparse.Namespace) -> object:
+        return webhook_configs(args) or None

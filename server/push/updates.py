@@ -46,6 +46,16 @@ class ResourceUpdates:
         self._registry = registry
         self._hub = hub
 
+    def follow(self, feed: ChangeFeed) -> None:
+        """Announce `feed`'s messages from now on (the data folder or key changed live);
+        subscribed clients stay subscribed."""
+        if feed is self._feed:
+            return
+        old, self._feed = self._subscription, feed
+        if old is not None:
+            old.cancel()
+            self._subscription = feed.listen(self._deliver) if self._subscribers else None
+
     def watches(self, uri: str) -> bool:
         return is_chat_resource(uri)
 

@@ -15,11 +15,10 @@ from typing import Any, Literal
 
 from quart import Blueprint, Response, request
 
-from server.wechat import ChatStore, DataSourceError, MessageQuery, QueryError
-from server.wechat.errors import QueryTimeoutError, shown
+from server.wechat.errors import DataSourceError, QueryError, QueryTimeoutError, shown
 from server.wechat.model import Message
 from server.wechat.parameters import check_text, is_unset, parse_count
-from server.wechat.query import Page, split_names
+from server.wechat.query import MessageQuery, Page, split_names
 from server.wechat.render import (
     FULL_TIME_FORMAT,
     body_text,
@@ -34,6 +33,7 @@ from server.wechat.serialize import (
     message_json,
     session_json,
 )
+from server.wechat.store import ChatStore
 from server.wechat.timerange import ALL_TIME, TimeRange, parse_time_range
 
 logger = logging.getLogger(__name__)

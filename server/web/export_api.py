@@ -19,7 +19,7 @@ from urllib.parse import quote
 from quart import Blueprint, Response, request
 
 from server.web.chat_api import error_response
-from server.wechat import DataSourceError, QueryError
+from server.wechat.errors import DataSourceError, QueryError
 from server.wechat.export.engine import export_chunks, prepare
 from server.wechat.export.options import (
     FORMATS,

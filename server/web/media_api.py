@@ -16,7 +16,7 @@ from urllib.parse import quote
 from quart import Blueprint, Response, request, send_file
 
 from server.web.chat_api import JSON_TYPE, error_response
-from server.wechat import DataSourceError, QueryError
+from server.wechat.errors import DataSourceError, QueryError
 from server.wechat.media.errors import MediaError
 from server.wechat.media.service import MediaService, media_json
 

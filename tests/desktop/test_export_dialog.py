@@ -15,11 +15,11 @@ from desktop.export_dialog import ExportDialog
 from devtools.demo import generate
 from devtools.demo.media import write_media
 from server.config import ServerConfig
-from server.wechat import ChatStore, open_store
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.service import MediaService
 from server.wechat.model import Layout
 from server.wechat.query import MessageQuery
+from server.wechat.store import ChatStore, open_store
 
 pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
 

@@ -48,7 +48,7 @@ async def test_apply_on_a_busy_port_restores_the_previous_config_and_keeps_servi
     await host.shutdown()
 
 
-async def test_apply_restarts_a_running_server_with_the_new_config():
+async def test_apply_gives_a_running_server_the_new_config():
     host = ServerHost(ServerConfig(port=0, workers=2))
     await host.start()
     assert await host.apply(ServerConfig(port=0, workers=3)) is None

@@ -96,7 +96,7 @@ async def test_apply_on_a_busy_port_shows_the_error_and_keeps_the_old_server(
     assert not dialog.isVisible()
 
 
-async def test_apply_restarts_the_server_and_saves_the_settings(make_app, store, keychain):
+async def test_apply_reconfigures_the_server_and_saves_the_settings(make_app, store, keychain):
     app = make_app()
     await app.start()
     dialog = app.open_settings()
@@ -121,3 +121,17 @@ async def test_browse_opens_in_the_home_folder_when_no_folder_is_typed():
     [picker] = dialog.findChildren(QFileDialog)
     assert Path(picker.directory().absolutePath()) == Path.home()
     picker.reject()
+
+
+async def test_a_new_address_or_port_is_said_to_restart_the_server_before_apply():
+    dialog = _dialog(ServerConfig(port=5030))
+    assert dialog.restart_note.isHidden()
+    dialog.workers.setValue(3)
+    dialog.origins.setPlainText("http://localhost:6274")
+    assert dialog.restart_note.isHidden()  # applied live: nothing to warn about
+    dialog.port.setValue(5031)
+    assert not dialog.restart_note.isHidden()
+    assert "restarts the server" in dialog.restart_note.text()
+    dialog.port.setValue(5030)
+    dialog.host.setCurrentIndex(dialog.host.findData(ALL_INTERFACES))
+    assert not dialog.restart_note.isHidden()

@@ -14,13 +14,14 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from server.mcp.tools.base import Tool, ToolContext, ToolError, ToolResult
-from server.wechat import ChatStore, DataSourceError, MessageQuery, QueryError
+from server.wechat.errors import DataSourceError, QueryError
 from server.wechat.media.refs import media_ref, text_with_ref
 from server.wechat.model import ChatRoom, Message
 from server.wechat.parameters import MAX_COUNT, check_text
-from server.wechat.query import Page, split_names
+from server.wechat.query import MessageQuery, Page, split_names
 from server.wechat.render import SELF_NAME, body_text, message_text, session_text, time_format_for
 from server.wechat.serialize import csv_text
+from server.wechat.store import ChatStore
 from server.wechat.timerange import ALL_TIME, TimeRange, parse_time_range
 from server.wechat.unreadable import SkippedShard
 

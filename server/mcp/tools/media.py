@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.mcp.tools.base import JsonObject, Tool, ToolContext, ToolError, ToolResult
-from server.wechat import DataSourceError, QueryError
+from server.wechat.errors import DataSourceError, QueryError
 from server.wechat.media.errors import MediaError
 from server.wechat.media.fit import fit_for_model
 from server.wechat.media.service import MediaService, media_json

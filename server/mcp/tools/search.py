@@ -24,11 +24,12 @@ from server.mcp.tools.chat import (
     _pagination,
     _valid_text,
 )
-from server.wechat import ChatStore, MessageQuery, QueryError
+from server.wechat.errors import QueryError
 from server.wechat.model import Message
-from server.wechat.query import split_names
+from server.wechat.query import MessageQuery, split_names
 from server.wechat.render import SELF_NAME, body_text
 from server.wechat.search.literals import escape
+from server.wechat.store import ChatStore
 from server.wechat.timerange import ALL_TIME, parse_time_range
 
 SNIPPET_CONTEXT = 30  # characters shown on each side of the match

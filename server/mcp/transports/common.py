@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 from server import asgi
 from server.mcp import jsonrpc
@@ -51,19 +52,23 @@ def remote_address(scope: asgi.Scope) -> str | None:
 
 
 async def pump_stream(
-    outbox: Outbox, send: asgi.Send, receive: asgi.Receive, ping_interval: float
+    outbox: Outbox,
+    send: asgi.Send,
+    receive: asgi.Receive,
+    ping_interval: Callable[[], float],
 ) -> bool:
     """Write `outbox` to an open SSE response until it closes or the client leaves.
 
-    Sends a `: ping` comment after `ping_interval` seconds of silence, so half-open
-    connections are noticed and proxies keep the stream. Returns True if the client left.
+    Sends a `: ping` comment after `ping_interval()` seconds of silence, so half-open
+    connections are noticed and proxies keep the stream; asked at each wait, so an open
+    stream follows a live change of the setting. Returns True if the client left.
     """
     watcher = asyncio.get_running_loop().create_task(asgi.wait_for_disconnect(receive))
     watcher.add_done_callback(lambda _: outbox.close())
     try:
         while True:
             try:
-                data = await outbox.get(ping_interval)
+                data = await outbox.get(ping_interval())
             except OutboxClosedError:
                 break
             chunk = asgi.PING if data is None else asgi.sse_event(data)

@@ -36,6 +36,9 @@ class SseTransport:
         self.bodies = bodies
         self.accepting = True
 
+    def _ping_interval(self) -> float:
+        return self.ping_interval  # read at each wait: a live settings change reaches open streams
+
     async def open_stream(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
         if scope["method"] != "GET":
             await asgi.respond(send, 405, b"", headers=[(b"allow", b"GET")])
@@ -69,7 +72,7 @@ class SseTransport:
                     "more_body": True,
                 }
             )
-            await pump_stream(stream, send, receive, self.ping_interval)
+            await pump_stream(stream, send, receive, self._ping_interval)
         except asyncio.CancelledError:
             if not session.closed:  # not our own abort: the server is stopping
                 raise

@@ -59,6 +59,13 @@ class StreamableHttpTransport:
         self.modern = ModernHttp(service, subscriptions, ping_interval, outbox_limit)
         self._accepting = True
 
+    def set_ping_interval(self, seconds: float) -> None:
+        """Ping every `seconds` from now on, open streams included, in both eras."""
+        self.ping_interval = self.modern.ping_interval = seconds
+
+    def _ping_interval(self) -> float:
+        return self.ping_interval
+
     @property
     def accepting(self) -> bool:
         return self._accepting
@@ -217,7 +224,7 @@ class StreamableHttpTransport:
             await send(
                 {"type": "http.response.body", "body": asgi.sse_event(first), "more_body": True}
             )
-        await pump_stream(outbox, send, receive, self.ping_interval)
+        await pump_stream(outbox, send, receive, self._ping_interval)
 
     # --- GET and DELETE --------------------------------------------------------------------
 
@@ -240,7 +247,7 @@ class StreamableHttpTransport:
             return
         try:
             await send({"type": "http.response.start", "status": 200, "headers": asgi.SSE_HEADERS})
-            await pump_stream(stream, send, receive, self.ping_interval)
+            await pump_stream(stream, send, receive, self._ping_interval)
         except asyncio.CancelledError:
             if not stream.closed:  # not our own abort of a stalled reader
                 raise

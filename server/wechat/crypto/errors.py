@@ -20,16 +20,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# Defined beside the key checks that raise it, which need no cryptography.
+from server.key_text import InvalidKeyError as InvalidKeyError
 from server.wechat.errors import DatabaseUnreadableError, DataSourceError
-
-
-class InvalidKeyError(ValueError):
-    def __init__(self, reason: str) -> None:
-        # The rejected text is left out on purpose: it may be a real key with a typo.
-        super().__init__(
-            f"Invalid database key: {reason}. The key is 64 hexadecimal characters (32 bytes), "
-            "or SQLCipher's raw key x'<64 hex key><32 hex salt>'."
-        )
 
 
 class KeyFileError(ValueError):

@@ -12,7 +12,6 @@ every form at once and answers "the key for this file" (docs/encryption.md, "Key
 
 from __future__ import annotations
 
-import string
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,18 +21,20 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+# The written forms are checked in server/key_text.py, without loading any cryptography.
+from server.key_text import KEY_HEX_LENGTH as KEY_HEX_LENGTH
+from server.key_text import SALT_HEX_LENGTH as SALT_HEX_LENGTH
+from server.key_text import check_hex as _check_hex
+from server.key_text import check_key_text as check_key_text
+from server.key_text import raw_key_body as _raw_key_body
 from server.logging_setup import register_secret
 from server.wechat.crypto.errors import InvalidKeyError
 from server.wechat.crypto.params import (
     HMAC_SALT_MASK,
     KEY_SIZE,
     MAC_KDF_ITERATIONS,
-    SALT_SIZE,
     CipherProfile,
 )
-
-KEY_HEX_LENGTH = KEY_SIZE * 2
-SALT_HEX_LENGTH = SALT_SIZE * 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,40 +43,6 @@ class PageKeys:
 
     encryption: bytes = field(repr=False)
     mac: bytes = field(repr=False)
-
-
-def check_key_text(text: str) -> str:
-    """The key text stripped, or InvalidKeyError; the text itself never appears in the error.
-
-    Accepts the 64-hex master key and SQLCipher's raw-key form `x'<64 hex>'` or
-    `x'<64 hex key><32 hex salt>'`.
-    """
-    cleaned = text.strip()
-    raw = _raw_key_body(cleaned)
-    if raw is not None:
-        if len(raw) not in (KEY_HEX_LENGTH, KEY_HEX_LENGTH + SALT_HEX_LENGTH):
-            raise InvalidKeyError(
-                f"the raw key inside x'...' has {len(raw)} characters, not {KEY_HEX_LENGTH} "
-                f"(key) or {KEY_HEX_LENGTH + SALT_HEX_LENGTH} (key and salt)"
-            )
-        _check_hex(raw)
-        return cleaned
-    if len(cleaned) != KEY_HEX_LENGTH:
-        raise InvalidKeyError(f"it has {len(cleaned)} characters, not {KEY_HEX_LENGTH}")
-    _check_hex(cleaned)
-    return cleaned
-
-
-def _check_hex(text: str) -> None:
-    if not all(character in string.hexdigits for character in text):
-        raise InvalidKeyError("it contains characters other than 0-9 and a-f")
-
-
-def _raw_key_body(cleaned: str) -> str | None:
-    """The hex inside `x'...'`, or None when `cleaned` is not in that form."""
-    if len(cleaned) >= 3 and cleaned[:2] in ("x'", "X'") and cleaned.endswith("'"):
-        return cleaned[2:-1]
-    return None
 
 
 def _register(cleaned: str) -> None:

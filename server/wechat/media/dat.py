@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from server.key_text import image_key_bytes
 from server.wechat.media import wxgf
 from server.wechat.media.errors import (
     ImageKeyMissingError,
@@ -37,20 +38,8 @@ class Picture:
 
 
 def parse_image_key(text: str) -> bytes:
-    """The AES key from the image key the user gives: 16 characters as they are (the form
-    the key tools print), or 32 hex digits for the same 16 bytes.
-
-    Raises ValueError with a message that does not repeat the key.
-    """
-    text = text.strip()
-    if len(text) == 2 * _BLOCK:
-        try:
-            return bytes.fromhex(text)
-        except ValueError:
-            pass
-    if len(text) == _BLOCK and text.isascii():
-        return text.encode("ascii")
-    raise ValueError("the image key must be 16 characters (or the same as 32 hex digits)")
+    """The AES key from the image key the user gives (see server/key_text.py)."""
+    return image_key_bytes(text)
 
 
 def version_of(data: bytes) -> str:

@@ -31,9 +31,3 @@ class ImageKey:
     @property
     def secret(self) -> bytes:
         return self._secret
-
-
-def check_image_key_text(text: str) -> str:
-    """The key text stripped, or ValueError; the text never appears in the error."""
-    parse_image_key(text)
-    return text.strip()

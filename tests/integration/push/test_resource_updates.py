@@ -305,3 +305,41 @@ async def test_an_http_sse_session_hears_on_its_sse_stream(
         await wait_until(lambda: updates.uris == [chat_uri(ALICE)])
         result = await session.read_resource(chat_uri(ALICE))
         assert text_of(result).rstrip().endswith("over the old transport")
+
+
+async def test_a_subscriber_follows_a_data_folder_changed_live(
+    plain_dir: Path, tmp_path: Path
+) -> None:
+    """Settings applied without a restart (a new folder): the subscribed client keeps its
+    session and hears of the new folder's messages, not the old one's."""
+    from server.client_tokens import ClientTokens, MemoryVault
+    from server.composition import build_application
+    from server.serving import ServerController
+
+    other = tmp_path / "other"
+    generate(other, Layout.V4, messages=200, shards=1, wal=True)
+    config = ServerConfig(port=0, data_dir=plain_dir, open_access=True)
+    application = build_application(config, None, ClientTokens(MemoryVault()))
+    controller = ServerController(application)
+    url = (await controller.start()).url
+    updates = Updates()
+    try:
+        async with Client(url + "/mcp", mode="legacy", message_handler=updates) as client:
+            await subscribe(client, ALL_CHATS_URI)
+            moved = config.model_copy(update={"data_dir": other})
+            await application.reconfigure(build_application(moved, None, application.client_tokens))
+            with (
+                closing(ShardWriter.plain(newest_shard(plain_dir))) as old,
+                closing(ShardWriter.plain(newest_shard(other))) as new,
+            ):
+                old.add_text(ALICE, "written to the folder no longer served")
+                new.add_text(ALICE, "written to the folder now served")
+                await wait_until(lambda: updates.uris == [ALL_CHATS_URI])
+            text = text_of(await client.read_resource(ALL_CHATS_URI))
+            assert text.rstrip().endswith("written to the folder now served")
+            assert "no longer served" not in text
+            await asyncio.sleep(0.6)  # two looks of the feed: nothing else is announced
+            assert updates.uris == [ALL_CHATS_URI]
+    finally:
+        await controller.stop()
+        await application.close()

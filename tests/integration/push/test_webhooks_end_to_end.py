@@ -21,8 +21,8 @@ from server.app import Application
 from server.client_tokens import ClientTokens, MemoryVault
 from server.composition import build_application
 from server.config import ServerConfig
-from server.wechat import Layout
 from server.wechat.crypto.params import V4
+from server.wechat.model import Layout
 from tests.support import RunningServer, running_server, wait_until
 from tests.unit.wechat.crypto.conftest import KEY, encrypt_tree
 from tests.webhook_receiver import Receiver, webhook_receiver

@@ -18,11 +18,11 @@ import pytest_asyncio
 from devtools.demo import generate
 from devtools.demo.media import MediaFixtures, write_media
 from server.config import ServerConfig
-from server.wechat import open_store
 from server.wechat.export.render_json import exported_message
 from server.wechat.export.renderer import Entry
 from server.wechat.model import Layout, Message
 from server.wechat.query import MessageQuery
+from server.wechat.store import open_store
 from tests.support import serving_whole_app
 
 pytestmark = pytest.mark.asyncio

@@ -13,9 +13,9 @@ import pytest
 
 from devtools.demo import generate
 from server.config import ServerConfig
-from server.wechat import open_store
 from server.wechat.crypto.keys import KeyRing
 from server.wechat.model import Layout
+from server.wechat.store import open_store
 from tests.support import mcp_client, serving_whole_app
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY, PROFILE, encrypt_tree
 from tests.unit.wechat.crypto.keyfiles import key_file_entries

@@ -12,7 +12,8 @@ import pytest_asyncio
 from devtools.demo import generate
 from devtools.demo.live import ShardWriter
 from server.push.feed import ChangeFeed, FeedBatch
-from server.wechat import ChatStore, Layout, open_store
+from server.wechat.model import Layout
+from server.wechat.store import ChatStore, open_store
 from tests.support import wait_until
 
 pytestmark = pytest.mark.asyncio

@@ -9,7 +9,8 @@ import pytest
 import pytest_asyncio
 
 from devtools.demo import Dataset, generate
-from server.wechat import ChatStore, Layout, open_store
+from server.wechat.model import Layout
+from server.wechat.store import ChatStore, open_store
 
 MESSAGES = 1500
 

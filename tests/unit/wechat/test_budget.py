@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from devtools.demo import generate
-from server.wechat import ChatStore, MessageQuery
 from server.wechat.budget import QueryBudget, check
 from server.wechat.connections import ConnectionPool
 from server.wechat.errors import QueryCancelledError, QueryTimeoutError
 from server.wechat.model import Layout
+from server.wechat.query import MessageQuery
+from server.wechat.store import ChatStore
 
 # Counts to a trillion: SQLite would run for hours unless something interrupts it.
 RUNAWAY_SQL = (

@@ -13,7 +13,8 @@ from devtools.demo import generate
 from server.mcp.clients import ClientRegistry
 from server.web.app import create_web_app
 from server.web.chat_api import create_chat_api
-from server.wechat import ChatStore, Layout, open_store
+from server.wechat.model import Layout
+from server.wechat.store import ChatStore, open_store
 from server.workqueue import WorkQueue
 
 pytestmark = pytest.mark.asyncio

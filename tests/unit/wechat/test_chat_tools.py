@@ -14,7 +14,7 @@ from server.mcp.tools import chat
 from server.mcp.tools.base import Tool, ToolError, ToolResult
 from server.mcp.tools.chat import NO_MESSAGES, chat_tools
 from server.mcp.tools.registry import ToolRegistry
-from server.wechat import ChatStore, open_store
+from server.wechat.store import ChatStore, open_store
 
 pytestmark = pytest.mark.asyncio
 

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from devtools.demo import generate
-from server.wechat import ChatStore, Layout, MessageQuery, open_store, parse_time_range
+from server.wechat.model import Layout
+from server.wechat.query import MessageQuery
+from server.wechat.store import ChatStore, open_store
+from server.wechat.timerange import parse_time_range
 
 pytestmark = pytest.mark.asyncio
 

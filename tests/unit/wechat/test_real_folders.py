@@ -15,9 +15,10 @@ from quart import Quart
 from devtools.demo import edge_cases as edge
 from devtools.demo import generate
 from server.web.chat_api import create_chat_api
-from server.wechat import ChatStore, Layout, open_store, parse_time_range
-from server.wechat.model import Message
+from server.wechat.model import Layout, Message
 from server.wechat.render import body_text, message_text
+from server.wechat.store import ChatStore, open_store
+from server.wechat.timerange import parse_time_range
 
 from .test_chat_tools import call, text_of
 

@@ -13,10 +13,12 @@ import pytest
 import pytest_asyncio
 
 from devtools.demo import Dataset, generate
-from server.wechat import ChatStore, Layout, open_store, parse_time_range
+from server.wechat.model import Layout
 from server.wechat.query import MessageQuery
 from server.wechat.search import service as search_service
 from server.wechat.search.service import SearchSettings
+from server.wechat.store import ChatStore, open_store
+from server.wechat.timerange import parse_time_range
 
 pytestmark = pytest.mark.asyncio
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from devtools.demo import generate
-from server.wechat import Layout, open_store
 from server.wechat.crypto.keys import DatabaseKey
+from server.wechat.model import Layout
 from server.wechat.search.documents import Document
 from server.wechat.search.index import SearchIndex
+from server.wechat.store import open_store
 
 KEY = DatabaseKey("5a" * 32)
 

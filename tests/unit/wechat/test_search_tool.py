@@ -11,8 +11,8 @@ import pytest
 
 from server.mcp.tools.base import ToolResult
 from server.mcp.tools.search import search_tools, snippet, word_pattern
-from server.wechat import ChatStore, open_store
 from server.wechat.search.service import SearchSettings
+from server.wechat.store import ChatStore, open_store
 from tests.unit.wechat.test_chat_tools import NullContext
 
 

@@ -13,7 +13,6 @@ import pytest
 
 from devtools.demo import Dataset, generate
 from devtools.demo.corpus import SELF
-from server.wechat import ChatStore, Layout, open_store, parse_time_range
 from server.wechat.errors import (
     DatabaseUnreadableError,
     DataDirNotFoundError,
@@ -21,7 +20,10 @@ from server.wechat.errors import (
     StoreClosedError,
     UnknownLayoutError,
 )
+from server.wechat.model import Layout
 from server.wechat.render import body_text
+from server.wechat.store import ChatStore, open_store
+from server.wechat.timerange import parse_time_range
 
 pytestmark = pytest.mark.asyncio
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from devtools.demo import Dataset
-from server.wechat import open_store
 from server.wechat.crypto.errors import WrongKeyError
 from server.wechat.crypto.export import export
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.progress import ExportProgress
 from server.wechat.errors import DataDirNotFoundError
 from server.wechat.model import Layout
+from server.wechat.store import open_store
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY, PROFILE, table_contents
 
 

@@ -12,11 +12,11 @@ import pytest_asyncio
 
 from devtools.demo import Dataset, generate
 from server.logging_setup import log_dir
-from server.wechat import ChatStore, open_store
 from server.wechat.crypto.errors import EncryptedDatabaseError, WrongKeyError
 from server.wechat.crypto.keys import DatabaseKey
 from server.wechat.crypto.params import SQLITE_HEADER
 from server.wechat.model import Layout
+from server.wechat.store import ChatStore, open_store
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY, PROFILE, encrypt_tree
 
 pytestmark = pytest.mark.asyncio

@@ -14,7 +14,6 @@ from server.cli import parse_args
 from server.composition import keys_of
 from server.config import ServerConfig
 from server.logging_setup import redactor
-from server.wechat import open_store
 from server.wechat.crypto.errors import (
     InvalidKeyError,
     KeyFileError,
@@ -26,6 +25,7 @@ from server.wechat.crypto.export import export
 from server.wechat.crypto.keyfile import parse_key_file, read_key_file
 from server.wechat.crypto.keys import KeyRing, RawKey, parse_key
 from server.wechat.model import Layout
+from server.wechat.store import open_store
 from tests.unit.wechat.crypto.conftest import KEY, OTHER_KEY
 from tests.unit.wechat.crypto.keyfiles import (
     key_file_entries,

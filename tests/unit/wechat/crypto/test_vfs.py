@@ -12,7 +12,6 @@ import apsw
 import pytest
 
 from devtools.demo import Dataset
-from server.wechat import open_store
 from server.wechat.crypto.errors import PageAuthenticationError
 from server.wechat.crypto.facade import Connection as FacadeConnection
 from server.wechat.crypto.keys import DatabaseKey
@@ -21,6 +20,7 @@ from server.wechat.crypto.pagecache import PageCache
 from server.wechat.crypto.params import WINDOWS_V3
 from server.wechat.crypto.wal import FRAME_HEADER_SIZE, HEADER_SIZE
 from server.wechat.model import Layout
+from server.wechat.store import open_store
 from tests.unit.wechat.crypto.conftest import (
     KEY,
     PROFILE,

@@ -15,9 +15,10 @@ import pytest_asyncio
 from devtools.demo import generate
 from devtools.demo.edge_cases import _md5, _v4_ids, _v4_insert
 from devtools.demo.media import MediaFixtures, write_media
-from server.wechat import ChatStore, Layout, open_store
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.service import MediaService
+from server.wechat.model import Layout
+from server.wechat.store import ChatStore, open_store
 
 IMAGE_KEY = "0123456789abcdef"
 HOSTILE_TEXTS = (
