@@ -116,7 +116,8 @@ def _db(path: Path, statements: Iterable[str]) -> sqlite3.Connection:
 def write_media(
     dataset: Dataset, root: Path, layout: Layout, image_key: bytes | None = None
 ) -> MediaFixtures:
-    """Write the media of `dataset`'s messages for `layout` under `root` (4.x or 3.x Windows).
+    """Write the media of `dataset`'s messages for `layout` under `root` (every layout; macOS
+    3.x has pictures, videos and files, no voice: WeChat keeps none there).
 
     Pictures cycle through PNG, JPEG and GIF; on 4.x they alternate V1 and V2 (V2 only when
     an `image_key` is given); every third picture is reachable only through the hardlink
@@ -127,6 +128,8 @@ def write_media(
         _write_v4(dataset.messages, root, image_key, fixtures)
     elif layout == Layout.WINDOWS_V3:
         _write_v3(dataset.messages, root, fixtures)
+    elif layout == Layout.DARWIN_V3:
+        _write_darwin_v3(dataset.messages, root, fixtures)
     return fixtures
 
 
@@ -286,6 +289,52 @@ def _write_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFixtures) 
         )
     ) as db:
         db.executemany("INSERT INTO Media VALUES ('', ?, ?, 0)", voices)
+        db.commit()
+
+
+def _write_darwin_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFixtures) -> None:
+    """macOS 3.x: every medium by its md5 through `hldata.db` (HlinkMediaRecord, then
+    HlinkMediaDetail by inode) under Message/MessageTemp/<relativePath>/<fileName>
+    (docs/wechat-formats.md, "Media"). Pictures alternate plain files and 3.x XOR `.dat`."""
+    records: list[tuple[str, int, int]] = []  # md5, size, inode
+    details: list[tuple[int, str, str]] = []  # inode, relative path, file name
+    for index, m in enumerate(messages):
+        key = (m.talker, m.seq)
+        folder = _md5(m.talker)
+        if m.type == 3:
+            original = picture(index, _FORMATS[index % 3])
+            stored = original if index % 2 else encode_v3(original)
+            md5, relative, name = m.image_md5, f"{folder}/Image", f"{m.server_id}.pic"
+            fixtures.images[key] = original
+            fixtures.image_versions[key] = "plain" if index % 2 else "3.x"
+        elif m.type == 43:
+            stored = _mp4(index)
+            md5, relative, name = m.video_md5, f"{folder}/Video", f"{m.server_id}.mp4"
+            fixtures.videos[key] = stored
+        elif m.type == 49 and m.sub_type == 6:
+            md5, title = _file_fields(m)
+            stored = f"file {index}: {title}\n".encode() * 50
+            relative, name = f"{folder}/File/{md5[:6]}", title
+            fixtures.files[key] = stored
+        else:
+            continue
+        _put(root / "Message" / "MessageTemp" / relative / name, stored)
+        inode = 1000 + index
+        records.append((md5, len(stored), inode))
+        details.append((inode, relative, name))
+    with closing(
+        _db(
+            root / "Message" / "hldata.db",
+            [
+                "CREATE TABLE HlinkMediaRecord(mediaMd5 TEXT, mediaSize INTEGER,"
+                " inodeNumber INTEGER, modifyTime INTEGER)",
+                "CREATE TABLE HlinkMediaDetail(inodeNumber INTEGER, relativePath TEXT,"
+                " fileName TEXT)",
+            ],
+        )
+    ) as db:
+        db.executemany("INSERT INTO HlinkMediaRecord VALUES (?, ?, ?, 0)", records)
+        db.executemany("INSERT INTO HlinkMediaDetail VALUES (?, ?, ?)", details)
         db.commit()
 
 

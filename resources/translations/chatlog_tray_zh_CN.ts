@@ -1150,12 +1150,12 @@
         <translation type="vanished">图片密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="276"/>
+        <location filename="../../desktop/settings_dialog.py" line="296"/>
         <source>Listening on all network interfaces needs an access token.</source>
         <translation>监听所有网络接口时必须设置访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="297"/>
+        <location filename="../../desktop/settings_dialog.py" line="317"/>
         <source>Load key file</source>
         <translation>载入密钥文件</translation>
     </message>
@@ -1167,12 +1167,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="326"/>
+        <location filename="../../desktop/settings_dialog.py" line="346"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="330"/>
+        <location filename="../../desktop/settings_dialog.py" line="350"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
@@ -1206,42 +1206,42 @@
         <translation>应用新的地址或端口会重启服务：已连接的 AI 应用会断开，须重新连接。其他更改都会立即生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="369"/>
+        <location filename="../../desktop/settings_dialog.py" line="389"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="372"/>
+        <location filename="../../desktop/settings_dialog.py" line="392"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="385"/>
+        <location filename="../../desktop/settings_dialog.py" line="405"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="405"/>
+        <location filename="../../desktop/settings_dialog.py" line="425"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="429"/>
+        <location filename="../../desktop/settings_dialog.py" line="449"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="431"/>
+        <location filename="../../desktop/settings_dialog.py" line="451"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="446"/>
+        <location filename="../../desktop/settings_dialog.py" line="466"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="508"/>
+        <location filename="../../desktop/settings_dialog.py" line="528"/>
         <source>%1:</source>
         <translation>%1：</translation>
     </message>

@@ -19,12 +19,17 @@ from server.wechat.media.formats import EXTENSIONS, sniff
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.locate import Found, locate
 from server.wechat.media.refs import matches, media_kind, media_ref, parse_ref
-from server.wechat.model import Message
+from server.wechat.model import Layout, Message
 from server.wechat.query import MessageQuery
 from server.wechat.store import ChatStore
 from server.wechat.timerange import TimeRange
 
 logger = logging.getLogger(__name__)
+
+NO_VOICE_ON_MAC_V3 = (
+    "WeChat 3.x for macOS keeps no voice messages on disk (it has no voice database), so this "
+    "one cannot be played"
+)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # read into memory at most; bigger files are streamed
 
@@ -109,6 +114,8 @@ class MediaService:
         return self._file(data_dir, pool, message, kind)
 
     def _voice(self, data_dir: DataDir, pool: ConnectionPool, message: Message, form: str) -> Media:
+        if data_dir.layout == Layout.DARWIN_V3:
+            raise MediaNotFoundError(NO_VOICE_ON_MAC_V3)
         server_id = str(message.contents.get("voice") or "")
         blob = voice.voice_blob(data_dir, pool, server_id) if server_id else None
         if blob is None:
