@@ -10,7 +10,7 @@ official SDK, and grabs the X root window:
 - tray-menu.png: the tray icon with its menu and the address submenu open;
 - connect.png / connect-zh.png: the "Connect an AI app" dialog;
 - settings.png / settings-zh.png: the settings dialog as it opens, and each of its states
-  (-network, -keychain, -no-data), in both languages;
+  (-network, -keychain, -keychain-data, -no-data, -webhooks), in both languages;
 - sessions-mcp.png / sessions-chats.png: both tabs of the sessions window;
 - tray-menu-zh.png / sessions-chats-zh.png: the same under a Chinese locale.
 """
