@@ -215,6 +215,8 @@ class SettingsStore:
             return None
         if entry.kind is Kind.KEY_TABLE:
             return _stored_key_table(raw, entry)
+        if entry.kind is Kind.RECORDS:
+            return self._stored_records(entry, raw)
         register_secret(raw.strip())
         if _valid(entry.name, raw):
             return raw
@@ -230,6 +232,17 @@ class SettingsStore:
             logger.warning("ignoring the stored %s: it is not valid", entry.setting.label.lower())
         return None
 
+    @staticmethod
+    def _stored_records(entry: Entry, raw: str) -> list[Any] | None:
+        """The records kept in the keychain (webhooks: a URL may carry a receiver's secret),
+        each still valid; a damaged one costs only itself."""
+        records = from_stored(entry, raw)
+        if not isinstance(records, list):
+            logger.warning("ignoring the stored %s: not valid", entry.name)
+            return None
+        kept = _valid_records(entry, records)
+        return kept or None
+
     def save(self, settings: DesktopSettings) -> None:
         config = settings.config
         for entry in PLAIN:
@@ -243,6 +256,8 @@ class SettingsStore:
             if entry.kind is Kind.KEY_TABLE:
                 table = {name: key.get_secret_value() for name, key in value.items()}
                 secret = json.dumps(table) if table else None
+            elif entry.kind is Kind.RECORDS:
+                secret = str(to_stored(entry, value)) if value else None
             else:
                 secret = value.get_secret_value() if value is not None else None
             self.secrets[entry.name].save(secret)

@@ -176,6 +176,7 @@ class WebhooksEditor(QGroupBox):
         allow.setCheckState(
             Qt.CheckState.Checked if hook.get("allow_remote") else Qt.CheckState.Unchecked
         )
+        allow.setData(Qt.ItemDataRole.UserRole, url_host(str(hook.get("url", "")).strip()))
         self.table.setItem(row, ALLOW_REMOTE, allow)
         self._mark_remote(row)
         return row
@@ -206,6 +207,17 @@ class WebhooksEditor(QGroupBox):
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == URL:
             self.table.blockSignals(True)
-            self._mark_remote(item.row())
+            row = item.row()
+            host = url_host(item.text().strip())
+            allow = self._item(row, ALLOW_REMOTE)
+            if host != allow.data(Qt.ItemDataRole.UserRole):
+                # The confirmation was for the host it was given to: another host asks anew.
+                allow.setCheckState(Qt.CheckState.Unchecked)
+            self._mark_remote(row)
+            self.table.blockSignals(False)
+        elif item.column() == ALLOW_REMOTE:
+            host = url_host(self._item(item.row(), URL).text().strip())
+            self.table.blockSignals(True)
+            item.setData(Qt.ItemDataRole.UserRole, host)
             self.table.blockSignals(False)
         self.changed.emit()

@@ -137,7 +137,7 @@ class Application:
         need a new socket (host, port) are not taken here: see `restart_needed` in
         server/settings_schema.py. Runs on the serving loop; the old content is closed last.
         """
-        config = replacement.config
+        config, previous = replacement.config, self.config
         refused = self._clients_refused_by(replacement)
         old_closers, old_web, old_refresher = self._closers, self._web, self._token_refresher
         self.config = config
@@ -163,23 +163,39 @@ class Application:
         for client in refused:
             # Its next request would be refused anyway; its open stream must not outlive that.
             self.registry.close(client, "the server's access settings changed")
-        await self._take_push(replacement)
+        await self._take_push(replacement, previous)
         if old_web is not None:
             await old_web.shutdown()
         for close in old_closers:
             await close()
         logger.info("settings applied without a restart")
 
-    async def _take_push(self, replacement: Application) -> None:
-        """The replacement's change feed and webhooks (a new data folder or key brings a new
-        feed). Resource subscriptions stay with this application's hub and registry: its
-        watch follows the new feed, and the new dispatcher announces through it."""
+    async def _take_push(self, replacement: Application, previous: ServerConfig) -> None:
+        """What pushes new messages, across a live Apply. On the same data the running change
+        feed stays (the replacement's, never started, is dropped), so no message falls
+        between two feeds, and unchanged webhooks keep running with their queues. New data
+        brings the replacement's feed: resource subscriptions stay with this application's
+        hub, whose watch follows it, and the webhooks start again on it."""
+        old_feed, new_feed = self.feed, replacement.feed
+        same_data = (
+            old_feed is not None and new_feed is not None and new_feed.store is old_feed.store
+        )
+        if same_data:
+            if new_feed is not None:
+                await new_feed.close()
+        else:
+            self.feed = new_feed
+            watch = self.subscriptions.watch
+            if isinstance(watch, ResourceUpdates) and new_feed is not None:
+                watch.follow(new_feed)
+            if old_feed is not None:
+                await old_feed.close()
+        self.dispatcher.resource_watch = self.subscriptions.watch
+        if same_data and replacement.config.webhooks == previous.webhooks:
+            await replacement.webhooks.stop()  # never started: nothing to lose
+            return
         await self.webhooks.stop()
-        self.feed, self.webhooks = replacement.feed, replacement.webhooks
-        watch = self.subscriptions.watch
-        self.dispatcher.resource_watch = watch
-        if isinstance(watch, ResourceUpdates) and self.feed is not None:
-            watch.follow(self.feed)
+        self.webhooks = replacement.webhooks
         if self.sse.accepting:
             self.webhooks.start(self.feed)
 
@@ -253,6 +269,8 @@ class Application:
         """Release what the extensions hold (data store connections); call after stop."""
         if self._web_import is not None:
             await self._web_import
+        if self.feed is not None:
+            await self.feed.close()  # before the store it reads
         for close in self._closers:
             await close()
 

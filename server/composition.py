@@ -65,7 +65,7 @@ def build_application(
             partial(_export_api, store, media),
         ],
         health=store.status,
-        closers=[feed.close, store.close] if owned else [feed.close],
+        closers=[store.close] if owned else [],  # the Application closes the feed first
         feed=feed,
         client_tokens=tokens,
         requires_client_token=not store.is_demo and not config.open_access,

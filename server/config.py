@@ -220,6 +220,9 @@ class ServerConfig(BaseModel):
             "optional chat, sender and keyword filters; a receiver on another computer needs "
             "your confirmation (docs/webhooks.md)",
             group=WEBHOOKS,
+            # A receiver's URL may carry its secret (a token in the path or query).
+            storage=Storage.KEYCHAIN,
+            keychain_entry="webhooks",
             flag="--webhook",
             flags=WebhookFlags(),
         ),

@@ -144,6 +144,11 @@ class ChangeFeed:
         self.looks = 0  # how many looks at the files (for tests and the bench)
 
     @property
+    def store(self) -> ChatStore:
+        """The store whose new messages this feed reports."""
+        return self._store
+
+    @property
     def cursor(self) -> int:
         """The last message's cursor (0: none yet)."""
         return self._cursor
@@ -163,7 +168,11 @@ class ChangeFeed:
         cannot be read yet does not fail this: the feed keeps trying and says so in `status()`.
         """
         subscription = self.listen(listener)
-        await self.ready()
+        try:
+            await self.ready()
+        except BaseException:
+            subscription.cancel()  # cancelled while waiting: no listener may stay behind
+            raise
         return subscription
 
     def listen(self, listener: Listener) -> FeedSubscription:

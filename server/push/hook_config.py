@@ -50,7 +50,8 @@ def redacted_url(url: str, *, path: bool = True) -> str:
 class WebhookConfig(BaseModel):
     """A URL and optional filters; a message is sent when it passes every filter given."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # A URL may carry the receiver's secret: errors never repeat the input.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     url: str = Field(description="Where new messages are POSTed (http:// or https://).")
     talker: str = Field("", description="Only these chats (names or ids, comma-separated).")

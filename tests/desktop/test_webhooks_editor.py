@@ -53,6 +53,18 @@ async def test_a_hook_to_another_computer_needs_its_box_ticked():
     assert settings is not None and settings.config.webhooks[0].allow_remote
 
 
+async def test_a_confirmation_holds_for_its_host_only():
+    dialog = _dialog()
+    editor = dialog.webhooks
+    row = editor.add_hook(REMOTE, allow_remote=True)
+    assert dialog.ok_button.isEnabled()
+    editor.set_cell(row, "url", REMOTE + "/other-path")  # the same host: still confirmed
+    assert dialog.ok_button.isEnabled()
+    editor.set_cell(row, "url", "https://elsewhere.example.net/in")
+    assert not dialog.ok_button.isEnabled()  # another computer: asked anew
+    assert "elsewhere.example.net is another computer" in dialog.problems.text()
+
+
 async def test_a_url_typed_into_a_row_is_checked_as_typed():
     dialog = _dialog()
     editor = dialog.webhooks
@@ -80,7 +92,7 @@ async def test_removing_a_hook_takes_it_out_of_the_settings():
     assert dialog.apply_button.isEnabled()
 
 
-async def test_hooks_are_saved_and_loaded_with_their_confirmation(ini_path, keychain):
+async def test_hooks_are_kept_in_the_keychain_with_their_confirmation(ini_path, keychain):
     hooks = (
         WebhookConfig(url=LOCAL, sender="Mum"),
         WebhookConfig(url=REMOTE, keyword="紧急", allow_remote=True),
@@ -89,15 +101,17 @@ async def test_hooks_are_saved_and_loaded_with_their_confirmation(ini_path, keyc
     store.save(DesktopSettings(ServerConfig(webhooks=hooks)))
     again = SettingsStore(QSettings(str(ini_path), QSettings.Format.IniFormat), TokenStore())
     assert again.load().config.webhooks == hooks
+    # A receiver's URL may carry its secret: it never reaches the settings file.
+    assert "127.0.0.1:8" not in ini_path.read_text() and "webhooks" not in ini_path.read_text()
+    assert ("chatlog-tray", "webhooks") in keychain.passwords
 
 
 async def test_a_damaged_stored_hook_is_left_out_and_the_rest_kept(ini_path, keychain, caplog):
-    settings = QSettings(str(ini_path), QSettings.Format.IniFormat)
-    settings.setValue(
-        "server/webhooks",
+    keychain.set_password(
+        "chatlog-tray",
+        "webhooks",
         '[{"url": "https://hooks.example.com/in?key=SECRET"}, {"url": "' + LOCAL + '"}]',
     )
-    settings.sync()
     store = SettingsStore(QSettings(str(ini_path), QSettings.Format.IniFormat), TokenStore())
     assert [hook.url for hook in store.load().config.webhooks] == [LOCAL]
     assert "stored webhook 1" in caplog.text and "SECRET" not in caplog.text

@@ -19,10 +19,11 @@ from devtools.demo import generate
 from devtools.demo.live import ShardWriter
 from server.app import Application
 from server.client_tokens import ClientTokens, MemoryVault
-from server.composition import build_application
+from server.composition import build_application, keys_of
 from server.config import ServerConfig
 from server.wechat.crypto.params import V4
 from server.wechat.model import Layout
+from server.wechat.store import open_store
 from tests.support import RunningServer, running_server, wait_until
 from tests.unit.wechat.crypto.conftest import KEY, encrypt_tree
 from tests.webhook_receiver import Receiver, webhook_receiver
@@ -165,3 +166,33 @@ async def test_each_hook_gets_the_chats_and_keywords_it_asked_for(live):
         assert by_chat.contents() == ["in the group", "紧急 in the group"]
         assert by_keyword.contents() == ["紧急 in the group", "紧急 from Alice"]
         assert by_chat.received[0].body["talker"] == GROUP
+
+
+async def test_messages_written_around_a_live_apply_arrive_once(live):
+    """A live Apply that changes neither the data nor the hooks keeps both running: what is
+    written just before, during and after it arrives once, in order. The store is shared, as
+    the tray app shares its window's."""
+    root, key, _writer = live
+    async with webhook_receiver() as receiver:
+        hooks = ({"url": receiver.url},)
+        config = ServerConfig(port=0, data_dir=root, key=key, open_access=True, webhooks=hooks)
+        store = open_store(root, keys_of(config))
+        application = build_application(config, store, ClientTokens(MemoryVault()))
+        try:
+            async with running_server(app=application):
+                await wait_until(lambda: application.webhooks.listening)
+                running_hooks, running_feed = application.webhooks, application.feed
+                texts = [f"around {n}" for n in range(6)]
+                writing = asyncio.create_task(write_slowly(live, texts))
+                await asyncio.sleep(0.12)
+                changed = config.model_copy(update={"workers": 3})
+                replacement = build_application(changed, store, ClientTokens(MemoryVault()))
+                await application.reconfigure(replacement)
+                assert application.webhooks is running_hooks
+                assert application.feed is running_feed
+                await writing
+                await receiver.wait_for_messages(len(texts))
+                await asyncio.sleep(0.6)  # two more looks of the feed: nothing comes twice
+                assert receiver.contents() == texts
+        finally:
+            await store.close()

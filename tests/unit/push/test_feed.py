@@ -197,3 +197,15 @@ async def test_closing_the_feed_ends_every_subscription(feed: ChangeFeed) -> Non
     subscription = await feed.subscribe(Received())
     await feed.close()
     assert not subscription.active and not feed.watching and feed.subscribers == 0
+
+
+async def test_a_subscribe_cancelled_before_the_first_look_leaves_no_listener(
+    feed: ChangeFeed,
+) -> None:
+    waiting = asyncio.create_task(feed.subscribe(Received()))
+    await asyncio.sleep(0)  # registered; the first look runs on a worker thread meanwhile
+    assert feed.subscribers == 1
+    waiting.cancel()  # what stopping the webhooks during their start does
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert feed.subscribers == 0 and not feed.watching
