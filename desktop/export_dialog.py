@@ -42,6 +42,7 @@ from server.api import (
     ExportOptions,
     ExportProgress,
     ExportResult,
+    FileExistsExportError,
     MediaMode,
     MediaService,
     QueryError,
@@ -70,6 +71,7 @@ class ExportDialog(QDialog):
         self._media = media
         self._chat = chat
         self._task: asyncio.Task[ExportResult | None] | None = None
+        self._confirmed: Path | None = None  # an existing file the user agreed to replace
         self.setWindowTitle(self.tr("Export %1").replace("%1", chat_name))
 
         self.format_box = QComboBox()
@@ -150,12 +152,20 @@ class ExportDialog(QDialog):
         self.end_date.setEnabled(not self.all_time.isChecked())
 
     def _browse(self) -> None:
+        # open() rather than a static getSaveFileName(): no nested event loop under the
+        # server's (docs/architecture.md, "The desktop app's loop").
         chosen = str(self.format_box.currentData())
-        path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Export to"), self.path_edit.text(), f"*{SUFFIXES[chosen]}"
-        )
-        if path:
-            self.path_edit.setText(path)
+        picker = QFileDialog(self, self.tr("Export to"), self.path_edit.text())
+        picker.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        picker.setNameFilter(f"*{SUFFIXES[chosen]}")
+        picker.fileSelected.connect(self._picked)
+        picker.finished.connect(picker.deleteLater)
+        picker.open()
+
+    def _picked(self, path: str) -> None:
+        # The save dialog itself asked before choosing an existing file.
+        self._confirmed = Path(path).expanduser()
+        self.path_edit.setText(path)
 
     def options(self) -> ExportOptions:
         span = ALL_TIME
@@ -187,15 +197,30 @@ class ExportDialog(QDialog):
         if not text:
             self.status.setText(self.tr("Choose where to save the export."))
             return None
+        out = Path(text).expanduser()
+        # An existing file is replaced only when the user said so: the file picker asks
+        # itself, and a typed name that exists asks through a second click on Export.
+        replace = out == self._confirmed
         self._set_running(True)
         self.progress.setValue(0)
         self.status.setText(self.tr("Exporting…"))
-        self._task = spawn(self._run(self.options(), Path(text).expanduser()))
+        self._task = spawn(self._run(self.options(), out, replace))
         return self._task
 
-    async def _run(self, options: ExportOptions, out: Path) -> ExportResult | None:
+    async def _run(self, options: ExportOptions, out: Path, replace: bool) -> ExportResult | None:
         try:
-            result = await export_to_file(self._store, self._media, options, out, self._progress)
+            result = await export_to_file(
+                self._store, self._media, options, out, self._progress, replace
+            )
+        except FileExistsExportError:
+            self._confirmed = out
+            self.status.setText(
+                self.tr(
+                    "%1 already exists. Export again to replace it, or choose another name."
+                ).replace("%1", str(out))
+            )
+            self._set_running(False)
+            return None
         except asyncio.CancelledError:
             self.status.setText(self.tr("Cancelled: nothing was written."))
             self._set_running(False)

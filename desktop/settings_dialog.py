@@ -313,11 +313,13 @@ class SettingsDialog(QDialog):
         return DesktopSettings(config, self.serve_at_launch.isChecked()), problems
 
     def _choose_key_file(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Load key file"), str(Path.home()), "JSON (*.json);;* (*)"
-        )
-        if chosen:
-            self.load_key_file_from(Path(chosen))
+        # open(), not the static getOpenFileName(): no nested event loop (see _browse).
+        picker = QFileDialog(self, self.tr("Load key file"), str(Path.home()))
+        picker.setFileMode(QFileDialog.FileMode.ExistingFile)
+        picker.setNameFilters(["JSON (*.json)", "* (*)"])
+        picker.fileSelected.connect(lambda chosen: self.load_key_file_from(Path(chosen)))
+        picker.finished.connect(picker.deleteLater)
+        picker.open()
 
     def load_key_file_from(self, path: Path) -> bool:
         """Take the per-database keys of `path` (kept in memory and the keychain only)."""

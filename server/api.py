@@ -30,6 +30,7 @@ from server.wechat.crypto.errors import EncryptedDatabaseError, KeyFileError, Wr
 from server.wechat.crypto.keyfile import read_key_file
 from server.wechat.crypto.keys import KEY_HEX_LENGTH, KeyRing
 from server.wechat.errors import DataSourceError, QueryError
+from server.wechat.export.destination import FileExistsExportError
 from server.wechat.export.engine import ExportResult, export_to_file
 from server.wechat.export.options import (
     SUFFIXES,
@@ -82,6 +83,7 @@ __all__ = [
     "ExportOptions",
     "ExportProgress",
     "ExportResult",
+    "FileExistsExportError",
     "HookStatus",
     "ImageKey",
     "KeyFileError",

@@ -81,6 +81,7 @@ class ClientTokens:
         self._vault = vault or KeychainVault()
         self._lock = threading.Lock()
         self._digests: dict[bytes, str] = {}  # digest -> client name
+        self._refresh_problem: str | None = None  # the keychain's last refresh error, said once
 
     # --- what the server asks, on every request ------------------------------------------
 
@@ -138,7 +139,14 @@ class ClientTokens:
         try:
             self._load()
         except TokenStoreError as error:
-            logger.warning("%s", error)
+            # Said once, not at every refresh (every few seconds): the log is for people.
+            if str(error) != self._refresh_problem:
+                logger.warning("%s", error)
+            self._refresh_problem = str(error)
+        else:
+            if self._refresh_problem is not None:
+                logger.info("the system keychain can be read again")
+            self._refresh_problem = None
 
     # --- internals ------------------------------------------------------------------------
 

@@ -372,117 +372,122 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="73"/>
+        <location filename="../../desktop/export_dialog.py" line="75"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="76"/>
+        <location filename="../../desktop/export_dialog.py" line="78"/>
         <source>Web page (HTML), pictures and voice included</source>
         <translation>网页 (HTML)，包含图片和语音</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="77"/>
+        <location filename="../../desktop/export_dialog.py" line="79"/>
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="78"/>
+        <location filename="../../desktop/export_dialog.py" line="80"/>
         <source>Spreadsheet (CSV)</source>
         <translation>表格 (CSV)</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="80"/>
+        <location filename="../../desktop/export_dialog.py" line="82"/>
         <source>Inside the page</source>
         <translation>嵌入网页中</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="81"/>
+        <location filename="../../desktop/export_dialog.py" line="83"/>
         <source>In a folder beside the page</source>
         <translation>放在网页旁的文件夹中</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="82"/>
+        <location filename="../../desktop/export_dialog.py" line="84"/>
         <source>Left out</source>
         <translation>不包含</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="84"/>
+        <location filename="../../desktop/export_dialog.py" line="86"/>
         <source>All messages</source>
         <translation>全部消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="94"/>
+        <location filename="../../desktop/export_dialog.py" line="96"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="96"/>
+        <location filename="../../desktop/export_dialog.py" line="98"/>
         <source>to</source>
         <translation>到</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="100"/>
+        <location filename="../../desktop/export_dialog.py" line="102"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="107"/>
+        <location filename="../../desktop/export_dialog.py" line="109"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="108"/>
+        <location filename="../../desktop/export_dialog.py" line="110"/>
         <source>Pictures and voice:</source>
         <translation>图片和语音：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="109"/>
+        <location filename="../../desktop/export_dialog.py" line="111"/>
         <source>Messages:</source>
         <translation>消息：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="110"/>
+        <location filename="../../desktop/export_dialog.py" line="112"/>
         <source>Save as:</source>
         <translation>保存为：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="120"/>
+        <location filename="../../desktop/export_dialog.py" line="122"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="155"/>
+        <location filename="../../desktop/export_dialog.py" line="158"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="188"/>
+        <location filename="../../desktop/export_dialog.py" line="198"/>
         <source>Choose where to save the export.</source>
         <translation>请选择导出文件的保存位置。</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="192"/>
+        <location filename="../../desktop/export_dialog.py" line="206"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="200"/>
+        <location filename="../../desktop/export_dialog.py" line="219"/>
+        <source>%1 already exists. Export again to replace it, or choose another name.</source>
+        <translation>%1 已存在。再次导出将替换它，或换一个文件名。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="225"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：没有写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="204"/>
+        <location filename="../../desktop/export_dialog.py" line="229"/>
         <source>The export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="209"/>
+        <location filename="../../desktop/export_dialog.py" line="234"/>
         <source>Exported %1 messages to %2</source>
         <translation>已将 %1 条消息导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="214"/>
+        <location filename="../../desktop/export_dialog.py" line="239"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1167,12 +1172,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="346"/>
+        <location filename="../../desktop/settings_dialog.py" line="348"/>
         <source>Database key: %1 characters typed; the key is exactly 64 hexadecimal characters (0-9, a-f).</source>
         <translation>数据库密钥：已输入 %1 个字符；密钥必须正好是 64 个十六进制字符（0-9、a-f）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="350"/>
+        <location filename="../../desktop/settings_dialog.py" line="352"/>
         <source>Database key: only the characters 0-9 and a-f are allowed.</source>
         <translation>数据库密钥：只允许字符 0-9 和 a-f。</translation>
     </message>
@@ -1206,42 +1211,42 @@
         <translation>应用新的地址或端口会重启服务：已连接的 AI 应用会断开，须重新连接。其他更改都会立即生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="389"/>
+        <location filename="../../desktop/settings_dialog.py" line="391"/>
         <source>The built-in demo data set will be served.</source>
         <translation>将提供内置的演示数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="392"/>
+        <location filename="../../desktop/settings_dialog.py" line="394"/>
         <source>Looking at the folder…</source>
         <translation>正在查看文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="405"/>
+        <location filename="../../desktop/settings_dialog.py" line="407"/>
         <source>Detected: %1 data in %2</source>
         <translation>已识别：%2 中的 %1 数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="425"/>
+        <location filename="../../desktop/settings_dialog.py" line="427"/>
         <source>Choose the WeChat data directory</source>
         <translation>选择微信数据目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="449"/>
+        <location filename="../../desktop/settings_dialog.py" line="451"/>
         <source>Checking the database key against the data…</source>
         <translation>正在用数据检验数据库密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="451"/>
+        <location filename="../../desktop/settings_dialog.py" line="453"/>
         <source>Applying…</source>
         <translation>正在应用…</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="466"/>
+        <location filename="../../desktop/settings_dialog.py" line="468"/>
         <source>The previous settings are still in effect.</source>
         <translation>之前的设置仍然有效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="528"/>
+        <location filename="../../desktop/settings_dialog.py" line="530"/>
         <source>%1:</source>
         <translation>%1：</translation>
     </message>
@@ -1334,7 +1339,7 @@
         <translation>%1 是另一台电脑：你的聊天记录将离开本机。请勾选“发往其他电脑”以确认。</translation>
     </message>
     <message>
-        <location filename="../../desktop/webhooks_editor.py" line="204"/>
+        <location filename="../../desktop/webhooks_editor.py" line="205"/>
         <source>Another computer: new messages leave this one</source>
         <translation>另一台电脑：新消息将离开本机</translation>
     </message>

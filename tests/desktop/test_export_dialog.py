@@ -140,3 +140,34 @@ async def test_the_window_opens_the_dialog_for_the_chat_shown(make_app, tmp_path
     assert task is not None and await task is not None
     assert (tmp_path / "chat.csv").read_text(encoding="utf-8-sig").startswith("Time,")
     dialog.close()
+
+
+async def test_a_typed_file_that_exists_is_replaced_only_on_a_second_export(
+    chat_store: ChatStore, media_data: tuple[Path, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "friend.json"
+    out.write_text("the user's own notes", encoding="utf-8")
+    dialog = dialog_for(chat_store, media_data[1])
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("json"))
+    dialog.path_edit.setText(str(out))
+    first = dialog.start()
+    assert first is not None and await first is None
+    assert "already exists" in dialog.status.text()
+    assert out.read_text(encoding="utf-8") == "the user's own notes"
+    second = dialog.start()  # the user confirms by exporting again
+    assert second is not None and await second is not None
+    assert json.loads(out.read_text(encoding="utf-8"))["count"] > 0
+
+
+async def test_browse_opens_a_save_dialog_without_a_nested_event_loop(
+    chat_store: ChatStore, media_data: tuple[Path, str], tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = dialog_for(chat_store, media_data[1])
+    dialog.browse_button.click()  # returns at once: the picker is open, not exec'd
+    [picker] = dialog.findChildren(QFileDialog)
+    assert picker.isVisible() and picker.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+    picker.fileSelected.emit(str(tmp_path / "chosen.html"))
+    picker.reject()
+    assert dialog.path_edit.text() == str(tmp_path / "chosen.html")

@@ -101,3 +101,14 @@ def test_bad_arguments_exit_with_usage(tmp_path: Path) -> None:
     result = run("--chat", "x", "--out", tmp_path / "x.html", "--time", "2024-13")
     assert result.returncode == 2 and "usage:" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_file_is_replaced_only_with_force(tmp_path: Path) -> None:
+    out = tmp_path / "family.json"
+    out.write_text("the user's own file", encoding="utf-8")
+    refused = run("--chat", "Family", "--format", "json", "--out", out)
+    assert refused.returncode != 0 and "already exists" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "the user's own file"
+    replaced = run("--chat", "Family", "--format", "json", "--out", out, "--force")
+    assert replaced.returncode == 0, replaced.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["count"] > 0

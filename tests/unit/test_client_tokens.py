@@ -62,3 +62,21 @@ def test_a_keychain_that_fails_says_what_to_do_instead():
         tokens.issue("Cursor")
     tokens.refresh()  # the server keeps going with what it had
     assert tokens.who("clt_anything") is None  # and answers from what it had
+
+
+class _BrokenVault:
+    """A keychain that cannot be used (no backend), as on a bare Linux server."""
+
+    def read(self) -> str | None:
+        raise TokenStoreError("the system keychain cannot be used (NoKeyringError)")
+
+    def write(self, value: str) -> None:
+        raise TokenStoreError("the system keychain cannot be used (NoKeyringError)")
+
+
+def test_a_keychain_that_cannot_be_read_is_said_once_not_at_every_refresh(caplog):
+    tokens = ClientTokens(_BrokenVault())
+    for _ in range(5):  # the server refreshes every few seconds
+        tokens.refresh()
+    warnings = [r for r in caplog.records if "cannot be used" in r.getMessage()]
+    assert len(warnings) == 1

@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--image-key-from", type=Path, metavar="PATH", help="read the image key from PATH"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument(
+        "--force", action="store_true", help="replace the file at --out if it exists"
+    )
     return parser
 
 
@@ -129,13 +132,15 @@ class LineProgress:
             self._stream.flush()
 
 
-async def _export(config: ServerConfig, options: ExportOptions, out: Path, quiet: bool) -> int:
+async def _export(
+    config: ServerConfig, options: ExportOptions, out: Path, quiet: bool, replace: bool = False
+) -> int:
     store = open_store(config.data_dir, keys_of(config))
     image_key = ImageKey(config.image_key.get_secret_value()) if config.image_key else None
     media = MediaService(store, image_key)
     bar = None if quiet else LineProgress(sys.stderr)
     try:
-        result: ExportResult = await export_to_file(store, media, options, out, bar)
+        result: ExportResult = await export_to_file(store, media, options, out, bar, replace)
     except (ExportError, QueryError, DataSourceError, OSError) as error:
         if bar is not None:
             bar.close()
@@ -168,4 +173,4 @@ def run(argv: Sequence[str], stdin: TextIO | None = None) -> int:
         options = options_from(args)
     except (ValueError, KeyFileError, QueryError) as error:
         parser.error(str(error))
-    return asyncio.run(_export(config, options, args.out, args.quiet))
+    return asyncio.run(_export(config, options, args.out, args.quiet, args.force))

@@ -18,8 +18,13 @@ WECHAT_FOLDERS = frozenset(
 )
 
 
-def check_destination(out: Path, data_dir: Path) -> Path:
-    """The resolved file to write, or ExportError saying why it cannot be written there."""
+class FileExistsExportError(ExportError):
+    """The destination exists and replacing it was not asked for."""
+
+
+def check_destination(out: Path, data_dir: Path, replace: bool = False) -> Path:
+    """The resolved file to write, or ExportError saying why it cannot be written there. An
+    existing file is replaced only when the caller says so (`replace`): never silently."""
     try:
         target = out.expanduser().resolve()
         source = data_dir.expanduser().resolve()
@@ -29,6 +34,8 @@ def check_destination(out: Path, data_dir: Path) -> Path:
         raise ExportError(f"{out} is a folder: give the name of the file to write")
     if not target.parent.is_dir():
         raise ExportError(f"the folder {target.parent} does not exist")
+    if target.exists() and not replace:
+        raise FileExistsExportError(f"{out} already exists: choose another name, or replace it")
     if target.is_relative_to(source) or source.is_relative_to(target):
         raise ExportError(
             f"{out} is inside the WeChat data folder being read ({source}): this app never "

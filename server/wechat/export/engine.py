@@ -123,16 +123,18 @@ async def export_to_file(
     options: ExportOptions,
     out: Path,
     progress: ProgressCallback | None = None,
+    replace: bool = False,
 ) -> ExportResult:
-    """Write the export to `out`, whole or not at all.
+    """Write the export to `out`, whole or not at all; an existing `out` only with `replace`.
 
     Raises:
         ExportError: the destination is refused (inside WeChat's folder, a folder, a
-            missing folder, a media folder that exists) or the chat is unknown.
+            missing folder, a media folder that exists, a file that exists without
+            `replace`: FileExistsExportError) or the chat is unknown.
         DataSourceError / QueryError: the data could not be read.
         OSError: the file could not be written (nothing is left behind).
     """
-    target = await asyncio.to_thread(check_destination, out, store.path)
+    target = await asyncio.to_thread(check_destination, out, store.path, replace)
     chat = await prepare(store, options)
     final_folder: Path | None = None
     folder: MediaFolder | None = None

@@ -33,7 +33,11 @@ _START_CODES = (b"\x00\x00\x00\x01", b"\x00\x00\x01")
 # A partition smaller than this share of the file means an animation's frames are spread
 # over many partitions (a still picture's one partition is nearly the whole file).
 _STILL_SHARE = 0.6
-_TIMEOUT = 30.0
+# Well inside a store job's time budget (15 s, server/wechat/store.py): one picture that
+# ffmpeg cannot finish fails alone, not the export or thumbnail job around it.
+_TIMEOUT = 5.0
+# The windowed app has no console; without this every conversion would flash one on Windows.
+_NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
 
 NO_FFMPEG = (
     "this picture is in WeChat's wxgf (HEVC) format, which needs ffmpeg to convert: install "
@@ -108,7 +112,12 @@ def _ffmpeg(stream: bytes, output: list[str]) -> bytes:
     try:
         # -nostdin only stops ffmpeg reading keys; the stream itself comes through pipe:0.
         done = subprocess.run(  # a fixed command line, no shell
-            command, input=stream, capture_output=True, timeout=_TIMEOUT, check=False
+            command,
+            input=stream,
+            capture_output=True,
+            timeout=_TIMEOUT,
+            check=False,
+            creationflags=_NO_WINDOW,
         )
     except subprocess.TimeoutExpired as error:
         raise UnsupportedMediaError("ffmpeg took too long to convert the wxgf picture") from error

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from server.wechat.export.collect import pages
+from server.wechat.export.destination import FileExistsExportError
 from server.wechat.export.engine import export_to_file, media_folder_for
 from server.wechat.export.options import ExportError, ExportOptions, ExportProgress
 from server.wechat.export.render_csv import HEADER, formula_safe
@@ -245,9 +246,24 @@ async def test_a_failed_export_keeps_the_file_it_would_have_replaced(
             raise OSError(28, "No space left on device")
 
     with pytest.raises(OSError, match="No space left"):
-        await export_to_file(store, media, ExportOptions(export_data.chat), out, failing)
+        await export_to_file(
+            store, media, ExportOptions(export_data.chat), out, failing, replace=True
+        )
     assert out.read_text(encoding="utf-8") == "the export from last week"
     assert listing(tmp_path) == ["chat.html"]
+
+
+async def test_an_existing_file_is_replaced_only_when_asked(
+    store: ChatStore, media: MediaService, export_data: ExportData, tmp_path: Path
+) -> None:
+    out = tmp_path / "chat.json"
+    out.write_text("someone's own file", encoding="utf-8")
+    options = ExportOptions(export_data.chat, format="json")
+    with pytest.raises(FileExistsExportError, match="already exists"):
+        await export_to_file(store, media, options, out)
+    assert out.read_text(encoding="utf-8") == "someone's own file"
+    await export_to_file(store, media, options, out, replace=True)
+    assert json.loads(out.read_text(encoding="utf-8"))
 
 
 async def test_a_picture_that_is_gone_becomes_a_note_not_a_failure(
