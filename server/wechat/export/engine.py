@@ -157,7 +157,24 @@ async def export_to_file(
             store, media, options, chat, folder=folder, progress=progress
         ):
             await asyncio.to_thread(file.write, chunk)
-        await asyncio.to_thread(_commit, file, folder, final_folder)
+    except BaseException:
+        await _cleanup(file, folder)
+        raise
+    # Once written whole, the export is committed: a cancel arriving during the rename must
+    # not race it (the thread would go on while a cleanup ran). The commit is shielded and
+    # finished; the export then counts as done, since the file is in place, and says so.
+    committing = asyncio.ensure_future(asyncio.to_thread(_commit, file, folder, final_folder))
+    try:
+        await asyncio.shield(committing)
+    except asyncio.CancelledError:
+        try:
+            await committing
+        except BaseException:
+            await _cleanup(file, folder)
+            raise
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()  # too late to cancel: the file is complete and in place
     except BaseException:
         await _cleanup(file, folder)
         raise

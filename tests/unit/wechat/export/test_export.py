@@ -10,6 +10,7 @@ import csv
 import hashlib
 import json
 import shutil
+import threading
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -299,3 +300,34 @@ def _moment(unix_time: int) -> datetime:
 def _data_uri(src: str) -> bytes:
     assert src.startswith("data:") and ";base64," in src
     return base64.b64decode(src.split(",", 1)[1])
+
+
+async def test_a_cancel_during_the_final_rename_leaves_the_export_whole_and_done(
+    store: ChatStore,
+    media: MediaService,
+    export_data: ExportData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    from server.wechat.export import atomic
+
+    renaming = threading.Event()
+    commit = atomic.AtomicFile.commit
+
+    def slow_commit(self: atomic.AtomicFile) -> None:  # a slow disk's rename
+        renaming.set()
+        time.sleep(0.3)
+        commit(self)
+
+    monkeypatch.setattr(atomic.AtomicFile, "commit", slow_commit)
+    out = tmp_path / "chat.json"
+    task = asyncio.ensure_future(
+        export_to_file(store, media, ExportOptions(export_data.chat, format="json"), out)
+    )
+    await asyncio.to_thread(renaming.wait, 10)
+    task.cancel()  # Cancel pressed while the file is being put in place
+    result = await task
+    assert result.path == out and json.loads(out.read_text(encoding="utf-8"))["count"] > 0
+    assert listing(tmp_path) == ["chat.json"]
