@@ -117,8 +117,13 @@ class DesktopApp:
 
     def _build_on_shared_store(self, config: ServerConfig) -> Application:
         """The server reads through the window's store, so each folder is opened once."""
-        self.chats.switch(source_of(config))
-        return build_application(config, store=self.chats.store)
+        switched = self.chats.switch(source_of(config))
+        try:
+            return build_application(config, store=self.chats.store)
+        except Exception:
+            if switched:
+                self.chats.undo_switch()  # the server goes on with the old data: so does the window
+            raise
 
     @staticmethod
     def _effective_config(saved: ServerConfig, args: argparse.Namespace | None) -> ServerConfig:

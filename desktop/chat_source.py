@@ -55,6 +55,7 @@ class ChatSource:
         self._search = search or SearchSettings()
         self._store: ChatStore = _open(source, self._search)
         self._retired: list[ChatStore] = []
+        self._before_switch: tuple[Source, ChatStore] | None = None  # what undo_switch restores
         # A store opened by `check`, waiting for the `switch` to its source.
         self._checked: tuple[Source, ChatStore] | None = None
 
@@ -74,6 +75,7 @@ class ChatSource:
         """Read from `source` from now on; True if it changed."""
         if source == self._source:
             return False
+        self._before_switch = (self._source, self._store)
         self._retired.append(self._store)
         checked, self._checked = self._checked, None
         if checked is not None and checked[0] == source:
@@ -85,6 +87,17 @@ class ChatSource:
         self._source = source
         self._store = store
         return True
+
+    def undo_switch(self) -> None:
+        """Back to what the last `switch` left (the server could not be built on the new
+        source): the window must show the data the server still serves."""
+        if self._before_switch is None:
+            return
+        (source, store), self._before_switch = self._before_switch, None
+        if store in self._retired:
+            self._retired.remove(store)
+        self._retired.append(self._store)
+        self._source, self._store = source, store
 
     async def check(self, source: Source) -> DataSourceError | None:
         """Try `source` before switching to it: the error reading it, or None.

@@ -198,7 +198,13 @@ class ServerHost(QObject):
         except Exception as error:
             logger.exception("the new settings could not be applied")
             return f"The new settings could not be applied: {error!r}"
-        await self._application.reconfigure(replacement)
+        try:
+            await self._application.reconfigure(replacement)
+        # Boundary, as above: whatever happens must not escape into a Qt slot.
+        except Exception as error:
+            logger.exception("the new settings could not be applied in full")
+            self._config = self._application.config  # what the server took, before it failed
+            return f"The new settings could not be applied in full: {error!r}"
         self._config = config
         logger.info("applied new settings live; %d client(s) stay", self.client_count())
         return None

@@ -164,10 +164,15 @@ class Application:
             # Its next request would be refused anyway; its open stream must not outlive that.
             self.registry.close(client, "the server's access settings changed")
         await self._take_push(replacement, previous)
-        if old_web is not None:
-            await old_web.shutdown()
-        for close in old_closers:
-            await close()
+        # The new settings serve from here on; what follows only releases the old content,
+        # and a failure there is logged, not passed on as a failed Apply.
+        try:
+            if old_web is not None:
+                await old_web.shutdown()
+            for close in old_closers:
+                await close()
+        except Exception:
+            logger.exception("releasing the previous settings' resources failed")
         logger.info("settings applied without a restart")
 
     async def _take_push(self, replacement: Application, previous: ServerConfig) -> None:

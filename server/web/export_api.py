@@ -92,8 +92,11 @@ def create_export_api(store: ChatStore, media: MediaService) -> Blueprint:
                 async for chunk in export_chunks(store, media, options, chat):
                     yield chunk.encode("utf-8")
             except (DataSourceError, QueryError) as error:
-                # The status is sent: the body ends short, and the log says why.
+                # The status is sent: the connection is cut instead of ending the body
+                # normally, so the client sees an incomplete transfer, never a file that
+                # merely looks complete; the log says why.
                 logger.warning("an export stopped part way: %s", error)
+                raise
 
         name = file_name(chat.talker, options)
         response = Response(body(), content_type=CONTENT_TYPES[options.format])
