@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -210,84 +211,88 @@ async def _same_answers(fast: ChatStore, slow: ChatStore, keyword: str) -> int:
     return (await fast.messages(keyword=keyword, limit=0)).total
 
 
-async def test_a_message_recalled_after_it_was_indexed_is_found_by_its_notice(
-    tmp_path: Path, answered: list[bool]
-) -> None:
+@dataclass
+class LiveShard:
+    """A one-shard 4.x store in WAL mode: indexed, scanned, and a writer on its first chat."""
+
+    indexed: ChatStore
+    scanned: ChatStore
+    writer: sqlite3.Connection
+    table: str
+
+    def write(self, sql: str, *values: object) -> None:
+        self.writer.execute(sql.replace("{table}", self.table), values)
+        self.writer.commit()
+
+    def add_text(self, server_id: int, unix_time: int, text: str) -> None:
+        self.write(
+            "INSERT INTO {table}(server_id, local_type, sort_seq, real_sender_id, create_time,"
+            " status, message_content) VALUES (?, 1, ?, 1, ?, 2, ?)",
+            server_id,
+            unix_time * 1000,
+            unix_time,
+            text,
+        )
+
+
+@pytest_asyncio.fixture
+async def live(tmp_path: Path) -> AsyncIterator[LiveShard]:
     data = tmp_path / "data"
     generate(data, Layout.V4, messages=300, shards=1, wal=True)
-    shard = data / "db_storage" / "message" / "message_0.db"
-    store = open_store(data, search=SearchSettings(directory=tmp_path / "index"))
-    plain = open_store(data)
-    writer = sqlite3.connect(shard)
+    writer = sqlite3.connect(data / "db_storage" / "message" / "message_0.db")
     writer.execute("PRAGMA wal_autocheckpoint = 0")
+    shard = LiveShard(
+        open_store(data, search=SearchSettings(directory=tmp_path / "index")),
+        open_store(data),
+        writer,
+        _message_tables(writer)[0],
+    )
     try:
-        await _ready(store)
-        table = _message_tables(writer)[0]
-        writer.execute(
-            f"INSERT INTO {table}(server_id, local_type, sort_seq, real_sender_id,"
-            " create_time, status, message_content) VALUES (7001, 1, ?, 1, ?, 2, ?)",
-            (1736000000000, 1736000000, "一句说错的秘密话"),
-        )
-        writer.commit()
-        assert await _same_answers(store, plain, "秘密话") == 1
-        writer.execute(
-            f"INSERT INTO {table}(server_id, local_type, sort_seq, real_sender_id,"
-            " create_time, status, message_content) VALUES (7002, 1, ?, 1, ?, 2, ?)",
-            (1736000030000, 1736000030, "半分钟后的一句"),
-        )
-        writer.commit()
-        assert await _same_answers(store, plain, "半分钟") == 1  # indexed past the first
-        # WeChat recalls a message by rewriting its row: same time and sequence, new type.
-        writer.execute(
-            f"UPDATE {table} SET local_type = 10002, message_content = ? WHERE server_id = 7001",
-            (_RECALL_NOTICE,),
-        )
-        writer.commit()
-        answered.clear()
-        assert await _same_answers(store, plain, "秘密话") == 0
-        assert await _same_answers(store, plain, "撤回了一条") >= 1
-        assert all(answered), "the index answered after the recall, without falling back"
+        await _ready(shard.indexed)
+        yield shard
     finally:
         writer.close()
-        await store.close()
-        await plain.close()
+        await shard.indexed.close()
+        await shard.scanned.close()
+
+
+async def test_a_message_recalled_after_it_was_indexed_is_found_by_its_notice(
+    live: LiveShard, answered: list[bool]
+) -> None:
+    live.add_text(7001, 1736000000, "一句说错的秘密话")
+    assert await _same_answers(live.indexed, live.scanned, "秘密话") == 1
+    live.add_text(7002, 1736000030, "半分钟后的一句")
+    assert await _same_answers(live.indexed, live.scanned, "半分钟") == 1  # indexed past it
+    # WeChat recalls a message by rewriting its row: same time and sequence, new type.
+    live.write(
+        "UPDATE {table} SET local_type = 10002, message_content = ? WHERE server_id = 7001",
+        _RECALL_NOTICE,
+    )
+    answered.clear()
+    assert await _same_answers(live.indexed, live.scanned, "秘密话") == 0
+    assert await _same_answers(live.indexed, live.scanned, "撤回了一条") >= 1
+    assert all(answered), "the index answered after the recall, without falling back"
 
 
 async def test_a_message_changed_long_after_it_was_indexed_is_never_a_wrong_hit(
-    tmp_path: Path,
+    live: LiveShard,
 ) -> None:
-    data = tmp_path / "data"
-    generate(data, Layout.V4, messages=300, shards=1, wal=True)
-    shard = data / "db_storage" / "message" / "message_0.db"
-    store = open_store(data, search=SearchSettings(directory=tmp_path / "index"))
-    plain = open_store(data)
-    writer = sqlite3.connect(shard)
-    writer.execute("PRAGMA wal_autocheckpoint = 0")
-    try:
-        await _ready(store)
-        table = _message_tables(writer)[0]
-        oldest_id, old_text = writer.execute(
-            f"SELECT local_id, message_content FROM {table} WHERE local_type = 1"
-            " ORDER BY create_time LIMIT 1"
-        ).fetchone()
-        old_words = str(old_text).rsplit("\n", 1)[-1][-2:]
-        before = await plain.messages(keyword=old_words, limit=0)
-        writer.execute(
-            f"UPDATE {table} SET message_content = ? WHERE local_id = ?",
-            ("改写过的旧消息", oldest_id),
-        )
-        writer.commit()
-        # Outside the recall window the index keeps the old text (WeChat changes no older
-        # message), but every hit it returns is checked against the source: when one no
-        # longer says what was indexed, the scan answers.
-        after = await plain.messages(keyword=old_words, limit=0)
-        assert after.total == before.total - 1
-        indexed = await store.messages(keyword=old_words, limit=0)
-        assert (indexed.items, indexed.total) == (after.items, after.total)
-    finally:
-        writer.close()
-        await store.close()
-        await plain.close()
+    oldest_id, old_text = live.writer.execute(
+        f"SELECT local_id, message_content FROM {live.table} WHERE local_type = 1"
+        " ORDER BY create_time LIMIT 1"
+    ).fetchone()
+    old_words = str(old_text).rsplit("\n", 1)[-1][-2:]
+    before = await live.scanned.messages(keyword=old_words, limit=0)
+    live.write(
+        "UPDATE {table} SET message_content = ? WHERE local_id = ?", "改写过的旧消息", oldest_id
+    )
+    # Outside the recall window the index keeps the old text (WeChat changes no older
+    # message), but every hit it returns is checked against the source: when one no
+    # longer says what was indexed, the scan answers.
+    after = await live.scanned.messages(keyword=old_words, limit=0)
+    assert after.total == before.total - 1
+    indexed = await live.indexed.messages(keyword=old_words, limit=0)
+    assert (indexed.items, indexed.total) == (after.items, after.total)
 
 
 async def test_the_index_file_is_reused_and_rebuilt_for_another_source(tmp_path: Path) -> None:
