@@ -27,7 +27,7 @@ from server.wechat.readers.base import (
     talker_hash,
     zstd_frames,
 )
-from server.wechat.readers.spans import ShardSpans, Span, min_max
+from server.wechat.readers.spans import GrowingSpans, ShardSpans, Span
 
 _STATUS_SENT = 2
 _NON_FRIEND_MEMBER = 3
@@ -40,6 +40,7 @@ class V4Reader:
         self._dir = data_dir
         self._pool = pool
         self._spans = ShardSpans(self._measure)
+        self._growing = GrowingSpans()  # a changed shard is measured from its last rows
 
     def _db(self, name: str) -> sqlite3.Connection:
         return self._pool.connect(self._dir.database(name))
@@ -113,12 +114,7 @@ class V4Reader:
 
     def _measure(self, path: Path) -> Span | None:
         connection = self._pool.connect(path)
-        return min_max(
-            connection.execute(
-                f"SELECT min(create_time), max(create_time) FROM [{table}]"
-            ).fetchone()
-            for table in sorted(table_names(connection, "Msg_"))
-        )
+        return self._growing.measure(path, connection, sorted(table_names(connection, "Msg_")))
 
     def _tables(
         self, connection: sqlite3.Connection, query: RowQuery, known: Iterable[str]
