@@ -105,7 +105,8 @@ _TEXT_EN = [
 ]
 
 
-def _md5(text: str) -> str:
+def md5_hex(text: str) -> str:
+    """WeChat's own hex MD5 (table names, media names): one helper for the whole generator."""
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -188,8 +189,8 @@ class _MessageWriter:
             type=msg_type,
             sub_type=sub_type,
             body=body,
-            image_md5=_md5(f"image-{index}") if msg_type == 3 else "",
-            video_md5=_md5(f"video-{index}") if msg_type == 43 else "",
+            image_md5=md5_hex(f"image-{index}") if msg_type == 3 else "",
+            video_md5=md5_hex(f"video-{index}") if msg_type == 43 else "",
         )
 
     def _text(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
@@ -197,7 +198,7 @@ class _MessageWriter:
         return 1, 0, self._rng.choice(pool)
 
     def _image(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
-        md5 = _md5(f"image-{index}")
+        md5 = md5_hex(f"image-{index}")
         return (
             3,
             0,
@@ -216,18 +217,18 @@ class _MessageWriter:
         )
 
     def _video(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
-        md5 = _md5(f"video-{index}")
+        md5 = md5_hex(f"video-{index}")
         return (
             43,
             0,
-            f'<msg><videomsg length="{index % 7000}" playlength="{index % 60}" md5="{md5}" rawmd5="{_md5(md5)}" /></msg>',
+            f'<msg><videomsg length="{index % 7000}" playlength="{index % 60}" md5="{md5}" rawmd5="{md5_hex(md5)}" /></msg>',
         )
 
     def _emoji(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
         return (
             47,
             0,
-            f'<msg><emoji md5="{_md5(str(index))}" cdnurl="https://emoji.example.invalid/{index % 97}.gif" /></msg>',
+            f'<msg><emoji md5="{md5_hex(str(index))}" cdnurl="https://emoji.example.invalid/{index % 97}.gif" /></msg>',
         )
 
     def _location(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
@@ -279,7 +280,7 @@ class _MessageWriter:
         name = self._rng.choice(["Q3 季度报告.pdf", "design-v2.sketch", "合同草案.docx"])
         return self._app(
             6,
-            f"<appattach><totallen>{10240 + index}</totallen><fileext>{name.rsplit('.', 1)[1]}</fileext></appattach><md5>{_md5(name + str(index))}</md5>",
+            f"<appattach><totallen>{10240 + index}</totallen><fileext>{name.rsplit('.', 1)[1]}</fileext></appattach><md5>{md5_hex(name + str(index))}</md5>",
             name,
         )
 
@@ -311,7 +312,7 @@ class _MessageWriter:
                 )
             )
             + '<dataitem datatype="2" dataid="9"><sourcename>Bob</sourcename><sourcetime>2024-03-04 11:00</sourcetime><fullmd5>'
-            + _md5("rec" + str(index))
+            + md5_hex("rec" + str(index))
             + "</fullmd5></dataitem>"
         )
         record = f'<recordinfo><title>群聊的聊天记录</title><desc>Alice Chen: 方案 A 更好\n张伟: 我同意</desc><datalist count="4">{items}</datalist></recordinfo>'

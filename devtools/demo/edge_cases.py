@@ -12,14 +12,13 @@ account folder's name (`<wxid>_<hex>`): write the 4.x cases into a folder named 
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
 from devtools.demo import schemas
-from devtools.demo.corpus import SELF, START_TIME
+from devtools.demo.corpus import SELF, START_TIME, md5_hex
 from server.wechat.model import Layout
 
 ACCOUNT_FOLDER = f"{SELF}_8f3a"
@@ -42,10 +41,6 @@ OFFICIAL_TEXT = "edge: today's headlines from an official account"
 STRANGER_TEXT = "edge: hello from someone who is not a friend"
 MIGRATED_TEXT = "edge: migrated history older than its shard"
 MIGRATED_TIME = EDGE_TIME + 3_600
-
-
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _revoke_xml(talker: str, text: str, tag: str) -> str:
@@ -86,7 +81,7 @@ def _v4(root: Path) -> None:
     shards = sorted((storage / "message").glob("message_*.db"))
     first, last = shards[0], shards[-1]
     with closing(sqlite3.connect(first)) as db:
-        ids = _v4_ids(db, SELF, GROUP, FRIEND, OTHER_FRIEND, STRANGER)
+        ids = v4_ids(db, SELF, GROUP, FRIEND, OTHER_FRIEND, STRANGER)
         group = [
             # Sent by the account owner from another device: status 4 ("received").
             (EDGE_TIME, 1, ids[SELF], 4, MISLEADING_SELF_TEXT),
@@ -95,8 +90,8 @@ def _v4(root: Path) -> None:
             (EDGE_TIME + 2, 10002, ids[FRIEND], 4, _revoke_xml(GROUP, REVOKE_TEXT, "content")),
             (EDGE_TIME + 3, 1, ids[STRANGER], 4, f"{STRANGER}:\n{STRANGER_TEXT}"),
         ]
-        _v4_insert(db, GROUP, group)
-        _v4_insert(
+        v4_insert(db, GROUP, group)
+        v4_insert(
             db,
             FRIEND,
             [
@@ -109,24 +104,24 @@ def _v4(root: Path) -> None:
                 )
             ],
         )
-        _v4_insert(db, OTHER_FRIEND, [(EDGE_TIME + 5, 1, ids[OTHER_FRIEND], 4, BAD_UTF8)])
+        v4_insert(db, OTHER_FRIEND, [(EDGE_TIME + 5, 1, ids[OTHER_FRIEND], 4, BAD_UTF8)])
         db.commit()
     with closing(sqlite3.connect(last)) as db:
         # Migrated history: older than this shard's Timestamp start (the first shard's span).
-        ids = _v4_ids(db, SELF, FRIEND)
-        _v4_insert(db, FRIEND, [(MIGRATED_TIME, 1, ids[FRIEND], 4, MIGRATED_TEXT)])
+        ids = v4_ids(db, SELF, FRIEND)
+        v4_insert(db, FRIEND, [(MIGRATED_TIME, 1, ids[FRIEND], 4, MIGRATED_TEXT)])
         db.commit()
     biz = storage / "message" / "biz_message_0.db"
     with closing(sqlite3.connect(biz)) as db:
         for statement in schemas.V4_MESSAGE:
             db.execute(statement)
         db.execute("INSERT INTO Timestamp VALUES (?)", (START_TIME,))
-        ids = _v4_ids(db, SELF, OFFICIAL)
-        _v4_insert(db, OFFICIAL, [(EDGE_TIME + 6, 1, ids[OFFICIAL], 4, OFFICIAL_TEXT)])
+        ids = v4_ids(db, SELF, OFFICIAL)
+        v4_insert(db, OFFICIAL, [(EDGE_TIME + 6, 1, ids[OFFICIAL], 4, OFFICIAL_TEXT)])
         db.commit()
 
 
-def _v4_ids(db: sqlite3.Connection, *users: str) -> dict[str, int]:
+def v4_ids(db: sqlite3.Connection, *users: str) -> dict[str, int]:
     db.executemany(
         "INSERT OR IGNORE INTO Name2Id(user_name, is_session) VALUES (?, 1)",
         [(user,) for user in users],
@@ -138,10 +133,10 @@ def _v4_ids(db: sqlite3.Connection, *users: str) -> dict[str, int]:
     return {user: int(rowid) for user, rowid in rows}
 
 
-def _v4_insert(
+def v4_insert(
     db: sqlite3.Connection, talker: str, rows: Sequence[tuple[int, int, int, int, str | bytes]]
 ) -> None:
-    table = f"Msg_{_md5(talker)}"
+    table = f"Msg_{md5_hex(talker)}"
     exists = db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone()
     if exists is None:
         for statement in schemas.v4_message_table(table):

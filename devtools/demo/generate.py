@@ -5,7 +5,6 @@ python -m devtools.demo --layout v4 --messages 3000 --out resources/demo
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -25,6 +24,7 @@ from devtools.demo.corpus import (
     Dataset,
     DemoMessage,
     build_dataset,
+    md5_hex,
 )
 from devtools.demo.edge_cases import add_edge_cases
 from server.wechat import proto
@@ -41,10 +41,6 @@ _SUMMARY_LABELS = {
     50: "[语音通话]",
     10000: "[系统消息]",
 }
-
-
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _write_db(path: Path, statements: Iterable[str], wal: bool) -> sqlite3.Connection:
@@ -149,7 +145,7 @@ def write_v4(dataset: Dataset, root: Path, shards: int = 3, wal: bool = False) -
             for m in messages:
                 by_talker[m.talker].append(_v4_row(m, ids, compressor))
             for talker in sorted(by_talker):
-                table = f"Msg_{_md5(talker)}"
+                table = f"Msg_{md5_hex(talker)}"
                 for statement in schemas.v4_message_table(table):
                     db.execute(statement)
                 db.executemany(
@@ -263,7 +259,7 @@ def _v3_row(m: DemoMessage, talker_id: int) -> tuple[Any, ...]:
     if m.talker.endswith("@chatroom") and not m.is_self:
         items[1] = m.sender
     if m.type == 3:
-        month = f"{SELF}\\FileStorage\\MsgAttach\\{_md5(m.talker)}"
+        month = f"{SELF}\\FileStorage\\MsgAttach\\{md5_hex(m.talker)}"
         items[3] = f"{month}\\Thumb\\2024-01\\{m.image_md5}_t.dat"
         items[4] = f"{month}\\Image\\2024-01\\{m.image_md5}.dat"
     if m.type == 43:
@@ -324,7 +320,7 @@ def write_darwin_v3(dataset: Dataset, root: Path, shards: int = 3, wal: bool = F
         path = root / "Message" / f"msg_{index}.db"
         with closing(_write_db(path, [], wal)) as db:
             for talker in talkers[index::shards]:
-                table = f"Chat_{_md5(talker)}"
+                table = f"Chat_{md5_hex(talker)}"
                 for statement in schemas.darwin_chat_table(table):
                     db.execute(statement)
                 db.executemany(

@@ -7,7 +7,6 @@ that what the server decodes is the very file that was encoded. Deterministic fo
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 import random
@@ -25,7 +24,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from PIL import Image
 
-from devtools.demo.corpus import SELF, Dataset, DemoMessage
+from devtools.demo.corpus import SELF, Dataset, DemoMessage, md5_hex
 from server.wechat.media import dat
 from server.wechat.media.voice import SAMPLE_RATE
 from server.wechat.model import Layout
@@ -46,10 +45,6 @@ class MediaFixtures:
     voices: dict[tuple[str, int], bytes] = field(default_factory=dict)
     videos: dict[tuple[str, int], bytes] = field(default_factory=dict)
     files: dict[tuple[str, int], bytes] = field(default_factory=dict)
-
-
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def picture(index: int, fmt: str, size: tuple[int, int] = (64, 48)) -> bytes:
@@ -146,10 +141,10 @@ def _write_v4(
             use_v2 = image_key is not None and index % 2 == 1
             encoded = encode_v4(original, image_key if use_v2 else None)
             fixtures.image_versions[key] = "4.x-v2" if use_v2 else "4.x-v1"
-            folder = root / "msg" / "attach" / _md5(m.talker) / month / "Img"
+            folder = root / "msg" / "attach" / md5_hex(m.talker) / month / "Img"
             if index % 3 == 0:
                 name = f"{m.image_md5[:12]}-hl"
-                hardlink.append(("image", m.image_md5, name + ".dat", _md5(m.talker), month))
+                hardlink.append(("image", m.image_md5, name + ".dat", md5_hex(m.talker), month))
             else:
                 name = m.image_md5
             if index % 5 == 0:  # an HD picture beside a smaller one: the HD one is served
@@ -227,10 +222,10 @@ def _write_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFixtures) 
         if m.type == 3:
             # The generator's BytesExtra points at MsgAttach/<md5(talker)>/Image/2024-01/.
             original = picture(index, _FORMATS[index % 3])
-            attach = root / "FileStorage" / "MsgAttach" / _md5(m.talker)
+            attach = root / "FileStorage" / "MsgAttach" / md5_hex(m.talker)
             if index % 3 == 0:  # only the hardlink table knows this one
                 name = f"{m.image_md5[:12]}-hl.dat"
-                images.append((bytes.fromhex(m.image_md5), name, _md5(m.talker), "2024-02"))
+                images.append((bytes.fromhex(m.image_md5), name, md5_hex(m.talker), "2024-02"))
                 _put(attach / "Image" / "2024-02" / name, encode_v3(original))
             else:
                 _put(attach / "Image" / "2024-01" / f"{m.image_md5}.dat", encode_v3(original))
@@ -300,7 +295,7 @@ def _write_darwin_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFix
     details: list[tuple[int, str, str]] = []  # inode, relative path, file name
     for index, m in enumerate(messages):
         key = (m.talker, m.seq)
-        folder = _md5(m.talker)
+        folder = md5_hex(m.talker)
         if m.type == 3:
             original = picture(index, _FORMATS[index % 3])
             stored = original if index % 2 else encode_v3(original)

@@ -25,7 +25,9 @@ FILTERS = {
 }
 
 
-class _AddWebhook(argparse.Action):
+class _WebhookAction(argparse.Action):
+    """`--webhook URL` starts a hook; a filter flag after it sets a field of that hook."""
+
     def __call__(
         self,
         parser: argparse.ArgumentParser,
@@ -34,25 +36,15 @@ class _AddWebhook(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         hooks: list[dict[str, str]] = list(getattr(namespace, "webhooks", None) or [])
-        hooks.append({"url": str(values)})
-        namespace.webhooks = hooks
-
-
-class _FilterWebhook(argparse.Action):
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: str | Sequence[Any] | None,
-        option_string: str | None = None,
-    ) -> None:
-        hooks: list[dict[str, str]] = list(getattr(namespace, "webhooks", None) or [])
-        if not hooks:
+        if option_string not in FILTERS:
+            hooks.append({"url": str(values)})
+        elif not hooks:
             parser.error(f"{option_string} filters a webhook: put it after --webhook URL")
-        field = FILTERS[str(option_string)][0]
-        if field in hooks[-1]:
-            parser.error(f"{option_string} is given twice for the webhook {hooks[-1]['url']}")
-        hooks[-1] = {**hooks[-1], field: str(values)}
+        else:
+            field = FILTERS[option_string][0]
+            if field in hooks[-1]:
+                parser.error(f"{option_string} is given twice for the webhook {hooks[-1]['url']}")
+            hooks[-1] = {**hooks[-1], field: str(values)}
         namespace.webhooks = hooks
 
 
@@ -60,14 +52,14 @@ def add_webhook_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("webhooks", WEBHOOK_HELP)
     group.add_argument(
         "--webhook",
-        action=_AddWebhook,
+        action=_WebhookAction,
         metavar="URL",
         dest="webhooks",
         help="a receiver of new messages (repeatable)",
     )
     for option, (_field, help_text) in FILTERS.items():
         group.add_argument(
-            option, action=_FilterWebhook, metavar=_field.upper(), dest="webhooks", help=help_text
+            option, action=_WebhookAction, metavar=_field.upper(), dest="webhooks", help=help_text
         )
     group.add_argument(
         "--allow-remote-webhook",

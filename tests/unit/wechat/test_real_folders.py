@@ -185,8 +185,8 @@ async def test_a_shard_range_follows_its_file(tmp_path: Path) -> None:
         before = await store.messages(time=january, talkers=(edge.FRIEND,), limit=0)
         last = sorted((root / "db_storage" / "message").glob("message_*.db"))[-1]
         with closing(sqlite3.connect(last)) as db:
-            ids = edge._v4_ids(db, edge.FRIEND)
-            edge._v4_insert(
+            ids = edge.v4_ids(db, edge.FRIEND)
+            edge.v4_insert(
                 db, edge.FRIEND, [(edge.START_TIME + 86_400, 1, ids[edge.FRIEND], 4, "late")]
             )
             db.commit()

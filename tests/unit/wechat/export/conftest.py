@@ -13,7 +13,8 @@ import pytest
 import pytest_asyncio
 
 from devtools.demo import generate
-from devtools.demo.edge_cases import _md5, _v4_ids, _v4_insert
+from devtools.demo.corpus import md5_hex
+from devtools.demo.edge_cases import v4_ids, v4_insert
 from devtools.demo.media import MediaFixtures, write_media
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.service import MediaService
@@ -49,10 +50,10 @@ def export_data(tmp_path_factory: pytest.TempPathFactory) -> ExportData:
     hostile_time = last + 3_600
     shard = sorted((root / "db_storage" / "message").glob("message_*.db"))[-1]
     with closing(sqlite3.connect(shard)) as db:
-        sender = _v4_ids(db, chat)[chat]
+        sender = v4_ids(db, chat)[chat]
         rows = [(hostile_time + i, 1, sender, 4, text) for i, text in enumerate(HOSTILE_TEXTS)]
         tie = hostile_time + len(HOSTILE_TEXTS)
-        _v4_insert(db, chat, rows)
+        v4_insert(db, chat, rows)
         _v4_insert_same_second(db, chat, sender, tie)
         db.commit()
     return ExportData(root, chat, media, hostile_time)
@@ -60,7 +61,7 @@ def export_data(tmp_path_factory: pytest.TempPathFactory) -> ExportData:
 
 def _v4_insert_same_second(db: sqlite3.Connection, chat: str, sender: int, second: int) -> None:
     """One second holding more messages than a small page: same create_time, own sort_seq."""
-    table = f"Msg_{_md5(chat)}"
+    table = f"Msg_{md5_hex(chat)}"
     for i in range(SAME_SECOND):
         db.execute(
             f"INSERT INTO [{table}](server_id, local_type, sort_seq, real_sender_id, create_time,"
