@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import logging
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop import client_config
 from desktop.actions import AppActions
-from desktop.chat_messages import messages_html
+from desktop.chat_messages import VOICE_SCHEME, messages_html
 from desktop.chat_source import ChatSource, key_problem
 from desktop.export_dialog import ExportDialog
 from desktop.icons import app_icon, tray_icon
@@ -39,16 +39,21 @@ from desktop.models import ChatSessionsModel, McpSessionsModel
 from desktop.search_status import is_building, search_index_text
 from desktop.server_host import ServerHost, ServerState
 from desktop.tasks import spawn
+from desktop.voice_player import PlaybackError, VoicePlayer, format_seconds
 from desktop.webhooks_view import WebhooksView
 from server.api import (
+    VOICE_SAMPLE_RATE,
     ClientEvent,
     DataSourceError,
     HookStatus,
     ImageKey,
+    MediaError,
     MediaService,
+    Message,
     QueryError,
     Session,
     Webhooks,
+    media_ref,
     thumbnails,
 )
 
@@ -107,6 +112,11 @@ class SessionsWindow(QMainWindow):
         self._generation = 0
         self._loaded = False
         self._shown_chat: Session | None = None  # the chat whose messages are shown
+        self._shown_messages: list[Message] = []
+        self._shown_thumbnails: dict[str, bytes] = {}
+        self.voice_player = VoicePlayer(self)
+        self.voice_player.changed.connect(self._on_voice_changed)
+        self.voice_player.progressed.connect(self._show_voice_progress)
         self.export_dialog: ExportDialog | None = None
         self.setWindowTitle(self.tr("Chatlog Tray"))
         self.setWindowIcon(app_icon())
@@ -223,11 +233,15 @@ class SessionsWindow(QMainWindow):
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.setToolTip(self.tr("Save this chat as a web page, JSON or CSV"))
         self.export_button.clicked.connect(self.export_chat)
+        # What the voice message playing has reached, or why one cannot be played.
+        self.voice_status = QLabel()
         title_row = QHBoxLayout()
         title_row.addWidget(self.messages_title, 1)
+        title_row.addWidget(self.voice_status)
         title_row.addWidget(self.export_button)
         self.messages = QTextBrowser()
         self.messages.setOpenLinks(False)
+        self.messages.anchorClicked.connect(self._on_link)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
@@ -272,6 +286,7 @@ class SessionsWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self._search_timer.stop()
+        spawn(self.voice_player.stop())
         event.accept()
         self.closed.emit()
 
@@ -461,6 +476,9 @@ class SessionsWindow(QMainWindow):
         chat = self.chat_model.chat(row)
         name = chat.nick_name or chat.user_name
         self._shown_chat = chat
+        self._shown_messages, self._shown_thumbnails = [], {}
+        self.voice_status.clear()
+        spawn(self.voice_player.stop())  # another chat's voice message: its Stop is gone
         self._messages_pane.show()
         self.messages_title.setText(self.tr("Recent messages in %1").replace("%1", name))
         try:
@@ -473,7 +491,8 @@ class SessionsWindow(QMainWindow):
         if not messages:
             self.messages.setHtml(self.tr("<p><i>No messages in this chat.</i></p>"))
             return
-        self._show_messages(messages_html(messages))
+        self._shown_messages = messages
+        self._show_messages(follow_end=True)
         # Then the pictures' thumbnails, decoded and shrunk on the store's worker threads.
         try:
             small = await thumbnails(self._chats.store, self._media_service(), messages)
@@ -481,13 +500,61 @@ class SessionsWindow(QMainWindow):
             logger.info("no thumbnails for this chat: %s", error)
             return
         if small and self._shown_chat is chat:
-            self._show_messages(messages_html(messages, small))
+            self._shown_thumbnails = small
+            self._show_messages(follow_end=True)
 
-    def _show_messages(self, text: str) -> None:
-        self.messages.setHtml(text)
-        # The newest message last and in view, as in a chat app.
-        self.messages.moveCursor(QTextCursor.MoveOperation.End)
-        self.messages.ensureCursorVisible()
+    def _show_messages(self, follow_end: bool) -> None:
+        bar = self.messages.verticalScrollBar()
+        kept = bar.value()
+        playing = self.voice_player.playing
+        self.messages.setHtml(messages_html(self._shown_messages, self._shown_thumbnails, playing))
+        if follow_end:
+            # The newest message last and in view, as in a chat app.
+            self.messages.moveCursor(QTextCursor.MoveOperation.End)
+            self.messages.ensureCursorVisible()
+        else:
+            bar.setValue(kept)
+
+    # Voice messages ------------------------------------------------------------------------
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() == VOICE_SCHEME:
+            spawn(self.toggle_voice(url.path()))
+
+    async def toggle_voice(self, ref: str) -> None:
+        """Play the shown voice message `ref`, or stop it if it is the one playing."""
+        if self.voice_player.playing == ref:
+            await self.voice_player.stop()
+            return
+        message = next((m for m in self._shown_messages if media_ref(m) == ref), None)
+        if message is None:
+            return
+        self.voice_status.setText(self.tr("Opening the voice message…"))
+        try:
+            pcm = await self._media_service().voice_pcm(message)
+            await self.voice_player.play(ref, pcm, VOICE_SAMPLE_RATE)
+        except (MediaError, DataSourceError, QueryError, PlaybackError) as error:
+            self.voice_status.setText(self.tr("Cannot play: %1").replace("%1", str(error)))
+            self.voice_status.setToolTip(str(error))
+
+    def _on_voice_changed(self) -> None:
+        if self.voice_player.playing is None:
+            self.voice_status.clear()
+        else:
+            self._show_voice_progress()
+        if self._shown_messages:
+            self._show_messages(follow_end=False)
+
+    def _show_voice_progress(self) -> None:
+        player = self.voice_player
+        if player.playing is None:
+            return
+        self.voice_status.setText(
+            self.tr("Playing %1 / %2")
+            .replace("%1", format_seconds(player.position()))
+            .replace("%2", format_seconds(player.duration()))
+        )
+        self.voice_status.setToolTip("")
 
     def _media_service(self) -> MediaService:
         image_key = self._host.config.image_key

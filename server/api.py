@@ -41,10 +41,12 @@ from server.wechat.export.options import (
     MediaMode,
 )
 from server.wechat.layout import DataDir, detect
+from server.wechat.media.errors import MediaError
 from server.wechat.media.image_key import ImageKey
-from server.wechat.media.refs import media_ref
+from server.wechat.media.refs import media_kind, media_ref
 from server.wechat.media.service import MediaService
 from server.wechat.media.thumbnail import thumbnails
+from server.wechat.media.voice import SAMPLE_RATE as VOICE_SAMPLE_RATE
 from server.wechat.model import Message, Session
 from server.wechat.query import MessageQuery, Page
 from server.wechat.render import body_text, sender_label
@@ -64,6 +66,7 @@ __all__ = [
     "SETTING",
     "SETTINGS",
     "SUFFIXES",
+    "VOICE_SAMPLE_RATE",
     "WEBHOOKS",
     "Address",
     "Application",
@@ -89,6 +92,7 @@ __all__ = [
     "KeyFileError",
     "KeyRing",
     "Kind",
+    "MediaError",
     "MediaMode",
     "MediaService",
     "Message",
@@ -114,6 +118,7 @@ __all__ = [
     "generate_token",
     "is_loopback_host",
     "log_dir",
+    "media_kind",
     "media_ref",
     "open_store",
     "read_key_file",

@@ -21,11 +21,13 @@ from typing import Any
 
 import keyring
 import keyring.errors
+import miniaudio
 import pytest
 import pytest_asyncio
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from desktop import voice_player
 from desktop.app import DesktopApp, create_qapplication
 from desktop.autostart import XdgAutostart
 from desktop.loop import QtEventLoop
@@ -148,3 +150,10 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     app itself uses)."""
     yield
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def silent_sound_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Voice messages play on miniaudio's NULL device: a real device on its own audio thread
+    that takes samples in real time, heard by nobody (a developer's speakers stay quiet)."""
+    monkeypatch.setattr(voice_player, "OUTPUT_BACKENDS", (miniaudio.Backend.NULL,))

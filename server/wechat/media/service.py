@@ -113,13 +113,28 @@ class MediaService:
             return self._voice(data_dir, pool, message, voice_format)
         return self._file(data_dir, pool, message, kind)
 
-    def _voice(self, data_dir: DataDir, pool: ConnectionPool, message: Message, form: str) -> Media:
+    async def voice_pcm(self, message: Message) -> bytes:
+        """A voice message as 16-bit mono PCM at `voice.SAMPLE_RATE`, for the window to play.
+
+        Raises MediaError (also for a message that is not a voice message).
+        """
+        if media_kind(message) != "voice":
+            raise MediaError("the message is not a voice message")
+        return await self._store.run_on_data(
+            lambda d, p: voice.silk_to_pcm(self._voice_blob(d, p, message))
+        )
+
+    def _voice_blob(self, data_dir: DataDir, pool: ConnectionPool, message: Message) -> bytes:
         if data_dir.layout == Layout.DARWIN_V3:
             raise MediaNotFoundError(NO_VOICE_ON_MAC_V3)
         server_id = str(message.contents.get("voice") or "")
         blob = voice.voice_blob(data_dir, pool, server_id) if server_id else None
         if blob is None:
             raise MediaNotFoundError("the voice message is not in WeChat's media databases")
+        return blob
+
+    def _voice(self, data_dir: DataDir, pool: ConnectionPool, message: Message, form: str) -> Media:
+        blob = self._voice_blob(data_dir, pool, message)
         stamp = message.time.strftime("%Y%m%d-%H%M%S")
         if form == "silk":
             return Media("voice", "audio/silk", f"voice-{stamp}.silk", len(blob), message, blob)

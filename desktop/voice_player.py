@@ -1,0 +1,196 @@
+"""Plays a voice message from memory, through the computer's sound output.
+
+The decoded PCM goes straight from memory to the sound device (miniaudio), never through a
+file: a temporary WAV for the system's player would leave the user's voice message on disk.
+Opening and closing a device can take a moment (PulseAudio, WASAPI), so both run on a worker
+thread; the samples are handed over on miniaudio's own audio thread. miniaudio itself is
+imported at the first Play, not with the window (it takes 70 ms to load).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Generator
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.tasks import spawn
+
+if TYPE_CHECKING:
+    import miniaudio
+
+logger = logging.getLogger(__name__)
+
+BUFFER_MS = 100  # short enough that Stop is heard at once, long enough not to stutter
+PROGRESS_MS = 200
+STALL_GRACE = 2.0  # seconds past the end before a device that stopped taking samples is closed
+
+type Samples = Generator[bytes, int]
+
+
+def real_output_backends() -> tuple[miniaudio.Backend, ...]:
+    """Every real output backend, in miniaudio's order; never its silent NULL device, which it
+    would otherwise fall back to without a word when the computer has no sound output."""
+    import miniaudio
+
+    return tuple(backend for backend in miniaudio.Backend if backend is not miniaudio.Backend.NULL)
+
+
+# The backends to try, in order; None: `real_output_backends()`. (Tests choose miniaudio's
+# NULL device, which takes samples in real time and sounds nowhere.)
+OUTPUT_BACKENDS: tuple[miniaudio.Backend, ...] | None = None
+
+
+class PlaybackError(Exception):
+    """The voice message could not be played; the text says why, for the user."""
+
+
+class _Playback:
+    """One voice message on one open device."""
+
+    def __init__(self, ref: str, pcm: bytes, sample_rate: int, device: miniaudio.PlaybackDevice):
+        self.ref = ref
+        self.duration = len(pcm) / 2 / sample_rate
+        self.device = device
+        self._pcm = pcm
+        self._sample_rate = sample_rate
+        self._sent = 0  # bytes the device has taken, on its audio thread
+        self._started = 0.0
+
+    def start(self) -> None:
+        samples = self._samples()
+        next(samples)
+        self.device.start(samples)
+        self._started = time.monotonic()
+
+    def position(self) -> float:
+        """Seconds of the message the device has taken (it buffers only BUFFER_MS ahead)."""
+        return self._sent / 2 / self._sample_rate
+
+    def done(self) -> bool:
+        """All taken, and time enough passed for the device to have played it all; or the
+        device stalled (unplugged, say) well past the message's end."""
+        elapsed = time.monotonic() - self._started
+        if self._sent >= len(self._pcm):
+            return elapsed >= self.duration
+        return elapsed >= self.duration + STALL_GRACE
+
+    def _samples(self) -> Samples:
+        # miniaudio sends how many frames it wants and takes at most that many back; the
+        # device fills silence once the generator ends.
+        frames = yield b""
+        while self._sent < len(self._pcm):
+            chunk = self._pcm[self._sent : self._sent + frames * 2]
+            self._sent += len(chunk)
+            frames = yield chunk
+
+
+class VoicePlayer(QObject):
+    """Plays one voice message at a time; a new one stops the one playing.
+
+    Signals:
+        changed(): a message started or stopped playing (`playing` tells which, if any).
+        progressed(): while playing, every PROGRESS_MS (`position`, `duration`).
+    """
+
+    changed = Signal()
+    progressed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._playback: _Playback | None = None
+        self._lock = asyncio.Lock()
+        self._timer = QTimer(self)
+        self._timer.setInterval(PROGRESS_MS)
+        self._timer.timeout.connect(self._tick)
+
+    @property
+    def playing(self) -> str | None:
+        """The reference of the message playing, or None."""
+        return self._playback.ref if self._playback is not None else None
+
+    def position(self) -> float:
+        return self._playback.position() if self._playback is not None else 0.0
+
+    def duration(self) -> float:
+        return self._playback.duration if self._playback is not None else 0.0
+
+    async def play(self, ref: str, pcm: bytes, sample_rate: int) -> None:
+        """Stop what plays and play `pcm` (16-bit mono) from its start.
+
+        Raises PlaybackError when no sound output can be opened.
+        """
+        async with self._lock:
+            await self._stop_playing()
+            if not pcm:
+                raise PlaybackError("the voice message is empty")
+            device = await asyncio.to_thread(_open_device, sample_rate)
+            import miniaudio  # loaded by now: opening the device did
+
+            playback = _Playback(ref, pcm, sample_rate, device)
+            try:
+                await asyncio.to_thread(playback.start)
+            except miniaudio.MiniaudioError as error:
+                await asyncio.to_thread(device.close)
+                raise PlaybackError(f"the sound output could not be started ({error})") from None
+            self._playback = playback
+            self._timer.start()
+        self.changed.emit()
+
+    async def stop(self) -> None:
+        async with self._lock:
+            stopped = await self._stop_playing()
+        if stopped:
+            self.changed.emit()
+
+    async def _stop_playing(self) -> bool:
+        playback = self._playback
+        if playback is None:
+            return False
+        self._timer.stop()
+        await asyncio.to_thread(playback.device.close)
+        self._playback = None  # only now: `playing` names a message until its device is shut
+        return True
+
+    def _tick(self) -> None:
+        playback = self._playback
+        if playback is None:
+            return
+        if playback.done():
+            # Ended by itself: close the device unless a newer message took it meanwhile.
+            self._timer.stop()
+            spawn(self._end(playback))
+        self.progressed.emit()
+
+    async def _end(self, playback: _Playback) -> None:
+        async with self._lock:
+            if self._playback is not playback:
+                return
+            await self._stop_playing()
+        self.changed.emit()
+
+
+def _open_device(sample_rate: int) -> miniaudio.PlaybackDevice:
+    import miniaudio
+
+    try:
+        return miniaudio.PlaybackDevice(
+            output_format=miniaudio.SampleFormat.SIGNED16,
+            nchannels=1,
+            sample_rate=sample_rate,
+            buffersize_msec=BUFFER_MS,
+            backends=list(OUTPUT_BACKENDS or real_output_backends()),
+            app_name="Chatlog Tray",
+        )
+    except miniaudio.MiniaudioError as error:
+        logger.info("no sound output: %s", error)
+        raise PlaybackError("no sound output device could be opened") from None
+
+
+def format_seconds(seconds: float) -> str:
+    """0:07, 1:23: how chat apps show a voice message's length."""
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"

@@ -1,0 +1,90 @@
+"""A chat's voice messages have a play link in the sessions window: it plays the message from
+memory, turns into Stop while it plays, and says why when it cannot play."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import miniaudio
+import pytest
+from PySide6.QtCore import QUrl
+
+from desktop import voice_player
+from desktop.app import DesktopApp
+from desktop.sessions_window import SessionsWindow
+from devtools.demo import generate
+from devtools.demo.media import write_media
+from server.config import ServerConfig
+from server.wechat.model import Layout
+from tests.support import wait_until
+
+pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
+
+VOICE_LINK = re.compile(r"href=[\"']voice:([^\"']+)[\"']")
+
+
+async def open_chat_with_voices(make_app, root: Path, layout: Layout) -> DesktopApp:
+    dataset = generate(root, layout, messages=300, shards=1)
+    write_media(dataset, root, layout, b"0123456789abcdef")
+    voices = Counter(message.talker for message in dataset.messages if message.type == 34)
+    chat = voices.most_common(1)[0][0]
+    app = make_app(ServerConfig(port=0, data_dir=root), serve=False)
+    window = app.window
+    await window.reload_chats()
+    row = next(
+        r
+        for r in range(window.chat_model.rowCount())
+        if window.chat_model.chat(r).user_name == chat
+    )
+    await window.open_chat(row)
+    return app
+
+
+def voice_refs(window: SessionsWindow) -> list[str]:
+    return VOICE_LINK.findall(window.messages.toHtml())
+
+
+async def test_a_voice_message_plays_from_its_link_and_shows_stop_meanwhile(
+    make_app, tmp_path: Path
+):
+    window = (await open_chat_with_voices(make_app, tmp_path / "wechat", Layout.V4)).window
+    refs = voice_refs(window)
+    assert refs, "every voice message has a play link"
+    html = window.messages.toHtml()
+    assert "Stop" not in html
+    window.messages.anchorClicked.emit(QUrl(f"voice:{refs[-1]}"))
+    await wait_until(lambda: window.voice_player.playing == refs[-1], timeout=5)
+    assert "■ Stop" in window.messages.toHtml()
+    assert window.voice_status.text().startswith("Playing 0:0")
+    await wait_until(lambda: window.voice_player.playing is None, timeout=5)
+    assert "Stop" not in window.messages.toHtml()
+    assert window.voice_status.text() == ""
+
+
+async def test_clicking_stop_ends_the_voice_message(make_app, tmp_path: Path):
+    window = (await open_chat_with_voices(make_app, tmp_path / "wechat", Layout.V4)).window
+    ref = voice_refs(window)[0]
+    await window.toggle_voice(ref)
+    assert window.voice_player.playing == ref
+    await window.toggle_voice(ref)
+    assert window.voice_player.playing is None
+    assert "Stop" not in window.messages.toHtml()
+
+
+async def test_a_voice_message_wechat_never_kept_says_so(make_app, tmp_path: Path):
+    window = (await open_chat_with_voices(make_app, tmp_path / "wechat", Layout.DARWIN_V3)).window
+    refs = voice_refs(window)
+    assert refs
+    await window.toggle_voice(refs[0])
+    assert window.voice_player.playing is None
+    assert "keeps no voice messages on disk" in window.voice_status.text()
+
+
+async def test_without_sound_output_the_window_says_so(make_app, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(voice_player, "OUTPUT_BACKENDS", (miniaudio.Backend.WEBAUDIO,))
+    window = (await open_chat_with_voices(make_app, tmp_path / "wechat", Layout.V4)).window
+    await window.toggle_voice(voice_refs(window)[0])
+    assert window.voice_player.playing is None
+    assert window.voice_status.text() == "Cannot play: no sound output device could be opened"
