@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QTextCursor
@@ -551,7 +552,7 @@ class SessionsWindow(QMainWindow):
             return
         self.voice_status.setText(
             self.tr("Playing %1 / %2")
-            .replace("%1", format_seconds(player.position()))
+            .replace("%1", format_seconds(math.floor(player.position())))
             .replace("%2", format_seconds(player.duration()))
         )
         self.voice_status.setToolTip("")

@@ -56,19 +56,20 @@ class _Playback:
         self.duration = len(pcm) / 2 / sample_rate
         self.device = device
         self._pcm = pcm
-        self._sample_rate = sample_rate
         self._sent = 0  # bytes the device has taken, on its audio thread
         self._started = 0.0
 
     def start(self) -> None:
         samples = self._samples()
         next(samples)
-        self.device.start(samples)
         self._started = time.monotonic()
+        self.device.start(samples)
 
     def position(self) -> float:
-        """Seconds of the message the device has taken (it buffers only BUFFER_MS ahead)."""
-        return self._sent / 2 / self._sample_rate
+        """Seconds played, by the clock, once the device has begun taking samples."""
+        if not self._sent:
+            return 0.0
+        return min(self.duration, time.monotonic() - self._started)
 
     def done(self) -> bool:
         """All taken, and time enough passed for the device to have played it all; or the
