@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 BUFFER_MS = 100  # short enough that Stop is heard at once, long enough not to stutter
 PROGRESS_MS = 200
+# After the device has taken the last samples, its buffers and the sound server's still play:
+# closing it sooner cuts the message's end off (measured with PulseAudio: about 0.4 s).
+DRAIN_SECONDS = 0.6
 STALL_GRACE = 2.0  # seconds past the end before a device that stopped taking samples is closed
 
 type Samples = Generator[bytes, int]
@@ -58,6 +61,7 @@ class _Playback:
         self._pcm = pcm
         self._sent = 0  # bytes the device has taken, on its audio thread
         self._started = 0.0
+        self._last_taken = 0.0  # when the device took the last samples
 
     def start(self) -> None:
         samples = self._samples()
@@ -72,12 +76,12 @@ class _Playback:
         return min(self.duration, time.monotonic() - self._started)
 
     def done(self) -> bool:
-        """All taken, and time enough passed for the device to have played it all; or the
-        device stalled (unplugged, say) well past the message's end."""
-        elapsed = time.monotonic() - self._started
-        if self._sent >= len(self._pcm):
-            return elapsed >= self.duration
-        return elapsed >= self.duration + STALL_GRACE
+        """The device took the last samples long enough ago to have played them all; or it
+        stalled (unplugged, say) well past the message's end."""
+        now = time.monotonic()
+        if self._last_taken:
+            return now - self._last_taken >= DRAIN_SECONDS
+        return now - self._started >= self.duration + STALL_GRACE
 
     def _samples(self) -> Samples:
         # miniaudio sends how many frames it wants and takes at most that many back; the
@@ -86,6 +90,8 @@ class _Playback:
         while self._sent < len(self._pcm):
             chunk = self._pcm[self._sent : self._sent + frames * 2]
             self._sent += len(chunk)
+            if self._sent >= len(self._pcm):
+                self._last_taken = time.monotonic()
             frames = yield chunk
 
 

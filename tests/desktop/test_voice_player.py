@@ -3,8 +3,16 @@ a time, and says plainly when the computer has no sound output."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import math
+import os
+import shutil
 import struct
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import miniaudio
 import pytest
@@ -21,12 +29,15 @@ from tests.support import wait_until
 pytestmark = pytest.mark.desktop
 
 RATE = 24_000
+SINK = "chatlog_test_sink"
+LOW, HIGH = 300, 900  # Hz: a message in two tones, so the recording shows which part is there
 
 
-def tone(seconds: float) -> bytes:
+def tone(seconds: float, frequency: float = 440) -> bytes:
     count = int(RATE * seconds)
     return b"".join(
-        struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / RATE))) for i in range(count)
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * frequency * i / RATE)))
+        for i in range(count)
     )
 
 
@@ -91,3 +102,70 @@ def test_real_output_tries_every_system_backend_but_never_the_silent_null_device
 @pytest.mark.parametrize(("seconds", "shown"), [(0, "0:00"), (4.6, "0:05"), (83, "1:23")])
 def test_lengths_read_as_in_a_chat_app(seconds: float, shown: str):
     assert format_seconds(seconds) == shown
+
+
+@pytest.fixture
+def sound_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A PulseAudio server of the test's own, whose only output is a null sink: what reaches
+    it can be recorded from the sink's monitor, and nothing sounds on the speakers."""
+    if shutil.which("pulseaudio") is None or shutil.which("parec") is None:
+        pytest.skip("needs PulseAudio (Debian: pulseaudio); CI installs it")
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(tmp_path)}
+    server = subprocess.Popen(
+        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit",
+         "--log-target=stderr", "-L", f"module-null-sink sink_name={SINK}",
+         "-L", "module-native-protocol-unix"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    socket = runtime / "pulse" / "native"
+    deadline = time.monotonic() + 10
+    while not socket.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert socket.exists(), "PulseAudio did not start"
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{socket}")
+    monkeypatch.setattr(voice_player, "OUTPUT_BACKENDS", None)  # the computer's real choice
+    yield socket
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def seconds_at(pcm: bytes, frequency: float) -> float:
+    """How long `frequency` sounds in the recording, in 20 ms steps (by zero crossings: a
+    window may count one more or one fewer than twice the periods it holds)."""
+    samples = [value for (value,) in struct.iter_unpack("<h", pcm[: len(pcm) // 2 * 2])]
+    step = RATE // 50
+    found = 0
+    for start in range(0, len(samples) - step + 1, step):
+        window = samples[start : start + step]
+        if max(abs(value) for value in window) < 2000:
+            continue
+        crossings = sum(1 for a, b in itertools.pairwise(window) if (a < 0) != (b < 0))
+        if abs(crossings / 2 / 0.02 - frequency) <= frequency * 0.1:
+            found += 1
+    return found / 50
+
+
+@pytest.mark.asyncio
+async def test_the_message_reaches_the_systems_sound_server_as_played(qtbot, sound_server):
+    recorder = await asyncio.create_subprocess_exec(
+        "parec", f"--server=unix:{sound_server}", f"--device={SINK}.monitor", "--raw",
+        "--format=s16le", "--channels=1", f"--rate={RATE}", "--latency-msec=20",
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await asyncio.sleep(0.3)  # the recorder is connected
+        player = VoicePlayer()
+        await player.play("ref-a", tone(0.5, LOW) + tone(0.5, HIGH), RATE)
+        await wait_until(lambda: player.playing is None, timeout=5)
+        await asyncio.sleep(1.0)  # the monitor hands over what it holds, in its own time
+    finally:
+        recorder.terminate()
+        recorded, _ = await asyncio.wait_for(recorder.communicate(), timeout=10)
+    # The recorder may join a moment late (the sink wakes with the first stream), but the end,
+    # the part a device closed too early cuts off, must all be there.
+    assert seconds_at(recorded, HIGH) == pytest.approx(0.5, abs=0.04)
+    assert seconds_at(recorded, LOW) > 0.3
