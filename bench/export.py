@@ -6,7 +6,8 @@ Builds a 4.x data folder (in a temporary folder) holding one group chat of `--me
 messages with the generator's media (pictures in every `.dat` version, SILK voice), then runs
 each export in its own process, as `chatlog-tray export` would: the time from opening the
 store to the file in place, and the process's peak RSS before and after the export
-(Linux's VmHWM), so the export's own memory is the difference.
+(Linux's VmHWM), so the export's own memory is the difference. Ogg voice is encoded by ffmpeg
+(CHATLOG_TRAY_FFMPEG or the PATH, else the `imageio-ffmpeg` dev dependency's).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ KEY = "0123456789abcdef"
 RUNS = [
     ("html", "inline", "mp3"),
     ("html", "inline", "wav"),
+    ("html", "inline", "ogg"),
     ("html", "folder", "mp3"),
     ("html", "none", "mp3"),
     ("json", "none", "mp3"),
@@ -101,6 +103,13 @@ def main() -> None:
         print(json.dumps(asyncio.run(child(Path(root), chat, fmt, media_mode, voice))))
         return
     sys.path.insert(0, str(ROOT))
+    from server.wechat.media import ffmpeg
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if ffmpeg.executable() is None:
+        import imageio_ffmpeg  # a dev dependency: the bench runs from a checkout
+
+        env[ffmpeg.ENV_FFMPEG] = imageio_ffmpeg.get_ffmpeg_exe()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "wechat"
         chat = build(root, args.messages)
@@ -109,7 +118,7 @@ def main() -> None:
         for fmt, media_mode, voice in RUNS:
             output = subprocess.run(
                 [sys.executable, __file__, "--child", str(root), chat, fmt, media_mode, voice],
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                env=env,
                 check=True,
                 capture_output=True,
                 text=True,

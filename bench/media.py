@@ -3,9 +3,11 @@
     .venv/bin/python bench/media.py --repeat 30
 
 Decode-only timings use a 4000x3000 JPEG photo-sized file (noise, ~1-3 MB) in each `.dat`
-version and a 10 s SILK voice message; "served" is a full HTTP GET of /api/v1/media/<ref>
-through the real app on loopback (message lookup by reference, hardlink/file lookup, decode,
-response), and get_media through the MCP tool registry (adds the resize for the model).
+version and a 10 s SILK voice message (to WAV, MP3 and Ogg Opus: the last through ffmpeg,
+from CHATLOG_TRAY_FFMPEG or the PATH, else the `imageio-ffmpeg` dev dependency's); "served"
+is a full HTTP GET of /api/v1/media/<ref> through the real app on loopback (message lookup by
+reference, hardlink/file lookup, decode, response), and get_media through the MCP tool
+registry (adds the resize for the model).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -31,7 +34,7 @@ from server.client_tokens import ClientTokens, MemoryVault
 from server.composition import build_application
 from server.config import ServerConfig
 from server.serving import ServerController
-from server.wechat.media import dat, fit, voice
+from server.wechat.media import dat, ffmpeg, fit, voice
 from server.wechat.media.refs import media_ref
 from server.wechat.model import Layout
 from server.wechat.store import ChatStore
@@ -97,6 +100,22 @@ async def main() -> None:
         "encode 10 s voice to MP3 (32 kbit/s, LAME)",
         timed(lambda: voice.pcm_to_mp3(pcm), repeat),
         f"{len(mp3)} B MP3 vs {len(voice.pcm_to_wav(pcm))} B WAV",
+    )
+    if ffmpeg.executable() is None:
+        import imageio_ffmpeg  # a dev dependency: the bench runs from a checkout
+
+        os.environ[ffmpeg.ENV_FFMPEG] = imageio_ffmpeg.get_ffmpeg_exe()
+    ogg = voice.pcm_to_ogg(pcm)
+    row(
+        f"encode 10 s voice to Ogg Opus ({voice.OGG_BIT_RATE} kbit/s, voip, ffmpeg libopus)",
+        timed(lambda: voice.pcm_to_ogg(pcm), repeat),
+        f"{len(ogg)} B Ogg vs {len(mp3)} B MP3",
+    )
+    short = voice.silk_to_pcm(silk(1, seconds=1.0))
+    row(
+        "encode 1 s voice to Ogg Opus (mostly ffmpeg's start-up)",
+        timed(lambda: voice.pcm_to_ogg(short), repeat),
+        f"{len(voice.pcm_to_ogg(short))} B Ogg vs {len(voice.pcm_to_mp3(short))} B MP3",
     )
 
     with tempfile.TemporaryDirectory() as folder:

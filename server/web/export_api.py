@@ -2,7 +2,8 @@
 
 `talker` names the chat (id or name), `time` the span (as on /chatlog), `format` is html,
 json or csv; for HTML, `media=inline` (default) embeds pictures and voice as `data:` URIs and
-`media=none` leaves their labels, `voice=mp3` (default) or `wav` chooses the audio. Errors
+`media=none` leaves their labels, `voice=mp3` (default), `wav` or `ogg` (Opus, needs ffmpeg:
+without it the answer is a 400 saying so) chooses the audio. Errors
 found before the first byte (a bad parameter, an unknown chat, unreadable data) are the
 API's usual JSON errors; the body then streams page by page, so a long chat never sits in
 memory whole. Origin, Host and token checks are the app's job, in front.

@@ -4,8 +4,11 @@ The only input is a reference (`server/wechat/media/refs.py`), never a path: the
 found from WeChat's own tables and checked to lie inside the account folder
 (`server/wechat/media/paths.py`), so unlike chatlog's `/data/*` (docs/wechat-formats.md,
 "chatlog's HTTP API") no request can name a file. Pictures are served byte for byte as they
-were sent; voice as WAV (MP3 with `?format=mp3`, the stored SILK with `?format=silk`);
-`?info=1` gives the metadata as JSON. Origin, Host and token checks are the app's job, in front.
+were sent; voice as WAV (MP3 with `?format=mp3`, Ogg Opus with `?format=ogg`, the stored SILK
+with `?format=silk`); `?info=1` gives the metadata as JSON. Ogg is encoded by the optional
+ffmpeg (server/wechat/media/ffmpeg.py): without one, or one without libopus, the answer is
+415 (`UnsupportedMediaError`) saying to install it, and that WAV and MP3 need nothing. Origin,
+Host and token checks are the app's job, in front.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from server.wechat.errors import DataSourceError, QueryError
 from server.wechat.media.errors import MediaError
 from server.wechat.media.service import MediaService, media_json
 
-VOICE_FORMATS = ("wav", "mp3", "silk")
+VOICE_FORMATS = ("wav", "mp3", "ogg", "silk")
 
 
 def create_media_api(media: MediaService) -> Blueprint:
@@ -30,7 +33,7 @@ def create_media_api(media: MediaService) -> Blueprint:
     async def get_media(ref: str) -> Response:
         voice_format = request.args.get("format", "wav").lower()
         if voice_format not in VOICE_FORMATS:
-            return error_response(400, "invalid_parameter", "format must be wav, mp3 or silk")
+            return error_response(400, "invalid_parameter", "format must be wav, mp3, ogg or silk")
         try:
             item = await media.fetch(ref, voice_format=voice_format)
         except MediaError as error:

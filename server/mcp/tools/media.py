@@ -1,8 +1,9 @@
 """`get_media`: the picture, voice, video or file behind a `ref=…` from query_chat_log.
 
 Pictures come back as `image` content, shrunk to a size a model takes (the original size is
-noted); voice as `audio` content (WAV); videos and files as a `resource_link` to the HTTP
-route plus their metadata, since a model cannot take them whole. Every failure (file gone,
+noted); voice as `audio` content (WAV, or MP3 or Ogg Opus with `voice_format`, the block's
+mimeType saying which); videos and files as a `resource_link` to the HTTP route plus their
+metadata, since a model cannot take them whole. Every failure (file gone,
 image key missing or wrong, unknown format) is an `isError` result saying what to do.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +31,11 @@ class MediaArguments(BaseModel):
         min_length=1,
         max_length=40,
     )
+    voice_format: Literal["wav", "mp3", "ogg"] = Field(
+        default="wav",
+        description="For a voice message: the audio format. wav (default), mp3 (smaller), or "
+        "ogg (Opus, smallest; needs ffmpeg on the computer running Chatlog Tray).",
+    )
 
 
 def media_tools(media: MediaService, base_url: Callable[[], str]) -> list[Tool]:
@@ -36,7 +43,7 @@ def media_tools(media: MediaService, base_url: Callable[[], str]) -> list[Tool]:
 
     async def get_media(_context: ToolContext, args: MediaArguments) -> ToolResult:
         try:
-            item = await media.fetch(args.ref)
+            item = await media.fetch(args.ref, voice_format=args.voice_format)
         except (MediaError, QueryError, DataSourceError) as error:
             raise ToolError(str(error)) from error
         info = media_json(item)
@@ -65,7 +72,7 @@ def media_tools(media: MediaService, base_url: Callable[[], str]) -> list[Tool]:
         if item.kind == "voice":
             assert item.data is not None
             seconds = item.details.get("duration_seconds")
-            note = f"voice message {info['ref']}: {seconds} s, WAV"
+            note = f"voice message {info['ref']}: {seconds} s, {args.voice_format.upper()}"
             block = _blob("audio", item.data, item.mime)
             return ToolResult([{"type": "text", "text": note}, block], structured=info)
         uri = f"{base_url().rstrip('/')}/api/v1/media/{info['ref']}"
@@ -100,5 +107,6 @@ GET_MEDIA_DESCRIPTION = (
     "Fetch the media of a WeChat message by the ref=… that query_chat_log shows on media "
     "labels ([图片 ref=…] picture, [语音 ref=…] voice, [视频 ref=…] video, [文件|name ref=…] "
     "file). Pictures come back as an image (shrunk if large; the original size is given), "
-    "voice as audio (WAV), videos and files as a link with their name, type and size."
+    "voice as audio (WAV; voice_format mp3 or ogg for a smaller one), videos and files as a "
+    "link with their name, type and size."
 )

@@ -2,8 +2,8 @@
 
 Runs on a store worker thread (inside `ChatStore.run_on_data`), never on the event loop.
 Pictures are embedded only in the formats every browser shows; voice is re-encoded (MP3 by
-default) so that `<audio>` plays it. A media file that cannot be had becomes a short note
-instead of failing the whole export.
+default, WAV or Ogg Opus) so that `<audio>` plays it. A media file that cannot be had becomes
+a short note instead of failing the whole export.
 """
 
 from __future__ import annotations

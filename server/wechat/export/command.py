@@ -66,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
         "folder NAME_files beside it (folder), or left out (none)",
     )
     parser.add_argument(
-        "--voice", choices=VOICE_FORMATS, default="mp3", help="voice in the HTML (default mp3)"
+        "--voice",
+        choices=VOICE_FORMATS,
+        default="mp3",
+        help="voice in the HTML (default mp3; ogg, Opus, needs ffmpeg)",
     )
     parser.add_argument("--data-dir", type=Path, help="WeChat data directory (default: demo)")
     parser.add_argument(

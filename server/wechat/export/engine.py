@@ -27,6 +27,8 @@ from server.wechat.export.options import (
 )
 from server.wechat.export.renderer import Entry, Renderer, renderer_for
 from server.wechat.layout import DataDir
+from server.wechat.media import voice
+from server.wechat.media.errors import UnsupportedMediaError
 from server.wechat.media.service import MediaService
 from server.wechat.model import Message
 from server.wechat.store import ChatStore
@@ -50,7 +52,8 @@ def media_folder_for(out: Path) -> Path:
 
 async def prepare(store: ChatStore, options: ExportOptions) -> ChatCount:
     """The chat's id, name and message count in the span; ExportError when no chat has the
-    name (an empty span of a real chat is a valid, empty export)."""
+    name (an empty span of a real chat is a valid, empty export) or when Ogg voice is asked
+    for and ffmpeg cannot encode it."""
     chat = options.chat.strip()
     if not chat:
         raise ExportError("name the chat to export")
@@ -59,7 +62,18 @@ async def prepare(store: ChatStore, options: ExportOptions) -> ChatCount:
         raise ExportError(
             f"no chat named {chat!r} was found: give a chat's id or name as the chats list shows"
         )
+    if options.format == "html" and options.media != "none" and options.voice_format == "ogg":
+        await asyncio.to_thread(_check_ogg)
     return counted
+
+
+def _check_ogg() -> None:
+    """Ogg voice needs ffmpeg with libopus: found out once, before the export starts, rather
+    than as the same note in place of every voice message."""
+    try:
+        voice.pcm_to_ogg(bytes(2 * voice.SAMPLE_RATE // 50))  # 20 ms of silence
+    except UnsupportedMediaError as error:
+        raise ExportError(str(error)) from None
 
 
 async def export_chunks(

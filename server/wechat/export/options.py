@@ -10,7 +10,7 @@ from server.wechat.timerange import ALL_TIME, TimeRange
 
 type ExportFormat = Literal["html", "json", "csv"]
 type MediaMode = Literal["inline", "folder", "none"]
-type VoiceFormat = Literal["mp3", "wav"]
+type VoiceFormat = Literal["mp3", "wav", "ogg"]
 
 FORMATS: tuple[str, ...] = get_args(ExportFormat.__value__)
 MEDIA_MODES: tuple[str, ...] = get_args(MediaMode.__value__)

@@ -38,6 +38,8 @@ h1 { font-size: 1.4rem; margin: 0 0 .2rem; }
 .note { color: #a33; font-size: .85rem; }
 footer { color: #666; font-size: .85rem; margin: 1.5rem 0; }
 """
+# A <source> type names the codec where the container alone does not (Ogg holds Opus here).
+_AUDIO_TYPES = {"audio/ogg": "audio/ogg; codecs=opus"}
 
 
 def _attachment_html(attachment: Attachment, label: str) -> str:
@@ -46,7 +48,10 @@ def _attachment_html(attachment: Attachment, label: str) -> str:
     src = escape(attachment.src)
     if attachment.kind == "image":
         return f'<img src="{src}" alt="{escape(label)}" loading="lazy">'
-    return f'<audio controls preload="none" src="{src}"></audio>'
+    # The type says what the sound is before it is loaded: a browser that cannot play it
+    # knows without fetching it.
+    kind = escape(_AUDIO_TYPES.get(attachment.mime, attachment.mime))
+    return f'<audio controls preload="none"><source src="{src}" type="{kind}"></audio>'
 
 
 def message_html(entry: Entry) -> str:

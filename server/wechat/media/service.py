@@ -7,6 +7,7 @@ the GUI thread in the tray app). Failures are `MediaError`s whose text says what
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,13 @@ NO_VOICE_ON_MAC_V3 = (
     "WeChat 3.x for macOS keeps no voice messages on disk (it has no voice database), so this "
     "one cannot be played"
 )
+
+# Voice decoded from SILK, by the format asked for (`silk` is the stored blob, as it is).
+_VOICE_ENCODINGS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
+    "wav": (voice.pcm_to_wav, "audio/wav"),
+    "mp3": (voice.pcm_to_mp3, "audio/mpeg"),
+    "ogg": (voice.pcm_to_ogg, "audio/ogg"),
+}
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # read into memory at most; bigger files are streamed
 
@@ -139,12 +147,12 @@ class MediaService:
         if form == "silk":
             return Media("voice", "audio/silk", f"voice-{stamp}.silk", len(blob), message, blob)
         pcm = voice.silk_to_pcm(blob)
-        if form == "mp3":
-            encoded, mime = voice.pcm_to_mp3(pcm), "audio/mpeg"
-        else:
-            encoded, mime = voice.pcm_to_wav(pcm), "audio/wav"
+        if form not in _VOICE_ENCODINGS:
+            form = "wav"
+        encode, mime = _VOICE_ENCODINGS[form]
+        encoded = encode(pcm)
         details: dict[str, object] = {"duration_seconds": round(voice.duration_seconds(pcm), 2)}
-        name = f"voice-{stamp}.{'mp3' if form == 'mp3' else 'wav'}"
+        name = f"voice-{stamp}.{form}"
         return Media("voice", mime, name, len(encoded), message, encoded, None, details)
 
     def _file(self, data_dir: DataDir, pool: ConnectionPool, message: Message, kind: str) -> Media:

@@ -1,10 +1,13 @@
-"""Voice messages: the SILK blob from the media databases, decoded to WAV or MP3.
+"""Voice messages: the SILK blob from the media databases, decoded to WAV, MP3 or Ogg Opus.
 
 docs/wechat-formats.md, "Media", has the tables of every layout.
 
 4.x keeps voice in `db_storage/message/media_*.db` (`VoiceInfo.voice_data` by `svr_id`),
 3.x Windows in `Msg/MediaMSG*.db` and `Msg/Multi/MediaMSG*.db` (`Media.Buf` by
 `Reserved0`, the server id). macOS 3.x keeps no voice databases.
+
+WAV (the standard library) and MP3 (LAME, through `lameenc`) need nothing else; Ogg Opus is
+encoded by the optional external ffmpeg (`ffmpeg.py`), through pipes like every conversion.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pysilk
 from server.wechat.connections import ConnectionPool
 from server.wechat.errors import DataSourceError
 from server.wechat.layout import DataDir
+from server.wechat.media import ffmpeg
 from server.wechat.media.errors import UnsupportedMediaError
 from server.wechat.model import Layout
 
@@ -29,6 +33,13 @@ SILK_MAGIC = b"#!SILK_V3"
 # Speech at 24 kHz mono: 32 kbit/s MP3 keeps it clear at about a tenth of the WAV's size
 # (docs/benchmarks-data.md).
 MP3_BIT_RATE = 32
+# Opus at 24 kbit/s in its speech mode ("voip") keeps a voice clear at a fraction of even the
+# MP3's size (docs/benchmarks-data.md).
+OGG_BIT_RATE = 24
+NO_FFMPEG_FOR_OGG = (
+    "voice as Ogg (Opus) needs ffmpeg with its libopus encoder: "
+    f"{ffmpeg.INSTALL_HINT}; WAV and MP3 need nothing"
+)
 _V4_MEDIA = re.compile(r"^media_[0-9]{1,2}\.db$")
 _V3_MEDIA = re.compile(r"^MediaMSG[0-9]{0,2}\.db$")
 
@@ -98,6 +109,21 @@ def pcm_to_mp3(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
     encoder.set_channels(1)
     encoder.set_quality(5)  # LAME's default: 2.5x faster than its "high quality" 2, same size
     return bytes(encoder.encode(pcm) + encoder.flush())
+
+
+def pcm_to_ogg(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """Ogg Opus (mono, `OGG_BIT_RATE`, tuned for speech) from 16-bit mono PCM, by ffmpeg's
+    libopus. Blocking: call off the event loop.
+
+    Raises UnsupportedMediaError when ffmpeg is missing, lacks libopus or fails.
+    """
+    pcm_in = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1"]
+    ogg_out = ["-c:a", "libopus", "-b:a", f"{OGG_BIT_RATE}k", "-application", "voip", "-ac", "1"]
+    # bitexact: no version string and a fixed stream serial, so one voice gives one file.
+    ogg_out += ["-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "ogg"]
+    return ffmpeg.run(
+        pcm_in, pcm, ogg_out, what="encode the voice message as Ogg Opus", missing=NO_FFMPEG_FOR_OGG
+    )
 
 
 def silk_to_wav(blob: bytes) -> bytes:

@@ -20,9 +20,11 @@ from devtools.demo.media import MediaFixtures, write_media
 from server.config import ServerConfig
 from server.wechat.export.render_json import exported_message
 from server.wechat.export.renderer import Entry
+from server.wechat.media import ffmpeg
 from server.wechat.model import Layout, Message
 from server.wechat.query import MessageQuery
 from server.wechat.store import open_store
+from tests.ogg_opus import FFMPEG
 from tests.support import serving_whole_app
 
 pytestmark = pytest.mark.asyncio
@@ -82,6 +84,29 @@ async def test_csv_and_html_stream_too(url: str, data: Data) -> None:
     pictures = sum(1 for talker, _seq in data.media.images if talker == data.chat)
     assert page.text.count('<img src="data:image/') == pictures > 0
     assert "Content-Security-Policy" in page.text
+
+
+async def test_html_with_ogg_voice_streams_opus_typed_for_the_browser(
+    url: str, data: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, FFMPEG)
+    async with httpx.AsyncClient(base_url=url) as http:
+        page = await http.get("/api/v1/export", params={"talker": data.chat, "voice": "ogg"})
+    assert page.status_code == 200, page.text
+    voices = sum(1 for talker, _seq in data.media.voices if talker == data.chat)
+    typed = '<source src="data:audio/ogg;base64,T2dnU'  # "OggS", base64
+    assert page.text.count(typed) == voices > 0
+    assert page.text.count('type="audio/ogg; codecs=opus"') == voices
+
+
+async def test_ogg_voice_without_ffmpeg_is_a_400_before_the_stream_starts(
+    url: str, data: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, "/nonexistent/ffmpeg")
+    async with httpx.AsyncClient(base_url=url) as http:
+        response = await http.get("/api/v1/export", params={"talker": data.chat, "voice": "ogg"})
+    assert response.status_code == 400
+    assert "WAV and MP3 need nothing" in response.json()["error"]["message"]
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,10 @@ from PIL import Image
 from devtools.demo import generate
 from devtools.demo.media import MediaFixtures, write_media
 from server.config import ServerConfig
-from server.wechat.media import voice
+from server.wechat.media import ffmpeg, voice
 from server.wechat.model import Layout
 from tests.mp3_frames import mpeg2_layer3_frames
+from tests.ogg_opus import FFMPEG, compare, opus_head
 from tests.support import mcp_client, serving_whole_app
 
 pytestmark = pytest.mark.asyncio
@@ -149,7 +150,79 @@ async def test_the_http_route_serves_the_originals_byte_for_byte(data, layout):
             info = await http.get(f"/api/v1/media/{first['media_ref']}", params={"info": "1"})
             assert info.json()["ref"] == first["media_ref"]
             unknown = await http.get(f"/api/v1/media/{first['media_ref']}?format=flac")
-            assert unknown.status_code == 400 and "wav, mp3 or silk" in unknown.text
+            assert unknown.status_code == 400 and "wav, mp3, ogg or silk" in unknown.text
+
+
+@pytest.mark.parametrize("layout", [Layout.V4, Layout.WINDOWS_V3], ids=str)
+async def test_the_http_route_serves_voice_as_ogg_opus_when_asked(data, layout, monkeypatch):
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, FFMPEG)
+    fixtures = data[layout].media
+    async with serving(data[layout].root) as url, mcp_client(url) as client:
+        voices = [item for item in await media_items(client) if item["type"] == 34]
+        assert len(voices) == len(fixtures.voices) > 0
+        async with httpx.AsyncClient(base_url=url) as http:
+            for item in voices:
+                ref = item["media_ref"]
+                response = await http.get(f"/api/v1/media/{ref}", params={"format": "ogg"})
+                assert response.status_code == 200, response.text
+                assert response.headers["content-type"] == "audio/ogg"
+                assert response.headers["content-disposition"].endswith(".ogg")
+                silk = await http.get(f"/api/v1/media/{ref}", params={"format": "silk"})
+                pcm = voice.silk_to_pcm(silk.content)
+                assert response.content == voice.pcm_to_ogg(pcm)
+            heard = compare(response.content, pcm, voice.SAMPLE_RATE)  # one is enough
+            assert abs(heard.seconds - heard.original_seconds) <= 0.030
+            assert heard.correlation > 0.9
+            info = await http.get(f"/api/v1/media/{ref}", params={"format": "ogg", "info": "1"})
+            described = info.json()
+            assert described["mime_type"] == "audio/ogg" and described["name"].endswith(".ogg")
+            assert described["size"] == len(response.content)
+            assert described["duration_seconds"] == round(voice.duration_seconds(pcm), 2)
+
+
+async def test_ogg_voice_without_ffmpeg_is_a_415_saying_what_to_install(data, monkeypatch):
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, "/nonexistent/ffmpeg")
+    async with serving(data[Layout.V4].root) as url, mcp_client(url) as client:
+        item = next(i for i in await media_items(client) if i["type"] == 34)
+        async with httpx.AsyncClient(base_url=url) as http:
+            ogg = await http.get(f"/api/v1/media/{item['media_ref']}", params={"format": "ogg"})
+            mp3 = await http.get(f"/api/v1/media/{item['media_ref']}", params={"format": "mp3"})
+        result = await client.call_tool(
+            "get_media", {"ref": item["media_ref"], "voice_format": "ogg"}
+        )
+    assert ogg.status_code == 415
+    message = ogg.json()["error"]["message"]
+    assert "needs ffmpeg" in message and "CHATLOG_TRAY_FFMPEG" in message
+    assert message.endswith("WAV and MP3 need nothing")
+    assert mp3.status_code == 200 and mp3.headers["content-type"] == "audio/mpeg"
+    assert result.is_error and message in result.content[0].text  # type: ignore[union-attr]
+
+
+async def test_get_media_gives_voice_as_mp3_or_ogg_when_asked(data, monkeypatch):
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, FFMPEG)
+    async with serving(data[Layout.V4].root) as url, mcp_client(url) as client:
+        item = next(i for i in await media_items(client) if i["type"] == 34)
+        blocks = {}
+        for voice_format in ("wav", "mp3", "ogg"):
+            result = await client.call_tool(
+                "get_media", {"ref": item["media_ref"], "voice_format": voice_format}
+            )
+            assert not result.is_error, result.content
+            assert result.content[0].text.endswith(voice_format.upper())  # type: ignore[union-attr]
+            block = result.content[1]
+            assert isinstance(block, AudioContent)
+            assert result.structured_content is not None
+            assert result.structured_content["mime_type"] == block.mime_type
+            blocks[block.mime_type] = base64.b64decode(block.data)
+        wrong = await client.call_tool(
+            "get_media", {"ref": item["media_ref"], "voice_format": "flac"}
+        )
+    assert set(blocks) == {"audio/wav", "audio/mpeg", "audio/ogg"}
+    assert blocks["audio/wav"][:4] == b"RIFF"
+    assert mpeg2_layer3_frames(blocks["audio/mpeg"]).sample_rate == voice.SAMPLE_RATE
+    assert opus_head(blocks["audio/ogg"]).channels == 1
+    assert len(blocks["audio/ogg"]) < len(blocks["audio/mpeg"]) < len(blocks["audio/wav"])
+    assert wrong.is_error
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from server.wechat.export.options import ExportError, ExportOptions, ExportProgr
 from server.wechat.export.render_csv import HEADER, formula_safe
 from server.wechat.export.render_json import exported_message
 from server.wechat.export.renderer import Entry
-from server.wechat.media import voice
+from server.wechat.media import ffmpeg, voice
 from server.wechat.media.refs import media_ref
 from server.wechat.media.service import MediaService
 from server.wechat.model import Message
@@ -33,6 +33,7 @@ from server.wechat.render import body_text
 from server.wechat.store import ChatStore, open_store
 from server.wechat.timerange import ALL_TIME, TimeRange
 from tests.mp3_frames import mpeg2_layer3_frames
+from tests.ogg_opus import FFMPEG, compare, opus_head
 from tests.unit.wechat.export.conftest import HOSTILE_TEXTS, SAME_SECOND, ExportData
 
 pytestmark = pytest.mark.asyncio
@@ -50,6 +51,7 @@ class ExportedPage(HTMLParser):
         self.texts: list[str] = []
         self.images: list[str] = []
         self.sounds: list[str] = []
+        self.sound_types: list[str] = []
         self.scripts = 0
         self._in_text = False
 
@@ -60,8 +62,9 @@ class ExportedPage(HTMLParser):
             self.texts.append("")
         elif tag == "img":
             self.images.append(found["src"] or "")
-        elif tag == "audio":
+        elif tag == "source":
             self.sounds.append(found["src"] or "")
+            self.sound_types.append(found["type"] or "")
         elif tag == "script" or any(name.startswith("on") for name, _ in attrs):
             self.scripts += 1
 
@@ -141,6 +144,7 @@ async def test_html_escapes_every_text_and_carries_the_pictures_and_voice_inline
     for src in page.sounds:
         assert src.startswith("data:audio/mpeg;base64,")
         assert mpeg2_layer3_frames(_data_uri(src)).sample_rate == voice.SAMPLE_RATE
+    assert set(page.sound_types) == {"audio/mpeg"}
     assert progress[0] == ExportProgress(0, len(messages))
     assert progress[-1] == ExportProgress(len(messages), len(messages))
     assert [p.done for p in progress] == sorted(p.done for p in progress)
@@ -162,9 +166,57 @@ async def test_html_with_a_media_folder_links_files_written_beside_it(
         assert (tmp_path / src).read_bytes() in pictures.values()
     for src in page.sounds:
         assert (tmp_path / src).read_bytes()[:4] == b"RIFF"
+    assert set(page.sound_types) == {"audio/wav"}
     assert listing(tmp_path) == ["chat.html", "chat_files"]
     with pytest.raises(ExportError, match="already exists"):
         await export_to_file(store, media, options, out)
+
+
+async def test_html_with_ogg_voice_carries_opus_the_browser_is_told_about(
+    store: ChatStore,
+    media: MediaService,
+    export_data: ExportData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, FFMPEG)
+    out = tmp_path / "chat.html"
+    await export_to_file(store, media, ExportOptions(export_data.chat, voice_format="ogg"), out)
+    page = ExportedPage()
+    page.feed(out.read_text(encoding="utf-8"))
+    voices = [key for key in export_data.media.voices if key[0] == export_data.chat]
+    assert len(page.sounds) == len(voices) > 0
+    assert set(page.sound_types) == {"audio/ogg; codecs=opus"}
+    for src in page.sounds:
+        assert src.startswith("data:audio/ogg;base64,")
+        assert opus_head(_data_uri(src)).input_sample_rate == voice.SAMPLE_RATE
+    # The first voice on the page sounds like one of the chat's voice messages (the demo's are
+    # tones of a few pitches, so it is checked against each).
+    sounds = {export_data.media.voices[key] for key in voices}
+    ogg = _data_uri(page.sounds[0])
+    heard = max(
+        (compare(ogg, voice.silk_to_pcm(blob), voice.SAMPLE_RATE) for blob in sounds),
+        key=lambda comparison: comparison.correlation,
+    )
+    assert abs(heard.seconds - heard.original_seconds) <= 0.030 and heard.correlation > 0.9
+
+
+async def test_ogg_voice_without_ffmpeg_is_refused_before_anything_is_written(
+    store: ChatStore,
+    media: MediaService,
+    export_data: ExportData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, "/nonexistent/ffmpeg")
+    options = ExportOptions(export_data.chat, voice_format="ogg")
+    with pytest.raises(ExportError, match=r"needs ffmpeg.*WAV and MP3 need nothing"):
+        await export_to_file(store, media, options, tmp_path / "chat.html")
+    assert listing(tmp_path) == []
+    # Without voice in the page, Ogg is never encoded, so nothing is missing.
+    quiet = ExportOptions(export_data.chat, media="none", voice_format="ogg")
+    await export_to_file(store, media, quiet, tmp_path / "text.html")
+    assert listing(tmp_path) == ["text.html"]
 
 
 async def test_a_span_exports_only_its_messages(

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from devtools.demo.media import V4_TAIL_KEY, encode_v3, encode_v4
-from server.wechat.media import dat, wxgf
+from server.wechat.media import dat, ffmpeg, wxgf
 from server.wechat.media.errors import UnsupportedMediaError
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
@@ -24,7 +24,7 @@ KEY = b"0123456789abcdef"
 
 @pytest.fixture(autouse=True)
 def _ffmpeg(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(wxgf.ENV_FFMPEG, FFMPEG)
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, FFMPEG)
 
 
 def _picture(size: tuple[int, int] = (96, 64)) -> Image.Image:
@@ -98,7 +98,7 @@ def test_an_animated_wxgf_sticker_becomes_a_gif_of_its_frames() -> None:
 
 
 def test_without_ffmpeg_the_answer_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(wxgf.ENV_FFMPEG, "/nonexistent/ffmpeg")
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, "/nonexistent/ffmpeg")
     with pytest.raises(UnsupportedMediaError, match="needs ffmpeg"):
         wxgf.convert(_container(_hevc([_picture()])))
 
