@@ -47,6 +47,7 @@ from server.api import (
     MediaService,
     QueryError,
     TimeRange,
+    VoiceFormat,
     export_to_file,
 )
 
@@ -82,6 +83,10 @@ class ExportDialog(QDialog):
         self.media_box.addItem(self.tr("Inside the page"), "inline")
         self.media_box.addItem(self.tr("In a folder beside the page"), "folder")
         self.media_box.addItem(self.tr("Left out"), "none")
+        self.voice_box = QComboBox()
+        self.voice_box.addItem(self.tr("MP3 (plays in every browser)"), "mp3")
+        self.voice_box.addItem(self.tr("WAV (largest, quickest to write)"), "wav")
+        self.voice_box.addItem(self.tr("Ogg Opus (smallest; needs ffmpeg)"), "ogg")
 
         self.all_time = QCheckBox(self.tr("All messages"))
         self.all_time.setChecked(True)
@@ -108,6 +113,7 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Format:"), self.format_box)
         form.addRow(self.tr("Pictures and voice:"), self.media_box)
+        form.addRow(self.tr("Voice as:"), self.voice_box)
         form.addRow(self.tr("Messages:"), span)
         form.addRow(self.tr("Save as:"), where)
 
@@ -132,6 +138,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.media_box.currentIndexChanged.connect(self._media_changed)
         self.all_time.toggled.connect(self._span_changed)
         self._span_changed()
         self.resize(560, self.sizeHint().height())
@@ -141,11 +148,19 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         chosen = str(self.format_box.currentData())
         self.media_box.setEnabled(chosen == "html")
+        self._media_changed()
         text = self.path_edit.text().strip()
         if text:
             path = Path(text)
             if path.suffix.lower() in SUFFIXES.values():
                 self.path_edit.setText(str(path.with_suffix(SUFFIXES[chosen])))
+
+    def _media_changed(self) -> None:
+        self.voice_box.setEnabled(self._voice_included())
+
+    def _voice_included(self) -> bool:
+        html = self.format_box.currentData() == "html"
+        return html and self.media_box.currentData() != "none"
 
     def _span_changed(self) -> None:
         self.start_date.setEnabled(not self.all_time.isChecked())
@@ -181,6 +196,7 @@ class ExportDialog(QDialog):
             time=span,
             format=_format(self.format_box.currentData()),
             media=_media(self.media_box.currentData()),
+            voice_format=_voice(self.voice_box.currentData()),
         )
 
     # Running -------------------------------------------------------------------------------
@@ -253,6 +269,7 @@ class ExportDialog(QDialog):
         ):
             widget.setEnabled(not running)
         self.media_box.setEnabled(not running and self.format_box.currentData() == "html")
+        self.voice_box.setEnabled(not running and self._voice_included())
         self.start_date.setEnabled(not running and not self.all_time.isChecked())
         self.end_date.setEnabled(not running and not self.all_time.isChecked())
         self.progress.setVisible(running or self.progress.value() > 0)
@@ -283,6 +300,10 @@ def _format(value: object) -> ExportFormat:
 
 def _media(value: object) -> MediaMode:
     return "folder" if value == "folder" else "none" if value == "none" else "inline"
+
+
+def _voice(value: object) -> VoiceFormat:
+    return "wav" if value == "wav" else "ogg" if value == "ogg" else "mp3"
 
 
 def _file_stem(name: str) -> str:

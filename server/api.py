@@ -39,6 +39,7 @@ from server.wechat.export.options import (
     ExportOptions,
     ExportProgress,
     MediaMode,
+    VoiceFormat,
 )
 from server.wechat.layout import DataDir, detect
 from server.wechat.media.errors import MediaError
@@ -107,6 +108,7 @@ __all__ = [
     "Storage",
     "TimeRange",
     "TokenStoreError",
+    "VoiceFormat",
     "WebhookConfig",
     "Webhooks",
     "WrongKeyError",

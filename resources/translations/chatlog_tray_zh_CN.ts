@@ -385,122 +385,142 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="75"/>
+        <location filename="../../desktop/export_dialog.py" line="76"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="78"/>
+        <location filename="../../desktop/export_dialog.py" line="79"/>
         <source>Web page (HTML), pictures and voice included</source>
         <translation>网页 (HTML)，包含图片和语音</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="79"/>
+        <location filename="../../desktop/export_dialog.py" line="80"/>
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="80"/>
+        <location filename="../../desktop/export_dialog.py" line="81"/>
         <source>Spreadsheet (CSV)</source>
         <translation>表格 (CSV)</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="82"/>
+        <location filename="../../desktop/export_dialog.py" line="83"/>
         <source>Inside the page</source>
         <translation>嵌入网页中</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="83"/>
+        <location filename="../../desktop/export_dialog.py" line="84"/>
         <source>In a folder beside the page</source>
         <translation>放在网页旁的文件夹中</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="84"/>
+        <location filename="../../desktop/export_dialog.py" line="85"/>
         <source>Left out</source>
         <translation>不包含</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="86"/>
+        <location filename="../../desktop/export_dialog.py" line="87"/>
+        <source>MP3 (plays in every browser)</source>
+        <translation>MP3（所有浏览器都能播放）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="88"/>
+        <source>WAV (largest, quickest to write)</source>
+        <translation>WAV（文件最大，写得最快）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="89"/>
+        <source>Ogg Opus (smallest; needs ffmpeg)</source>
+        <translation>Ogg Opus（文件最小；需要 ffmpeg）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="91"/>
         <source>All messages</source>
         <translation>全部消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="96"/>
+        <location filename="../../desktop/export_dialog.py" line="101"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="98"/>
+        <location filename="../../desktop/export_dialog.py" line="103"/>
         <source>to</source>
         <translation>到</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="102"/>
+        <location filename="../../desktop/export_dialog.py" line="107"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="109"/>
+        <location filename="../../desktop/export_dialog.py" line="114"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="110"/>
+        <location filename="../../desktop/export_dialog.py" line="115"/>
         <source>Pictures and voice:</source>
         <translation>图片和语音：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="111"/>
+        <location filename="../../desktop/export_dialog.py" line="116"/>
+        <source>Voice as:</source>
+        <translation>语音格式：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/export_dialog.py" line="117"/>
         <source>Messages:</source>
         <translation>消息：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="112"/>
+        <location filename="../../desktop/export_dialog.py" line="118"/>
         <source>Save as:</source>
         <translation>保存为：</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="122"/>
+        <location filename="../../desktop/export_dialog.py" line="128"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="158"/>
+        <location filename="../../desktop/export_dialog.py" line="173"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="198"/>
+        <location filename="../../desktop/export_dialog.py" line="214"/>
         <source>Choose where to save the export.</source>
         <translation>请选择导出文件的保存位置。</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="206"/>
+        <location filename="../../desktop/export_dialog.py" line="222"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="219"/>
+        <location filename="../../desktop/export_dialog.py" line="235"/>
         <source>%1 already exists. Export again to replace it, or choose another name.</source>
         <translation>%1 已存在。再次导出将替换它，或换一个文件名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="225"/>
+        <location filename="../../desktop/export_dialog.py" line="241"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：没有写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="229"/>
+        <location filename="../../desktop/export_dialog.py" line="245"/>
         <source>The export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="234"/>
+        <location filename="../../desktop/export_dialog.py" line="250"/>
         <source>Exported %1 messages to %2</source>
         <translation>已将 %1 条消息导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/export_dialog.py" line="239"/>
+        <location filename="../../desktop/export_dialog.py" line="255"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -639,154 +659,154 @@
 <context>
     <name>SessionsWindow</name>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="121"/>
+        <location filename="../../desktop/sessions_window.py" line="122"/>
         <source>Chatlog Tray</source>
         <translation>Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="128"/>
+        <location filename="../../desktop/sessions_window.py" line="129"/>
         <source>AI clients (MCP)</source>
         <translation>AI 客户端（MCP）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="129"/>
+        <location filename="../../desktop/sessions_window.py" line="130"/>
         <source>WeChat chats</source>
         <translation>微信会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="131"/>
+        <location filename="../../desktop/sessions_window.py" line="132"/>
         <source>Webhooks</source>
         <translation>Webhook</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="182"/>
+        <location filename="../../desktop/sessions_window.py" line="183"/>
         <source>Disconnect</source>
         <translation>断开连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="185"/>
+        <location filename="../../desktop/sessions_window.py" line="186"/>
         <source>Revoke access</source>
         <translation>收回授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="187"/>
+        <location filename="../../desktop/sessions_window.py" line="188"/>
         <source>Take back the selected apps&apos; keys: they are refused from their next request</source>
         <translation>收回所选应用的密钥：它们的下一个请求即被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="203"/>
+        <location filename="../../desktop/sessions_window.py" line="204"/>
         <source>Search chats by name or ID</source>
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="215"/>
+        <location filename="../../desktop/sessions_window.py" line="216"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="222"/>
+        <location filename="../../desktop/sessions_window.py" line="223"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="224"/>
+        <location filename="../../desktop/sessions_window.py" line="225"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="233"/>
+        <location filename="../../desktop/sessions_window.py" line="234"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="234"/>
+        <location filename="../../desktop/sessions_window.py" line="235"/>
         <source>Save this chat as a web page, JSON or CSV</source>
         <translation>将此聊天保存为网页、JSON 或 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="312"/>
+        <location filename="../../desktop/sessions_window.py" line="313"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="328"/>
+        <location filename="../../desktop/sessions_window.py" line="329"/>
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="333"/>
+        <location filename="../../desktop/sessions_window.py" line="334"/>
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="341"/>
+        <location filename="../../desktop/sessions_window.py" line="342"/>
         <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu&apos;s &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="400"/>
+        <location filename="../../desktop/sessions_window.py" line="401"/>
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="404"/>
+        <location filename="../../desktop/sessions_window.py" line="405"/>
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="418"/>
+        <location filename="../../desktop/sessions_window.py" line="419"/>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="423"/>
+        <location filename="../../desktop/sessions_window.py" line="424"/>
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="433"/>
+        <location filename="../../desktop/sessions_window.py" line="434"/>
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="436"/>
+        <location filename="../../desktop/sessions_window.py" line="437"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="441"/>
+        <location filename="../../desktop/sessions_window.py" line="442"/>
         <source>Could not be read: %1</source>
         <translation>无法读取：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="456"/>
+        <location filename="../../desktop/sessions_window.py" line="457"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="483"/>
+        <location filename="../../desktop/sessions_window.py" line="484"/>
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="492"/>
+        <location filename="../../desktop/sessions_window.py" line="493"/>
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="532"/>
+        <location filename="../../desktop/sessions_window.py" line="533"/>
         <source>Opening the voice message…</source>
         <translation>正在打开语音消息…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="537"/>
+        <location filename="../../desktop/sessions_window.py" line="538"/>
         <source>Cannot play: %1</source>
         <translation>无法播放：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="553"/>
+        <location filename="../../desktop/sessions_window.py" line="554"/>
         <source>Playing %1 / %2</source>
         <translation>正在播放 %1 / %2</translation>
     </message>

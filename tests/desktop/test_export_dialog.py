@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 import pytest_asyncio
 
@@ -15,6 +16,7 @@ from desktop.export_dialog import ExportDialog
 from devtools.demo import generate
 from devtools.demo.media import write_media
 from server.config import ServerConfig
+from server.wechat.media.ffmpeg import ENV_FFMPEG
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.service import MediaService
 from server.wechat.model import Layout
@@ -171,3 +173,44 @@ async def test_browse_opens_a_save_dialog_without_a_nested_event_loop(
     picker.fileSelected.emit(str(tmp_path / "chosen.html"))
     picker.reject()
     assert dialog.path_edit.text() == str(tmp_path / "chosen.html")
+
+
+async def test_the_voice_format_is_asked_only_when_voice_goes_into_the_page(
+    chat_store: ChatStore, media_data: tuple[Path, str]
+) -> None:
+    dialog = dialog_for(chat_store, media_data[1])
+    assert dialog.voice_box.isEnabled() and dialog.options().voice_format == "mp3"
+    dialog.media_box.setCurrentIndex(dialog.media_box.findData("none"))
+    assert not dialog.voice_box.isEnabled()
+    dialog.media_box.setCurrentIndex(dialog.media_box.findData("folder"))
+    assert dialog.voice_box.isEnabled()
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("csv"))
+    assert not dialog.voice_box.isEnabled()
+
+
+async def test_voice_can_be_exported_as_ogg_through_ffmpeg(
+    chat_store: ChatStore, media_data: tuple[Path, str], tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv(ENV_FFMPEG, imageio_ffmpeg.get_ffmpeg_exe())
+    dialog = dialog_for(chat_store, media_data[1])
+    dialog.media_box.setCurrentIndex(dialog.media_box.findData("folder"))
+    dialog.voice_box.setCurrentIndex(dialog.voice_box.findData("ogg"))
+    dialog.path_edit.setText(str(tmp_path / "friend.html"))
+    task = dialog.start()
+    assert task is not None and await task is not None
+    voices = [path for path in (tmp_path / "friend_files").iterdir() if path.suffix == ".ogg"]
+    assert voices and all(path.read_bytes().startswith(b"OggS") for path in voices)
+
+
+async def test_ogg_without_ffmpeg_says_what_to_install_and_writes_nothing(
+    chat_store: ChatStore, media_data: tuple[Path, str], tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv(ENV_FFMPEG, str(tmp_path / "no-ffmpeg-here"))
+    dialog = dialog_for(chat_store, media_data[1])
+    dialog.voice_box.setCurrentIndex(dialog.voice_box.findData("ogg"))
+    dialog.path_edit.setText(str(tmp_path / "out" / "friend.html"))
+    (tmp_path / "out").mkdir()
+    task = dialog.start()
+    assert task is not None and await task is None
+    assert "ffmpeg" in dialog.status.text() and "export failed" in dialog.status.text()
+    assert listing(tmp_path / "out") == []
