@@ -160,7 +160,7 @@ class ExportDialog(QDialog):
 
     def _voice_included(self) -> bool:
         html = self.format_box.currentData() == "html"
-        return html and self.media_box.currentData() != "none"
+        return bool(html and self.media_box.currentData() != "none")
 
     def _span_changed(self) -> None:
         self.start_date.setEnabled(not self.all_time.isChecked())
