@@ -23,6 +23,9 @@ def main() -> None:
     parser.add_argument(
         "--edge-cases", action="store_true", help="add real folders' odd rows (tests, not the demo)"
     )
+    parser.add_argument(
+        "--media", action="store_true", help="write pictures, voices, videos and files (the demo)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     dataset = generate(
@@ -33,6 +36,7 @@ def main() -> None:
         shards=args.shards,
         talkers=args.talkers,
         edge_cases=args.edge_cases,
+        media=args.media,
     )
     logger.info("wrote %d messages (%s layout) to %s", len(dataset.messages), args.layout, args.out)
 

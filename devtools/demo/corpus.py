@@ -10,11 +10,15 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta, timezone
 
 SELF = "wxid_demo_self"
 SELF_NAME = "Demo 用户"
 START_TIME = 1_704_067_200  # 2024-01-01T00:00:00Z
 END_TIME = 1_735_689_600  # 2025-01-01T00:00:00Z
+# The demo people's clock, China time: the demo set's media folders and the dates drawn in its
+# pictures use it, whatever the generating computer's time zone (media.py, pictures.py).
+DEMO_ZONE = timezone(timedelta(hours=8), "China")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Write a `Dataset` as a data directory of one layout, with the tables WeChat uses.
 
-python -m devtools.demo --layout v4 --messages 3000 --out resources/demo
+python -m devtools.demo --layout v4 --messages 3000 --media --out resources/demo
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import zstandard
 
 from devtools.demo import schemas
 from devtools.demo.corpus import (
+    DEMO_ZONE,
     END_TIME,
     SELF,
     SELF_NAME,
@@ -27,6 +28,9 @@ from devtools.demo.corpus import (
     md5_hex,
 )
 from devtools.demo.edge_cases import add_edge_cases
+from devtools.demo.media import write_media
+from devtools.demo.pictures import demo_picture
+from devtools.demo.voices import demo_voice
 from server.wechat import proto
 from server.wechat.model import Layout
 
@@ -355,13 +359,27 @@ def generate(
     talkers: int | None = None,
     wal: bool = False,
     edge_cases: bool = False,
+    media: bool = False,
 ) -> Dataset:
     """Write a deterministic data directory of `layout` under `root`; returns its dataset.
 
     `edge_cases` adds the rows of `edge_cases.py` (not part of the returned dataset).
+    `media` writes the demo set's media too: drawn pictures (`pictures.py`, 4.x V1 `.dat`:
+    the demo has no image key), tunes for the voices (`voices.py`), videos and files, in
+    folders named in the demo's time zone (`media.write_media`). Tests that check media write
+    their own with `write_media`.
     """
     dataset = build_dataset(messages, seed, talkers)
     _WRITERS[layout](dataset, root, shards, wal)
     if edge_cases:
         add_edge_cases(root, layout)
+    if media:
+        write_media(
+            dataset,
+            root,
+            layout,
+            pictures=demo_picture,
+            voices=demo_voice,
+            month_zone=DEMO_ZONE,
+        )
     return dataset

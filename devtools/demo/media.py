@@ -3,6 +3,8 @@ with the hardlink and media tables pointing at them (docs/wechat-formats.md, "Me
 
 Used by the tests: `write_media` returns the originals by (talker, seq), so a test can check
 that what the server decodes is the very file that was encoded. Deterministic for a dataset.
+The tests get small noise pictures and one-second tones; the demo set (`generate(...,
+media=True)`) passes its own makers: scenes drawn in pictures.py, tunes in voices.py.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import random
 import re
 import sqlite3
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pysilk
@@ -34,6 +36,16 @@ V4_TAIL_KEY = 0xA7  # not chatlog's default 0x37, so that learning it is tested
 _FORMATS = ("PNG", "JPEG", "GIF")
 _MD5_TAG = re.compile(r"<md5>([0-9a-f]{32})</md5>")
 _TITLE_TAG = re.compile(r"<title>([^<]*)</title>")
+# The time zones furthest from UTC: a month folder named in one zone is that month's in every
+# zone unless the message is this close to a month's turn.
+_ZONES_SPAN = (timedelta(hours=-12), timedelta(hours=14))
+
+# (message index, message, format, variant) -> the encoded picture. Variants: "original"
+# (the picture served; the HD one where there is one), "smaller" (the standard picture beside
+# an HD one) and "thumbnail" (`*_t.dat`, asked for as JPEG, as WeChat's are).
+Pictures = Callable[[int, DemoMessage, str, str], bytes]
+# (message index, message) -> SILK voice as WeChat stores it.
+Voices = Callable[[int, DemoMessage], bytes]
 
 
 @dataclass(slots=True)
@@ -54,6 +66,21 @@ def picture(index: int, fmt: str, size: tuple[int, int] = (64, 48)) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt)
     return buffer.getvalue()
+
+
+def noise_pictures(index: int, message: DemoMessage, fmt: str, variant: str) -> bytes:
+    """The tests' pictures (`Pictures`): noise, the smaller one beside an HD one a different
+    picture, so that a test sees which of the two was served."""
+    if variant == "thumbnail":
+        return picture(index, "JPEG", (8, 6))
+    if variant == "smaller":
+        return picture(index + 1, "JPEG", (16, 16))
+    return picture(index, fmt)
+
+
+def tone_voices(index: int, message: DemoMessage) -> bytes:
+    """The tests' voices (`Voices`): a one-second tone."""
+    return silk(index)
 
 
 def silk(index: int, seconds: float = 1.0) -> bytes:
@@ -90,8 +117,15 @@ def encode_v4(
     return header + encrypted + middle + tail
 
 
-def _month(unix_time: int) -> str:
-    return datetime.fromtimestamp(unix_time).strftime("%Y-%m")  # as the readers compute it
+def _month(unix_time: int, zone: tzinfo | None = None) -> str:
+    # Without a zone, this computer's, as the readers compute it.
+    return datetime.fromtimestamp(unix_time, zone).strftime("%Y-%m")
+
+
+def _month_depends_on_zone(unix_time: int) -> bool:
+    moment = datetime.fromtimestamp(unix_time, UTC)
+    earliest, latest = (moment + offset for offset in _ZONES_SPAN)
+    return earliest.strftime("%Y-%m") != latest.strftime("%Y-%m")
 
 
 def _put(path: Path, data: bytes) -> None:
@@ -109,7 +143,14 @@ def _db(path: Path, statements: Iterable[str]) -> sqlite3.Connection:
 
 
 def write_media(
-    dataset: Dataset, root: Path, layout: Layout, image_key: bytes | None = None
+    dataset: Dataset,
+    root: Path,
+    layout: Layout,
+    image_key: bytes | None = None,
+    *,
+    pictures: Pictures = noise_pictures,
+    voices: Voices = tone_voices,
+    month_zone: tzinfo | None = None,
 ) -> MediaFixtures:
     """Write the media of `dataset`'s messages for `layout` under `root` (every layout; macOS
     3.x has pictures, videos and files, no voice: WeChat keeps none there).
@@ -117,50 +158,64 @@ def write_media(
     Pictures cycle through PNG, JPEG and GIF; on 4.x they alternate V1 and V2 (V2 only when
     an `image_key` is given); every third picture is reachable only through the hardlink
     table; every fifth has an HD variant (`_h.dat`, which wins).
+
+    4.x folders are named by month, which the readers compute in the time zone of the computer
+    they run on. `month_zone` None names them in this computer's zone (tests, which read where
+    they write); a zone (the demo set, read anywhere) names them in that zone, and a picture or
+    video whose month is another one in some time zone is also put in the hardlink table, which
+    names its folder, so that it is found in every zone.
     """
     fixtures = MediaFixtures()
     if layout == Layout.V4:
-        _write_v4(dataset.messages, root, image_key, fixtures)
+        _write_v4(dataset.messages, root, image_key, fixtures, pictures, voices, month_zone)
     elif layout == Layout.WINDOWS_V3:
-        _write_v3(dataset.messages, root, fixtures)
+        _write_v3(dataset.messages, root, fixtures, pictures, voices)
     elif layout == Layout.DARWIN_V3:
-        _write_darwin_v3(dataset.messages, root, fixtures)
+        _write_darwin_v3(dataset.messages, root, fixtures, pictures)
     return fixtures
 
 
 def _write_v4(
-    messages: list[DemoMessage], root: Path, image_key: bytes | None, fixtures: MediaFixtures
+    messages: list[DemoMessage],
+    root: Path,
+    image_key: bytes | None,
+    fixtures: MediaFixtures,
+    pictures: Pictures,
+    voice_of: Voices,
+    month_zone: tzinfo | None,
 ) -> None:
     hardlink: list[tuple[str, str, str, str, str]] = []  # kind, md5, name, dir1, dir2
     voices: list[tuple[int, bytes]] = []
     for index, m in enumerate(messages):
         key = (m.talker, m.seq)
-        month = _month(m.time)
+        month = _month(m.time, month_zone)
+        everywhere = month_zone is not None and _month_depends_on_zone(m.time)
         if m.type == 3:
-            original = picture(index, _FORMATS[index % 3])
+            original = pictures(index, m, _FORMATS[index % 3], "original")
             use_v2 = image_key is not None and index % 2 == 1
             encoded = encode_v4(original, image_key if use_v2 else None)
             fixtures.image_versions[key] = "4.x-v2" if use_v2 else "4.x-v1"
             folder = root / "msg" / "attach" / md5_hex(m.talker) / month / "Img"
-            if index % 3 == 0:
-                name = f"{m.image_md5[:12]}-hl"
+            name = f"{m.image_md5[:12]}-hl" if index % 3 == 0 else m.image_md5
+            if index % 3 == 0 or everywhere:
                 hardlink.append(("image", m.image_md5, name + ".dat", md5_hex(m.talker), month))
-            else:
-                name = m.image_md5
             if index % 5 == 0:  # an HD picture beside a smaller one: the HD one is served
-                _put(folder / f"{name}.dat", encode_v4(picture(index + 1, "JPEG", (16, 16))))
+                smaller = pictures(index, m, "JPEG", "smaller")
+                _put(folder / f"{name}.dat", encode_v4(smaller))
                 _put(folder / f"{name}_h.dat", encoded)
             else:
                 _put(folder / f"{name}.dat", encoded)
-            _put(folder / f"{name}_t.dat", encode_v4(picture(index, "JPEG", (8, 6))))
+            _put(folder / f"{name}_t.dat", encode_v4(pictures(index, m, "JPEG", "thumbnail")))
             fixtures.images[key] = original
         elif m.type == 34:
-            blob = silk(index)
+            blob = voice_of(index, m)
             voices.append((m.server_id, blob))
             fixtures.voices[key] = blob
         elif m.type == 43:
             video = _mp4(index)
             _put(root / "msg" / "video" / month / f"{m.video_md5}.mp4", video)
+            if everywhere:
+                hardlink.append(("video", m.video_md5, f"{m.video_md5}.mp4", month, ""))
             fixtures.videos[key] = video
         elif m.type == 49 and m.sub_type == 6:
             md5, title = _file_fields(m)
@@ -213,7 +268,13 @@ def _v4_hardlink_db(path: Path, rows: list[tuple[str, str, str, str, str]]) -> N
         db.commit()
 
 
-def _write_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFixtures) -> None:
+def _write_v3(
+    messages: list[DemoMessage],
+    root: Path,
+    fixtures: MediaFixtures,
+    pictures: Pictures,
+    voice_of: Voices,
+) -> None:
     images: list[tuple[bytes, str, str, str]] = []  # md5, file name, dir1, dir2
     files: list[tuple[bytes, str, str, str]] = []
     voices: list[tuple[int, bytes]] = []
@@ -221,7 +282,7 @@ def _write_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFixtures) 
         key = (m.talker, m.seq)
         if m.type == 3:
             # The generator's BytesExtra points at MsgAttach/<md5(talker)>/Image/2024-01/.
-            original = picture(index, _FORMATS[index % 3])
+            original = pictures(index, m, _FORMATS[index % 3], "original")
             attach = root / "FileStorage" / "MsgAttach" / md5_hex(m.talker)
             if index % 3 == 0:  # only the hardlink table knows this one
                 name = f"{m.image_md5[:12]}-hl.dat"
@@ -231,12 +292,12 @@ def _write_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFixtures) 
                 _put(attach / "Image" / "2024-01" / f"{m.image_md5}.dat", encode_v3(original))
             _put(
                 attach / "Thumb" / "2024-01" / f"{m.image_md5}_t.dat",
-                encode_v3(picture(index, "JPEG", (8, 6))),
+                encode_v3(pictures(index, m, "JPEG", "thumbnail")),
             )
             fixtures.images[key] = original
             fixtures.image_versions[key] = "3.x"
         elif m.type == 34:
-            blob = silk(index)
+            blob = voice_of(index, m)
             voices.append((m.server_id, blob))
             fixtures.voices[key] = blob
         elif m.type == 43:
@@ -287,7 +348,9 @@ def _write_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFixtures) 
         db.commit()
 
 
-def _write_darwin_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFixtures) -> None:
+def _write_darwin_v3(
+    messages: list[DemoMessage], root: Path, fixtures: MediaFixtures, pictures: Pictures
+) -> None:
     """macOS 3.x: every medium by its md5 through `hldata.db` (HlinkMediaRecord, then
     HlinkMediaDetail by inode) under Message/MessageTemp/<relativePath>/<fileName>
     (docs/wechat-formats.md, "Media"). Pictures alternate plain files and 3.x XOR `.dat`."""
@@ -297,7 +360,7 @@ def _write_darwin_v3(messages: list[DemoMessage], root: Path, fixtures: MediaFix
         key = (m.talker, m.seq)
         folder = md5_hex(m.talker)
         if m.type == 3:
-            original = picture(index, _FORMATS[index % 3])
+            original = pictures(index, m, _FORMATS[index % 3], "original")
             stored = original if index % 2 else encode_v3(original)
             md5, relative, name = m.image_md5, f"{folder}/Image", f"{m.server_id}.pic"
             fixtures.images[key] = original

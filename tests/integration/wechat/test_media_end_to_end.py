@@ -253,6 +253,32 @@ async def test_the_route_needs_a_client_token_on_real_data(data):
     assert response.status_code == 401
 
 
+async def test_at_first_launch_a_model_sees_and_hears_the_demo_media():
+    # No data directory and no image key: the shipped demo set, as the app starts the first time.
+    async with serving_whole_app(ServerConfig(port=0)) as url, mcp_client(url) as client:
+        items = await media_items(client)
+        pictures = [item for item in items if item["type"] == 3]
+        voices = [item for item in items if item["type"] == 34]
+        others = [item for item in items if item["type"] in (43, 49)]
+        assert len(pictures) > 100 and voices and others
+        formats = set()
+        for item in pictures[:6]:  # PNG, JPEG and GIF in turn, each twice
+            result = await client.call_tool("get_media", {"ref": item["media_ref"]})
+            assert not result.is_error, result.content
+            block = result.content[1]
+            assert isinstance(block, ImageContent)
+            picture = Image.open(io.BytesIO(base64.b64decode(block.data)))
+            assert picture.size == (320, 240)
+            formats.add(block.mime_type)
+        assert formats == {"image/png", "image/jpeg", "image/gif"}
+        heard = await client.call_tool("get_media", {"ref": voices[0]["media_ref"]})
+        assert not heard.is_error and isinstance(heard.content[1], AudioContent)
+        assert base64.b64decode(heard.content[1].data)[:4] == b"RIFF"
+        for item in (next(i for i in others if i["type"] == t) for t in (43, 49)):
+            linked = await client.call_tool("get_media", {"ref": item["media_ref"]})
+            assert not linked.is_error and isinstance(linked.content[1], ResourceLink)
+
+
 async def test_a_missing_or_wrong_image_key_is_a_clear_error(data):
     fixtures = data[Layout.V4].media
     assert "4.x-v2" in fixtures.image_versions.values()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+import sqlite3
 import threading
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from server.wechat.errors import (
 )
 from server.wechat.model import Layout
 from server.wechat.render import body_text
-from server.wechat.store import ChatStore, open_store
+from server.wechat.store import ChatStore, demo_data_dir, open_store
 from server.wechat.timerange import parse_time_range
 
 pytestmark = pytest.mark.asyncio
@@ -169,6 +171,35 @@ async def test_the_demo_store_serves_the_shipped_4x_data(demo_store: ChatStore) 
     status = demo_store.status()
     assert status["demo"] is True and status["layout"] == "v4"
     assert (await demo_store.sessions()).total > 0
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(
+        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.suffix != ".md"
+    )
+
+
+def _rows(path: Path) -> list[str]:
+    # SQL text of the schema and every row: what the same data gives with any SQLite version.
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+        return list(db.iterdump())
+
+
+async def test_the_shipped_demo_is_what_the_generator_writes(tmp_path: Path) -> None:
+    # The command in resources/demo/README.md. Databases are compared row for row (SQLite's
+    # version shows in their bytes), everything else byte for byte: after a change to the
+    # generator or to Pillow, regenerate the demo set with that command.
+    generate(tmp_path, Layout.V4, messages=3000, media=True)
+    shipped = demo_data_dir()
+    assert _files(tmp_path) == _files(shipped)
+    for name in _files(shipped):
+        if name.endswith(".db"):
+            assert _rows(tmp_path / name) == _rows(shipped / name), name
+        else:
+            assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name
+    assert {"db_storage/hardlink/hardlink.db", "db_storage/message/media_0.db"} <= set(
+        _files(shipped)
+    )
 
 
 async def test_a_missing_directory_is_reported_not_raised_at_open(tmp_path: Path) -> None:

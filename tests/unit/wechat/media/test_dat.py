@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+import io
 
+import pytest
+from PIL import Image
+
+from devtools.demo.corpus import build_dataset
 from devtools.demo.media import V4_TAIL_KEY, encode_v3, encode_v4, picture
+from devtools.demo.pictures import demo_picture
 from server.wechat.media import dat
 from server.wechat.media.errors import (
     ImageKeyMissingError,
     ImageKeyWrongError,
     UnsupportedMediaError,
 )
+from server.wechat.store import demo_data_dir
 
 KEY = b"0123456789abcdef"
 FORMATS = [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("GIF", "image/gif")]
@@ -93,3 +99,23 @@ def test_a_malformed_image_key_is_refused_without_echoing_it(text: str) -> None:
     with pytest.raises(ValueError) as caught:
         dat.parse_image_key(text)
     assert not text or text not in str(caught.value)
+
+
+@pytest.mark.parametrize(("fmt", "mime"), FORMATS)
+@pytest.mark.parametrize("variant", ["original", "smaller", "thumbnail"])
+def test_the_demo_pictures_round_trip_through_4x_v1(fmt: str, mime: str, variant: str) -> None:
+    message = next(m for m in build_dataset(200).messages if m.type == 3)
+    original = demo_picture(0, message, fmt, variant)
+    assert dat.decode(encode_v4(original)) == dat.Picture(original, mime, "4.x-v1")
+
+
+def test_every_picture_of_the_shipped_demo_decodes_without_an_image_key() -> None:
+    files = sorted(demo_data_dir().rglob("*.dat"))
+    assert len(files) > 300
+    for path in files:
+        raw = path.read_bytes()
+        decoded = dat.decode(raw)
+        assert decoded.version == "4.x-v1", path
+        Image.open(io.BytesIO(decoded.data)).load()
+        if path.name.endswith("_t.dat"):
+            assert decoded.mime == "image/jpeg" and dat.learn_tail_key(raw) == V4_TAIL_KEY
