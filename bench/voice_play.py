@@ -75,7 +75,7 @@ async def rounds(blob: bytes, repeat: int) -> tuple[list[float], list[float]]:
         pcm = await asyncio.to_thread(voice.silk_to_pcm, blob)
         decoded = time.perf_counter()
         await player.play("bench", pcm, voice.SAMPLE_RATE)
-        while player.position() == 0:
+        while player.position() == 0:  # noqa: ASYNC110 - set by the audio thread
             await asyncio.sleep(0.001)
         heard = time.perf_counter()
         await player.stop()

@@ -22,20 +22,35 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from keyring.backend import KeyringBackend
+
+if TYPE_CHECKING:
+    from desktop.sessions_window import SessionsWindow
 
 logger = logging.getLogger(__name__)
 
 # Tall enough for the settings dialog to open whole (it scrolls only on smaller screens).
 SCREEN = (1100, 960)
 SETTLE_SECONDS = 1.2  # lets the X server and the tray host draw before a grab
+# In the demo data, chats with a voice message and a picture among their last messages.
+VOICE_CHAT = "wxid_bob02"
+PICTURE_CHAT = "wxid_chenjing"
+_VOICE_LINK = re.compile(r"href=[\"']voice:([^\"']+)[\"']")
+
+
+def _last_voice_ref(html: str) -> str:
+    return str(_VOICE_LINK.findall(html)[-1])
+
+
 PANEL_HEIGHT = 30
 PREFERRED_PORT = 5030
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -240,9 +255,11 @@ async def _clients(base_url: str, token: str | None = None) -> AsyncIterator[Non
 
 async def _shoot(out: Path, language: str) -> None:
     import keyring
+    import miniaudio
     from PySide6.QtCore import QPoint, QSettings
     from PySide6.QtWidgets import QMenu
 
+    from desktop import voice_player
     from desktop.app import DesktopApp
     from desktop.autostart import XdgAutostart
     from desktop.settings import DesktopSettings, SettingsStore, TokenStore
@@ -251,6 +268,8 @@ async def _shoot(out: Path, language: str) -> None:
 
     suffix = "-zh" if language == "zh" else ""
     keyring.set_keyring(_MemoryKeyring())
+    # The voice message plays on miniaudio's NULL device: the screen shows it, nothing sounds.
+    voice_player.OUTPUT_BACKENDS = (miniaudio.Backend.NULL,)
     with tempfile.TemporaryDirectory() as temp:
         # A home of its own: the connect dialog finds three clients there and writes there.
         home = Path(temp) / "home"
@@ -317,12 +336,42 @@ async def _shoot(out: Path, language: str) -> None:
                 _grab(out / "sessions-mcp.png", window)
             window.tabs.setCurrentIndex(1)
             await window.reload_chats()
-            window.chat_table.selectRow(0)
-            await window.open_chat(0)
+            # A chat whose last messages hold a voice message, shown playing.
+            row = next(
+                r
+                for r in range(window.chat_model.rowCount())
+                if window.chat_model.chat(r).user_name == VOICE_CHAT
+            )
+            window.chat_table.selectRow(row)
+            await window.open_chat(row)
             await _settle()
+            await window.toggle_voice(_last_voice_ref(window.messages.toHtml()))
+            await _settle(1.2)
             _grab(out / f"sessions-chats{suffix}.png", window)
+            await window.voice_player.stop()
+            if not suffix:
+                await _shoot_picture(window, out / "sessions-chat-picture.png")
         await app.shutdown()
         del background
+
+
+async def _shoot_picture(window: SessionsWindow, path: Path) -> None:
+    """A chat whose last messages hold a picture, its thumbnail in view."""
+    row = next(
+        r
+        for r in range(window.chat_model.rowCount())
+        if window.chat_model.chat(r).user_name == PICTURE_CHAT
+    )
+    from PySide6.QtWidgets import QSplitter
+
+    window.resize(1000, 820)
+    splitter = window.findChild(QSplitter)
+    assert splitter is not None
+    splitter.setSizes([260, 440])  # the messages pane tall enough for a picture
+    window.chat_table.selectRow(row)
+    await window.open_chat(row)
+    await _settle()
+    _grab(path, window)
 
 
 async def _shoot_settings(out: Path, suffix: str, temp: Path) -> None:
