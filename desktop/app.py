@@ -253,6 +253,7 @@ class DesktopApp:
         if self._shut_down:
             return
         self._shut_down = True
+        await self.window.voice_player.stop()  # the sound stops with the app, not after it
         try:
             async with asyncio.timeout(QUIT_TIMEOUT):
                 await self.host.shutdown()

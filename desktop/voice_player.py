@@ -130,22 +130,15 @@ class VoicePlayer(QObject):
 
         Raises PlaybackError when no sound output can be opened.
         """
-        async with self._lock:
-            await self._stop_playing()
-            if not pcm:
-                raise PlaybackError("the voice message is empty")
-            device = await asyncio.to_thread(_open_device, sample_rate)
-            import miniaudio  # loaded by now: opening the device did
-
-            playback = _Playback(ref, pcm, sample_rate, device)
-            try:
-                await asyncio.to_thread(playback.start)
-            except miniaudio.MiniaudioError as error:
-                await asyncio.to_thread(device.close)
-                raise PlaybackError(f"the sound output could not be started ({error})") from None
-            self._playback = playback
-            self._timer.start()
-        self.changed.emit()
+        try:
+            async with self._lock:
+                await self._stop_playing()
+                if not pcm:
+                    raise PlaybackError("the voice message is empty")
+                self._playback = await _start(ref, pcm, sample_rate)
+                self._timer.start()
+        finally:
+            self.changed.emit()  # what played stopped, whether or not the new one could start
 
     async def stop(self) -> None:
         async with self._lock:
@@ -178,6 +171,19 @@ class VoicePlayer(QObject):
                 return
             await self._stop_playing()
         self.changed.emit()
+
+
+async def _start(ref: str, pcm: bytes, sample_rate: int) -> _Playback:
+    device = await asyncio.to_thread(_open_device, sample_rate)
+    import miniaudio  # loaded by now: opening the device did
+
+    playback = _Playback(ref, pcm, sample_rate, device)
+    try:
+        await asyncio.to_thread(playback.start)
+    except miniaudio.MiniaudioError as error:
+        await asyncio.to_thread(device.close)
+        raise PlaybackError(f"the sound output could not be started ({error})") from None
+    return playback
 
 
 def _open_device(sample_rate: int) -> miniaudio.PlaybackDevice:

@@ -88,3 +88,11 @@ async def test_without_sound_output_the_window_says_so(make_app, tmp_path: Path,
     await window.toggle_voice(voice_refs(window)[0])
     assert window.voice_player.playing is None
     assert window.voice_status.text() == "Cannot play: no sound output device could be opened"
+
+
+async def test_quitting_the_app_stops_the_voice_message(make_app, tmp_path: Path):
+    app = await open_chat_with_voices(make_app, tmp_path / "wechat", Layout.V4)
+    await app.window.toggle_voice(voice_refs(app.window)[0])
+    assert app.window.voice_player.playing is not None
+    await app.shutdown()
+    assert app.window.voice_player.playing is None

@@ -77,6 +77,19 @@ async def test_a_new_message_replaces_the_one_playing(qtbot):
 
 
 @pytest.mark.asyncio
+async def test_a_message_that_cannot_start_still_stops_the_one_playing(qtbot, monkeypatch):
+    player = VoicePlayer()
+    changes: list[str | None] = []
+    player.changed.connect(lambda: changes.append(player.playing))
+    await player.play("ref-a", tone(5), RATE)
+    monkeypatch.setattr(voice_player, "OUTPUT_BACKENDS", (miniaudio.Backend.WEBAUDIO,))
+    with pytest.raises(PlaybackError):
+        await player.play("ref-b", tone(1), RATE)
+    assert player.playing is None
+    assert changes == ["ref-a", None]
+
+
+@pytest.mark.asyncio
 async def test_an_empty_message_is_refused(qtbot):
     with pytest.raises(PlaybackError, match="empty"):
         await VoicePlayer().play("ref-a", b"", RATE)
