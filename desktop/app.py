@@ -71,6 +71,7 @@ ORGANIZATION = "chatlog-tray"
 APPLICATION = "chatlog-tray"
 DISPLAY_NAME = "Chatlog Tray"
 QUIT_TIMEOUT = 3.0
+VOICE_STOP_TIMEOUT = 1.0  # a hung sound server does not hold the quit up
 
 
 class DesktopApp:
@@ -253,7 +254,11 @@ class DesktopApp:
         if self._shut_down:
             return
         self._shut_down = True
-        await self.window.voice_player.stop()  # the sound stops with the app, not after it
+        try:  # the sound stops with the app, not after it
+            async with asyncio.timeout(VOICE_STOP_TIMEOUT):
+                await self.window.voice_player.close()
+        except TimeoutError:
+            logger.error("the sound output did not close within %.0f s", VOICE_STOP_TIMEOUT)
         try:
             async with asyncio.timeout(QUIT_TIMEOUT):
                 await self.host.shutdown()

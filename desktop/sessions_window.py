@@ -34,6 +34,7 @@ from desktop import client_config
 from desktop.actions import AppActions
 from desktop.chat_messages import VOICE_SCHEME, messages_html
 from desktop.chat_source import ChatSource, key_problem
+from desktop.elided_label import ElidedLabel
 from desktop.export_dialog import ExportDialog
 from desktop.icons import app_icon, tray_icon
 from desktop.models import ChatSessionsModel, McpSessionsModel
@@ -115,6 +116,7 @@ class SessionsWindow(QMainWindow):
         self._shown_chat: Session | None = None  # the chat whose messages are shown
         self._shown_messages: list[Message] = []
         self._shown_thumbnails: dict[str, bytes] = {}
+        self._voice_request = 0  # the latest Play or Stop asked for
         self.voice_player = VoicePlayer(self)
         self.voice_player.changed.connect(self._on_voice_changed)
         self.voice_player.progressed.connect(self._show_voice_progress)
@@ -235,10 +237,11 @@ class SessionsWindow(QMainWindow):
         self.export_button.setToolTip(self.tr("Save this chat as a web page, JSON or CSV"))
         self.export_button.clicked.connect(self.export_chat)
         # What the voice message playing has reached, or why one cannot be played.
-        self.voice_status = QLabel()
+        self.voice_status = ElidedLabel()
+        self.voice_status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         title_row = QHBoxLayout()
         title_row.addWidget(self.messages_title, 1)
-        title_row.addWidget(self.voice_status)
+        title_row.addWidget(self.voice_status, 1)
         title_row.addWidget(self.export_button)
         self.messages = QTextBrowser()
         self.messages.setOpenLinks(False)
@@ -287,6 +290,7 @@ class SessionsWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self._search_timer.stop()
+        self._voice_request += 1
         spawn(self.voice_player.stop())
         event.accept()
         self.closed.emit()
@@ -478,7 +482,8 @@ class SessionsWindow(QMainWindow):
         name = chat.nick_name or chat.user_name
         self._shown_chat = chat
         self._shown_messages, self._shown_thumbnails = [], {}
-        self.voice_status.clear()
+        self.voice_status.setText("")
+        self._voice_request += 1
         spawn(self.voice_player.stop())  # another chat's voice message: its Stop is gone
         self._messages_pane.show()
         self.messages_title.setText(self.tr("Recent messages in %1").replace("%1", name))
@@ -524,6 +529,8 @@ class SessionsWindow(QMainWindow):
 
     async def toggle_voice(self, ref: str) -> None:
         """Play the shown voice message `ref`, or stop it if it is the one playing."""
+        self._voice_request += 1  # a newer click, another chat or closing drops this one
+        request = self._voice_request
         if self.voice_player.playing == ref:
             await self.voice_player.stop()
             return
@@ -533,14 +540,16 @@ class SessionsWindow(QMainWindow):
         self.voice_status.setText(self.tr("Opening the voice message…"))
         try:
             pcm = await self._media_service().voice_pcm(message)
+            if request != self._voice_request:
+                return  # decoded too late: the user has moved on
             await self.voice_player.play(ref, pcm, VOICE_SAMPLE_RATE)
         except (MediaError, DataSourceError, QueryError, PlaybackError) as error:
-            self.voice_status.setText(self.tr("Cannot play: %1").replace("%1", str(error)))
-            self.voice_status.setToolTip(str(error))
+            if request == self._voice_request:
+                self.voice_status.setText(self.tr("Cannot play: %1").replace("%1", str(error)))
 
     def _on_voice_changed(self) -> None:
         if self.voice_player.playing is None:
-            self.voice_status.clear()
+            self.voice_status.setText("")
         else:
             self._show_voice_progress()
         if self._shown_messages:
@@ -555,7 +564,6 @@ class SessionsWindow(QMainWindow):
             .replace("%1", format_seconds(math.floor(player.position())))
             .replace("%2", format_seconds(player.duration()))
         )
-        self.voice_status.setToolTip("")
 
     def _media_service(self) -> MediaService:
         image_key = self._host.config.image_key

@@ -61,6 +61,7 @@ class _Playback:
         self._pcm = pcm
         self._sent = 0  # bytes the device has taken, on its audio thread
         self._started = 0.0
+        self._first_taken = 0.0  # when the device took the first samples
         self._last_taken = 0.0  # when the device took the last samples
 
     def start(self) -> None:
@@ -69,11 +70,15 @@ class _Playback:
         self._started = time.monotonic()
         self.device.start(samples)
 
+    def close(self) -> None:
+        """Shut the device and its context (blocking: call on a worker thread)."""
+        _close(self.device)
+
     def position(self) -> float:
-        """Seconds played, by the clock, once the device has begun taking samples."""
-        if not self._sent:
+        """Seconds played, by the clock, from when the device took the first samples."""
+        if not self._first_taken:
             return 0.0
-        return min(self.duration, time.monotonic() - self._started)
+        return min(self.duration, time.monotonic() - self._first_taken)
 
     def done(self) -> bool:
         """The device took the last samples long enough ago to have played them all; or it
@@ -89,6 +94,8 @@ class _Playback:
         frames = yield b""
         while self._sent < len(self._pcm):
             chunk = self._pcm[self._sent : self._sent + frames * 2]
+            if not self._sent:
+                self._first_taken = time.monotonic()
             self._sent += len(chunk)
             if self._sent >= len(self._pcm):
                 self._last_taken = time.monotonic()
@@ -109,6 +116,7 @@ class VoicePlayer(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._playback: _Playback | None = None
+        self._closed = False
         self._lock = asyncio.Lock()
         self._timer = QTimer(self)
         self._timer.setInterval(PROGRESS_MS)
@@ -133,12 +141,19 @@ class VoicePlayer(QObject):
         try:
             async with self._lock:
                 await self._stop_playing()
+                if self._closed:
+                    raise PlaybackError("the app is quitting")
                 if not pcm:
                     raise PlaybackError("the voice message is empty")
                 self._playback = await _start(ref, pcm, sample_rate)
                 self._timer.start()
         finally:
             self.changed.emit()  # what played stopped, whether or not the new one could start
+
+    async def close(self) -> None:
+        """Stop for good (the app is quitting): no message starts after this."""
+        self._closed = True
+        await self.stop()
 
     async def stop(self) -> None:
         async with self._lock:
@@ -151,7 +166,7 @@ class VoicePlayer(QObject):
         if playback is None:
             return False
         self._timer.stop()
-        await asyncio.to_thread(playback.device.close)
+        await asyncio.to_thread(playback.close)
         self._playback = None  # only now: `playing` names a message until its device is shut
         return True
 
@@ -174,23 +189,30 @@ class VoicePlayer(QObject):
 
 
 async def _start(ref: str, pcm: bytes, sample_rate: int) -> _Playback:
-    device = await asyncio.to_thread(_open_device, sample_rate)
-    import miniaudio  # loaded by now: opening the device did
-
-    playback = _Playback(ref, pcm, sample_rate, device)
+    """Open the output and start the message on a worker thread. A thread cannot be
+    cancelled: if this is, the job runs on, and the device it opens is shut, not left
+    playing with nothing to stop it."""
+    job = asyncio.ensure_future(asyncio.to_thread(_open_and_start, ref, pcm, sample_rate))
     try:
-        await asyncio.to_thread(playback.start)
-    except miniaudio.MiniaudioError as error:
-        await asyncio.to_thread(device.close)
-        raise PlaybackError(f"the sound output could not be started ({error})") from None
-    return playback
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        job.add_done_callback(_close_abandoned)
+        raise
 
 
-def _open_device(sample_rate: int) -> miniaudio.PlaybackDevice:
-    import miniaudio
+def _close_abandoned(job: asyncio.Future[_Playback]) -> None:
+    if not job.cancelled() and job.exception() is None:
+        spawn(asyncio.to_thread(job.result().close))
 
+
+def _open_and_start(ref: str, pcm: bytes, sample_rate: int) -> _Playback:
     try:
-        return miniaudio.PlaybackDevice(
+        import miniaudio
+    except (ImportError, OSError) as error:  # a build without its C library, say
+        logger.error("the sound library could not be loaded: %s", error)
+        raise PlaybackError("the sound library could not be loaded (see the log)") from None
+    try:
+        device = miniaudio.PlaybackDevice(
             output_format=miniaudio.SampleFormat.SIGNED16,
             nchannels=1,
             sample_rate=sample_rate,
@@ -201,6 +223,26 @@ def _open_device(sample_rate: int) -> miniaudio.PlaybackDevice:
     except miniaudio.MiniaudioError as error:
         logger.info("no sound output: %s", error)
         raise PlaybackError("no sound output device could be opened") from None
+    playback = _Playback(ref, pcm, sample_rate, device)
+    try:
+        playback.start()
+    except miniaudio.MiniaudioError as error:
+        playback.close()
+        raise PlaybackError(f"the sound output could not be started ({error})") from None
+    return playback
+
+
+def _close(device: miniaudio.PlaybackDevice) -> None:
+    """Shut the device, then its context. pyminiaudio 1.71 gives every device a context of its
+    own and never uninitialises it, so each one would keep its connection to the sound server
+    (PulseAudio refuses a 64th) and its files open."""
+    import miniaudio
+
+    context = device._context
+    device.close()
+    if context is not None:
+        miniaudio.lib.ma_context_uninit(context)
+        device._context = None
 
 
 def format_seconds(seconds: float) -> str:

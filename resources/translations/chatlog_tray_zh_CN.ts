@@ -377,7 +377,7 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="149"/>
+        <location filename="../../desktop/app.py" line="150"/>
         <source>No system keychain is available. The access token and the database keys you set are kept only until Chatlog Tray quits, and AI apps cannot get tokens of their own. On Linux, install and unlock a Secret Service keyring (GNOME Keyring or KWallet).</source>
         <translation>没有可用的系统钥匙串。你设置的访问令牌和数据库密钥只保留到 Chatlog Tray 退出为止，AI 应用也无法获得各自的令牌。在 Linux 上，请安装并解锁一个 Secret Service 钥匙串（GNOME Keyring 或 KWallet）。</translation>
     </message>
@@ -659,154 +659,154 @@
 <context>
     <name>SessionsWindow</name>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="122"/>
+        <location filename="../../desktop/sessions_window.py" line="124"/>
         <source>Chatlog Tray</source>
         <translation>Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="129"/>
+        <location filename="../../desktop/sessions_window.py" line="131"/>
         <source>AI clients (MCP)</source>
         <translation>AI 客户端（MCP）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="130"/>
+        <location filename="../../desktop/sessions_window.py" line="132"/>
         <source>WeChat chats</source>
         <translation>微信会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="132"/>
+        <location filename="../../desktop/sessions_window.py" line="134"/>
         <source>Webhooks</source>
         <translation>Webhook</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="183"/>
+        <location filename="../../desktop/sessions_window.py" line="185"/>
         <source>Disconnect</source>
         <translation>断开连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="186"/>
+        <location filename="../../desktop/sessions_window.py" line="188"/>
         <source>Revoke access</source>
         <translation>收回授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="188"/>
+        <location filename="../../desktop/sessions_window.py" line="190"/>
         <source>Take back the selected apps&apos; keys: they are refused from their next request</source>
         <translation>收回所选应用的密钥：它们的下一个请求即被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="204"/>
+        <location filename="../../desktop/sessions_window.py" line="206"/>
         <source>Search chats by name or ID</source>
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="216"/>
+        <location filename="../../desktop/sessions_window.py" line="218"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="223"/>
+        <location filename="../../desktop/sessions_window.py" line="225"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="225"/>
+        <location filename="../../desktop/sessions_window.py" line="227"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="234"/>
+        <location filename="../../desktop/sessions_window.py" line="236"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="235"/>
+        <location filename="../../desktop/sessions_window.py" line="237"/>
         <source>Save this chat as a web page, JSON or CSV</source>
         <translation>将此聊天保存为网页、JSON 或 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="313"/>
+        <location filename="../../desktop/sessions_window.py" line="317"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="329"/>
+        <location filename="../../desktop/sessions_window.py" line="333"/>
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="334"/>
+        <location filename="../../desktop/sessions_window.py" line="338"/>
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="342"/>
+        <location filename="../../desktop/sessions_window.py" line="346"/>
         <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu&apos;s &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="401"/>
+        <location filename="../../desktop/sessions_window.py" line="405"/>
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="405"/>
+        <location filename="../../desktop/sessions_window.py" line="409"/>
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="419"/>
+        <location filename="../../desktop/sessions_window.py" line="423"/>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="424"/>
+        <location filename="../../desktop/sessions_window.py" line="428"/>
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="434"/>
+        <location filename="../../desktop/sessions_window.py" line="438"/>
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="437"/>
+        <location filename="../../desktop/sessions_window.py" line="441"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="442"/>
+        <location filename="../../desktop/sessions_window.py" line="446"/>
         <source>Could not be read: %1</source>
         <translation>无法读取：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="457"/>
+        <location filename="../../desktop/sessions_window.py" line="461"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="484"/>
+        <location filename="../../desktop/sessions_window.py" line="489"/>
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="493"/>
+        <location filename="../../desktop/sessions_window.py" line="498"/>
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="533"/>
+        <location filename="../../desktop/sessions_window.py" line="540"/>
         <source>Opening the voice message…</source>
         <translation>正在打开语音消息…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="538"/>
+        <location filename="../../desktop/sessions_window.py" line="548"/>
         <source>Cannot play: %1</source>
         <translation>无法播放：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="554"/>
+        <location filename="../../desktop/sessions_window.py" line="563"/>
         <source>Playing %1 / %2</source>
         <translation>正在播放 %1 / %2</translation>
     </message>

@@ -3,6 +3,7 @@ memory, turns into Stop while it plays, and says why when it cannot play."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from pathlib import Path
@@ -96,3 +97,32 @@ async def test_quitting_the_app_stops_the_voice_message(make_app, tmp_path: Path
     assert app.window.voice_player.playing is not None
     await app.shutdown()
     assert app.window.voice_player.playing is None
+
+
+async def test_a_message_still_opening_does_not_play_once_another_chat_is_shown(
+    make_app, tmp_path: Path
+):
+    window = (await open_chat_with_voices(make_app, tmp_path / "wechat", Layout.V4)).window
+    opening = asyncio.ensure_future(window.toggle_voice(voice_refs(window)[0]))
+    await asyncio.sleep(0)  # the message is being decoded
+    await window.open_chat(0 if window.chat_model.chat(0) != window._shown_chat else 1)
+    await opening
+    await asyncio.sleep(0.2)
+    assert window.voice_player.playing is None
+
+
+async def test_of_two_quick_clicks_the_last_one_plays(make_app, tmp_path: Path):
+    window = (await open_chat_with_voices(make_app, tmp_path / "wechat", Layout.V4)).window
+    first, second = voice_refs(window)[:2]
+    await asyncio.gather(window.toggle_voice(first), window.toggle_voice(second))
+    assert window.voice_player.playing == second
+
+
+async def test_a_long_reason_does_not_widen_the_window(make_app, tmp_path: Path):
+    window = (await open_chat_with_voices(make_app, tmp_path / "wechat", Layout.DARWIN_V3)).window
+    window.show()
+    width = window.width()
+    await window.toggle_voice(voice_refs(window)[0])
+    assert "keeps no voice messages" in window.voice_status.text()
+    assert window.width() == width
+    assert window.voice_status.toolTip() == window.voice_status.text()  # the whole of it

@@ -182,3 +182,46 @@ async def test_the_message_reaches_the_systems_sound_server_as_played(qtbot, sou
     # the part a device closed too early cuts off, must all be there.
     assert seconds_at(recorded, HIGH) == pytest.approx(0.5, abs=0.04)
     assert seconds_at(recorded, LOW) > 0.3
+
+
+def open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def streams_on(server: Path) -> list[str]:
+    """The applications with a stream open on the sound server."""
+    listed = subprocess.run(
+        ["pactl", f"--server=unix:{server}", "list", "sink-inputs"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        line.split("=", 1)[1].strip() for line in listed.splitlines() if "application.name" in line
+    ]
+
+
+@pytest.mark.asyncio
+async def test_playing_many_messages_leaves_no_connection_open(qtbot, sound_server):
+    # PulseAudio serves at most 64 connections to all its clients together.
+    player = VoicePlayer()
+    await player.play("warm-up", tone(0.05), RATE)
+    await player.stop()
+    before = open_files()
+    for index in range(70):
+        await player.play(f"ref-{index}", tone(0.05), RATE)
+        await player.stop()
+    assert open_files() <= before + 2
+    assert streams_on(sound_server) == []
+
+
+@pytest.mark.asyncio
+async def test_a_play_cancelled_while_the_device_opens_leaves_nothing_playing(qtbot, sound_server):
+    player = VoicePlayer()
+    starting = asyncio.ensure_future(player.play("ref-a", tone(3), RATE))
+    await asyncio.sleep(0)  # the device is being opened on its thread
+    starting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await starting
+    await wait_until(lambda: streams_on(sound_server) == [], timeout=5)
+    assert player.playing is None

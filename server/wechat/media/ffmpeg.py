@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import subprocess
 
 from server.wechat.media.errors import UnsupportedMediaError
@@ -35,7 +34,20 @@ def executable() -> str | None:
     chosen = os.environ.get(ENV_FFMPEG)
     if chosen:
         return chosen if os.path.isfile(chosen) else None
-    return shutil.which("ffmpeg")
+    return on_path("ffmpeg")
+
+
+def on_path(name: str) -> str | None:
+    """The program `name` in the PATH's own folders, never in the current one. Windows, and
+    `shutil.which` there, try the current folder first: an ffmpeg.exe left in, say, Downloads
+    would then run on every conversion. Relative PATH entries are skipped for the same reason."""
+    program = name + ".exe" if os.name == "nt" else name
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        if folder and os.path.isabs(folder):
+            candidate = os.path.join(folder, program)
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
+    return None
 
 
 def run(

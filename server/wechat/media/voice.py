@@ -33,8 +33,8 @@ SILK_MAGIC = b"#!SILK_V3"
 # Speech at 24 kHz mono: 32 kbit/s MP3 keeps it clear at about a tenth of the WAV's size
 # (docs/benchmarks-data.md).
 MP3_BIT_RATE = 32
-# Opus at 24 kbit/s in its speech mode ("voip") keeps a voice clear at a fraction of even the
-# MP3's size (docs/benchmarks-data.md).
+# Opus at 24 kbit/s in its speech mode ("voip") keeps a voice clear in about a fifth less than
+# the MP3, half of it for a short message (docs/benchmarks-data.md).
 OGG_BIT_RATE = 24
 NO_FFMPEG_FOR_OGG = (
     "voice as Ogg (Opus) needs ffmpeg with its libopus encoder: "

@@ -3,6 +3,9 @@ bytes in and out through pipes, and every way it can fail said in words a user c
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import imageio_ffmpeg
 import pytest
 
@@ -61,3 +64,24 @@ def test_input_ffmpeg_cannot_read_is_a_clear_error_naming_the_work() -> None:
 def test_a_conversion_past_its_time_limit_is_stopped_with_a_clear_error(pcm: bytes) -> None:
     with pytest.raises(UnsupportedMediaError, match=r"^ffmpeg took too long to make a WAV$"):
         ffmpeg.run(PCM_IN, pcm, ["-f", "wav"], what="make a WAV", timeout=0.001)
+
+
+def executable_named(folder: Path, name: str = "ffmpeg") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    program = folder / name
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    return program
+
+
+def test_ffmpeg_is_looked_for_in_the_paths_folders_never_the_current_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(ffmpeg.ENV_FFMPEG)
+    executable_named(tmp_path / "downloads")
+    installed = executable_named(tmp_path / "bin")
+    monkeypatch.chdir(tmp_path / "downloads")
+    monkeypatch.setenv("PATH", os.pathsep.join(["", ".", "downloads", str(tmp_path / "bin")]))
+    assert ffmpeg.executable() == str(installed)
+    monkeypatch.setenv("PATH", os.pathsep.join(["", "."]))
+    assert ffmpeg.executable() is None
