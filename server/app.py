@@ -203,6 +203,11 @@ class Application:
         self.webhooks = replacement.webhooks
         if self.sse.accepting:
             self.webhooks.start(self.feed)
+        # The Apply ends once the feed has noted what the folder holds and the hooks listen: a
+        # message written after it is announced and delivered, never taken for one already there.
+        if self.feed is not None:
+            await self.feed.ready()
+        await self.webhooks.ready()
 
     def _clients_refused_by(self, replacement: Application) -> list[Client]:
         """The connected clients the new access settings would not let in: those that came

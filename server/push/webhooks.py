@@ -66,6 +66,11 @@ class Webhooks:
                 self._subscribe(feed), name="webhooks-subscribe"
             )
 
+    async def ready(self) -> None:
+        """Wait until the hooks follow the feed `start` gave them (at once if none)."""
+        if self._subscribing is not None:
+            await asyncio.wait([self._subscribing])
+
     async def _subscribe(self, feed: ChangeFeed) -> None:
         try:
             self._subscription = await feed.subscribe(self.on_batch)
