@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import miniaudio
 
+import devtools.sound_server
 from desktop import voice_player
 from desktop.app import create_qapplication
 from desktop.loop import QtEventLoop
@@ -42,28 +41,16 @@ from server.wechat.media import voice
 @contextmanager
 def sound_server() -> Iterator[str]:
     """A PulseAudio server of our own with a null sink: the backend's name, or NULL."""
-    if shutil.which("pulseaudio") is None:
+    if not devtools.sound_server.available():
         voice_player.OUTPUT_BACKENDS = (miniaudio.Backend.NULL,)
         yield "miniaudio NULL device"
         return
-    with tempfile.TemporaryDirectory() as temp:
-        runtime = Path(temp) / "runtime"
-        runtime.mkdir(mode=0o700)
-        env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": temp}
-        server = subprocess.Popen(
-            ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1",
-             "-L", "module-null-sink", "-L", "module-native-protocol-unix"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        socket = runtime / "pulse" / "native"
-        while not socket.exists():
-            time.sleep(0.05)
+    with (
+        tempfile.TemporaryDirectory() as temp,
+        devtools.sound_server.private_pulseaudio(Path(temp), "bench_sink") as socket,
+    ):
         os.environ["PULSE_SERVER"] = f"unix:{socket}"
-        try:
-            yield "PulseAudio (null sink)"
-        finally:
-            server.terminate()
-            server.wait()
+        yield "PulseAudio (null sink)"
 
 
 async def rounds(blob: bytes, repeat: int) -> tuple[list[float], list[float]]:

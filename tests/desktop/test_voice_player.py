@@ -10,7 +10,6 @@ import os
 import shutil
 import struct
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from desktop.voice_player import (
     format_seconds,
     real_output_backends,
 )
+from devtools import sound_server as sound_server_module
 from tests.support import wait_until
 
 pytestmark = pytest.mark.desktop
@@ -121,29 +121,12 @@ def test_lengths_read_as_in_a_chat_app(seconds: float, shown: str):
 def sound_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A PulseAudio server of the test's own, whose only output is a null sink: what reaches
     it can be recorded from the sink's monitor, and nothing sounds on the speakers."""
-    if shutil.which("pulseaudio") is None or shutil.which("parec") is None:
-        pytest.skip("needs PulseAudio (Debian: pulseaudio); CI installs it")
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(tmp_path)}
-    server = subprocess.Popen(
-        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit",
-         "--log-target=stderr", "-L", f"module-null-sink sink_name={SINK}",
-         "-L", "module-native-protocol-unix"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    socket = runtime / "pulse" / "native"
-    deadline = time.monotonic() + 10
-    while not socket.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert socket.exists(), "PulseAudio did not start"
-    monkeypatch.setenv("PULSE_SERVER", f"unix:{socket}")
-    monkeypatch.setattr(voice_player, "OUTPUT_BACKENDS", None)  # the computer's real choice
-    yield socket
-    server.terminate()
-    server.wait(timeout=10)
+    if not sound_server_module.available() or shutil.which("parec") is None:
+        pytest.skip("needs PulseAudio (Debian: pulseaudio, pulseaudio-utils); CI installs it")
+    with sound_server_module.private_pulseaudio(tmp_path, SINK) as socket:
+        monkeypatch.setenv("PULSE_SERVER", f"unix:{socket}")
+        monkeypatch.setattr(voice_player, "OUTPUT_BACKENDS", None)  # the computer's real choice
+        yield socket
 
 
 def seconds_at(pcm: bytes, frequency: float) -> float:
