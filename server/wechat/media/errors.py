@@ -34,3 +34,10 @@ class ImageKeyWrongError(MediaError):
 
 class UnsupportedMediaError(MediaError):
     status = 415
+
+
+class MediaTimeoutError(MediaError):
+    """A conversion that ran out of time: says nothing about the file or the tool, so a
+    caller may try again or go on without it."""
+
+    status = 503

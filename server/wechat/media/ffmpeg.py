@@ -4,7 +4,8 @@ Two conversions use it: WeChat's wxgf (HEVC) pictures to JPEG or GIF (`wxgf.py`)
 Ogg Opus (`voice.py`). The executable is `CHATLOG_TRAY_FFMPEG` if set, else `ffmpeg` on the
 PATH. Bytes go in through standard input and come out of standard output: plaintext media is
 never written to disk. No shell, no console window on Windows, a time limit, and failures are
-`UnsupportedMediaError`s that say what could not be converted and what to do.
+`UnsupportedMediaError`s that say what could not be converted and what to do; a conversion past
+its time limit is a `MediaTimeoutError`, which proves nothing about the file or the ffmpeg.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ import os
 import re
 import subprocess
 
-from server.wechat.media.errors import UnsupportedMediaError
+from server.wechat.media.errors import MediaTimeoutError, UnsupportedMediaError
 
 logger = logging.getLogger(__name__)
 
 ENV_FFMPEG = "CHATLOG_TRAY_FFMPEG"
 INSTALL_HINT = f"install ffmpeg (on the PATH) or set {ENV_FFMPEG} to the ffmpeg executable"
-# Well inside a store job's time budget (15 s, server/wechat/store.py): one item that ffmpeg
-# cannot finish fails alone, not the export or thumbnail job around it.
-TIMEOUT = 5.0
+# Inside a store job's time budget (15 s, server/wechat/store.py): one item that ffmpeg cannot
+# finish fails alone, not the export or thumbnail job around it. Not tighter: a conversion takes
+# 20-80 ms, but a loaded CI machine once took over 5 s to start ffmpeg for 20 ms of sound.
+TIMEOUT = 10.0
 # The windowed app has no console; without this every conversion would flash one on Windows.
 _NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
 # What ffmpeg prints when the build lacks an encoder the command names.
@@ -57,14 +59,15 @@ def run(
     *,
     what: str,
     missing: str | None = None,
-    timeout: float = TIMEOUT,
+    timeout: float | None = None,
 ) -> bytes:
     """ffmpeg's output for `stream`: `input_args` describe what comes in on standard input,
     `output_args` what goes out (its format included). Blocking: call off the event loop.
 
     `what` says what is being done, as in "ffmpeg could not {what}"; `missing` is the text
     when there is no ffmpeg (by default one naming `what` and how to install ffmpeg).
-    Raises UnsupportedMediaError when ffmpeg is missing, lacks an encoder, times out or fails.
+    Raises UnsupportedMediaError when ffmpeg is missing, lacks an encoder or fails, and
+    MediaTimeoutError when it is stopped at `timeout` (by default `TIMEOUT`) seconds.
     """
     found = executable()
     if found is None:
@@ -77,12 +80,12 @@ def run(
             command,
             input=stream,
             capture_output=True,
-            timeout=timeout,
+            timeout=TIMEOUT if timeout is None else timeout,
             check=False,
             creationflags=_NO_WINDOW,
         )
     except subprocess.TimeoutExpired as error:
-        raise UnsupportedMediaError(f"ffmpeg took too long to {what}") from error
+        raise MediaTimeoutError(f"ffmpeg took too long to {what}") from error
     except OSError as error:
         raise UnsupportedMediaError(f"ffmpeg could not be run: {error.strerror}") from error
     if done.returncode == 0 and done.stdout:

@@ -219,6 +219,27 @@ async def test_ogg_voice_without_ffmpeg_is_refused_before_anything_is_written(
     assert listing(tmp_path) == ["text.html"]
 
 
+async def test_ogg_voice_that_runs_out_of_time_leaves_notes_and_the_export_goes_on(
+    store: ChatStore,
+    media: MediaService,
+    export_data: ExportData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A time-out proves nothing about ffmpeg, so neither the check before the export nor a
+    # voice message that times out stops it: each such voice message says why it is missing.
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, FFMPEG)
+    monkeypatch.setattr(ffmpeg, "TIMEOUT", 0.001)
+    out = tmp_path / "chat.html"
+    result = await export_to_file(
+        store, media, ExportOptions(export_data.chat, voice_format="ogg"), out
+    )
+    page_text = out.read_text(encoding="utf-8")
+    voices = [key for key in export_data.media.voices if key[0] == export_data.chat]
+    assert result.messages > 0 and "<audio" not in page_text
+    assert page_text.count("ffmpeg took too long to encode the voice message") == len(voices) > 0
+
+
 async def test_a_span_exports_only_its_messages(
     store: ChatStore, media: MediaService, export_data: ExportData, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from devtools.demo.media import silk
 from server.wechat.media import ffmpeg, voice
-from server.wechat.media.errors import UnsupportedMediaError
+from server.wechat.media.errors import MediaTimeoutError, UnsupportedMediaError
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 PCM_IN = ["-f", "s16le", "-ar", str(voice.SAMPLE_RATE), "-ac", "1"]
@@ -62,8 +62,21 @@ def test_input_ffmpeg_cannot_read_is_a_clear_error_naming_the_work() -> None:
 
 
 def test_a_conversion_past_its_time_limit_is_stopped_with_a_clear_error(pcm: bytes) -> None:
-    with pytest.raises(UnsupportedMediaError, match=r"^ffmpeg took too long to make a WAV$"):
+    with pytest.raises(MediaTimeoutError, match=r"^ffmpeg took too long to make a WAV$"):
         ffmpeg.run(PCM_IN, pcm, ["-f", "wav"], what="make a WAV", timeout=0.001)
+
+
+def test_the_default_time_limit_is_read_when_ffmpeg_runs(
+    monkeypatch: pytest.MonkeyPatch, pcm: bytes
+) -> None:
+    monkeypatch.setattr(ffmpeg, "TIMEOUT", 0.001)
+    with pytest.raises(MediaTimeoutError):
+        ffmpeg.run(PCM_IN, pcm, ["-f", "wav"], what="make a WAV")
+
+
+def test_a_time_out_is_not_taken_for_a_missing_tool() -> None:
+    assert not issubclass(MediaTimeoutError, UnsupportedMediaError)
+    assert MediaTimeoutError("").status == 503
 
 
 def executable_named(folder: Path, name: str = "ffmpeg") -> Path:
