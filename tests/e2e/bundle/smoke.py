@@ -5,8 +5,10 @@
     python -m tests.e2e.bundle.smoke dist/chatlog-tray/chatlog-tray --measure 7   # timings
 
 1. Headless: `--headless --port 0`, read the `listening on` line, GET /health, open an SSE
-   session and `tools/call current_time` with the official MCP SDK client, the same call
-   through the bundle's `stdio` bridge, then SIGTERM and expect exit code 0.
+   session and `tools/call current_time` with the official MCP SDK client, then a demo
+   picture and voice message through `get_media` (the bundle's Pillow, SILK and LAME
+   libraries at work), the same `current_time` call through the bundle's `stdio` bridge,
+   then SIGTERM and expect exit code 0.
 2. GUI: the same binary without --headless, with QT_QPA_PLATFORM=offscreen and `--port 0`;
    the app logs `listening on http://HOST:PORT` (stderr, and always its log file); GET
    /health, then SIGTERM and expect exit code 0.
@@ -202,6 +204,43 @@ async def sdk_call_current_time(url: str) -> str:
             return str(getattr(result.content[0], "text", result.content[0]))
 
 
+# A demo chat with both a picture and a voice message (devtools/demo's corpus).
+MEDIA_CHAT = "wxid_chenjing"
+MEDIA_LABEL = re.compile(r"\[(图片|语音) ref=([\w-]+)\]")
+
+
+async def sdk_get_demo_media(url: str) -> list[str]:
+    """One picture and one voice message of the demo, through `get_media`: the picture comes
+    back as image content, the voice as MP3 audio; a summary of each for the log."""
+    import base64
+
+    from mcp import ClientSession
+    from mcp.client.sse import sse_client
+
+    async with asyncio.timeout(30):
+        async with sse_client(url + "/sse") as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            log = await session.call_tool(
+                "query_chat_log", {"talker": MEDIA_CHAT, "time": "2024", "limit": 500}
+            )
+            text = "".join(getattr(block, "text", "") for block in log.content)
+            refs = {label: ref for label, ref in MEDIA_LABEL.findall(text)}
+            if set(refs) != {"图片", "语音"}:
+                raise SmokeError(f"no picture and voice message in {MEDIA_CHAT}: {text[:300]}")
+            wanted = [(refs["图片"], "image", {}), (refs["语音"], "audio", {"voice_format": "mp3"})]
+            summaries = []
+            for ref, kind, extra in wanted:
+                result = await session.call_tool("get_media", {"ref": ref, **extra})
+                blocks = [block for block in result.content if block.type == kind]
+                is_error = getattr(result, "is_error", getattr(result, "isError", None))
+                if is_error or len(blocks) != 1:
+                    raise SmokeError(f"get_media {ref} gave no {kind}: {result}")
+                data = base64.b64decode(getattr(blocks[0], "data", ""))
+                mime = getattr(blocks[0], "mime_type", getattr(blocks[0], "mimeType", ""))
+                summaries.append(f"{kind} {mime} {len(data)} B")
+            return summaries
+
+
 async def stdio_call_current_time(binary: Path, url: str) -> str:
     """The bundle's own `stdio` bridge, driven by the SDK's stdio client, relaying to `url`."""
     from mcp import Client, StdioServerParameters
@@ -232,6 +271,8 @@ def run_headless(binary: Path, full: bool = True) -> float:
             print(f"[smoke] headless: serving {url} after {serving:.2f} s; /health ok")
             now = asyncio.run(sdk_call_current_time(url))
             print(f"[smoke] headless: SSE session, tools/call current_time -> {now}")
+            media = asyncio.run(sdk_get_demo_media(url))
+            print(f"[smoke] headless: get_media on the demo -> {', '.join(media)}")
             now = asyncio.run(stdio_call_current_time(binary, url))
             print(f"[smoke] headless: stdio bridge, tools/call current_time -> {now}")
         check_exit(launched, "headless") if full else launched.stop()
