@@ -96,6 +96,12 @@ async def child(root: Path, chat: str, fmt: str, media_mode: str, voice: str) ->
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="FORMAT:MEDIA:VOICE",
+        help="run only these exports, e.g. html:inline:ogg (repeatable; default: all)",
+    )
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -115,7 +121,8 @@ def main() -> None:
         chat = build(root, args.messages)
         print("| format | media | voice | messages | seconds | peak RSS MB (before) | size MB |")
         print("|---|---|---|---:|---:|---:|---:|")
-        for fmt, media_mode, voice in RUNS:
+        chosen = [tuple(run.split(":")) for run in args.only] if args.only else RUNS
+        for fmt, media_mode, voice in chosen:
             output = subprocess.run(
                 [sys.executable, __file__, "--child", str(root), chat, fmt, media_mode, voice],
                 env=env,

@@ -9,17 +9,23 @@ a short note instead of failing the whole export.
 from __future__ import annotations
 
 import base64
+import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from server.wechat import budget
 from server.wechat.connections import ConnectionPool
 from server.wechat.layout import DataDir
 from server.wechat.media.errors import MediaError
 from server.wechat.media.refs import media_kind, media_ref
-from server.wechat.media.service import MediaService
+from server.wechat.media.service import Media, MediaService, encode_voice
 from server.wechat.model import Message
+
+# ffmpeg processes encoding Ogg voice at once: they mostly wait on their own start-up.
+OGG_ENCODERS = max(2, min(4, os.cpu_count() or 1))
 
 # What an <img> shows in every browser; TIFF and BMP pictures are linked, not shown.
 _BROWSER_PICTURES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
@@ -81,6 +87,53 @@ def attachment(
         return Attachment(kind, note=str(error))
     except OSError as error:
         return Attachment(kind, note=f"the file could not be read ({error.strerror or error})")
+    return _attach(item, folder)
+
+
+def attachments(
+    media: MediaService,
+    data_dir: DataDir,
+    pool: ConnectionPool,
+    messages: list[Message],
+    voice_format: str,
+    folder: MediaFolder | None,
+) -> list[Attachment | None]:
+    """`attachment` for each of `messages`, in order; stops at a cancel (`budget.check`).
+
+    Ogg voice is encoded by one ffmpeg process per message, and starting it is most of the
+    cost (docs/benchmarks-data.md), so those encodes run side by side, `OGG_ENCODERS` at a
+    time, while this thread goes on reading. Database and file reads stay on this thread:
+    its connections are its own (server/wechat/connections.py).
+    """
+    found: list[Attachment | None] = []
+    encoding: dict[int, Future[Media]] = {}
+    encoders = ThreadPoolExecutor(OGG_ENCODERS, "ogg-encoder") if voice_format == "ogg" else None
+    try:
+        for message in messages:
+            budget.check()  # a cancelled export stops here, between messages
+            if encoders is not None and media_kind(message) == "voice":
+                try:
+                    pcm = media.decode_voice_pcm(data_dir, pool, message)
+                except MediaError as error:
+                    found.append(Attachment("voice", note=str(error)))
+                    continue
+                encoding[len(found)] = encoders.submit(encode_voice, message, pcm, "ogg")
+                found.append(None)
+            else:
+                found.append(attachment(media, data_dir, pool, message, voice_format, folder))
+        for index, future in encoding.items():
+            try:
+                found[index] = _attach(future.result(), folder)
+            except MediaError as error:
+                found[index] = Attachment("voice", note=str(error))
+    finally:
+        if encoders is not None:
+            encoders.shutdown(cancel_futures=True)  # after a cancel: no encode left queued
+    return found
+
+
+def _attach(item: Media, folder: MediaFolder | None) -> Attachment:
+    kind = item.kind
     assert item.data is not None
     if kind == "image" and item.mime not in _BROWSER_PICTURES:
         return Attachment(kind, note=f"a {item.mime} picture, which browsers do not show")
@@ -88,5 +141,5 @@ def attachment(
         encoded = base64.b64encode(item.data).decode("ascii")
         return Attachment(kind, f"data:{item.mime};base64,{encoded}", item.mime)
     extension = item.name.rsplit(".", 1)[-1]
-    name = f"{media_ref(message)}.{extension}"
+    name = f"{media_ref(item.message)}.{extension}"
     return Attachment(kind, folder.write(name, item.data), item.mime)

@@ -16,7 +16,7 @@ from pathlib import Path
 from server.wechat import budget
 from server.wechat.connections import ConnectionPool
 from server.wechat.export import atomic
-from server.wechat.export.attach import MediaFolder, attachment
+from server.wechat.export.attach import MediaFolder, attachments
 from server.wechat.export.collect import PAGE_SIZE, ChatCount, chat_exists, count, pages
 from server.wechat.export.destination import check_destination
 from server.wechat.export.options import (
@@ -120,15 +120,12 @@ def _page_job(
     folder: MediaFolder | None,
 ) -> Callable[[DataDir, ConnectionPool], str]:
     def render(data_dir: DataDir, pool: ConnectionPool) -> str:
-        entries = []
-        for message in items:
-            budget.check()  # a cancelled export stops here, between messages
-            found = (
-                attachment(media, data_dir, pool, message, voice_format, folder)
-                if with_media
-                else None
-            )
-            entries.append(Entry(message, found))
+        if with_media:
+            found = attachments(media, data_dir, pool, items, voice_format, folder)
+        else:
+            budget.check()  # a cancelled export stops here, between pages
+            found = [None] * len(items)
+        entries = [Entry(message, item) for message, item in zip(items, found, strict=True)]
         return renderer.page(entries)
 
     return render

@@ -141,19 +141,16 @@ class MediaService:
             raise MediaNotFoundError("the voice message is not in WeChat's media databases")
         return blob
 
+    def decode_voice_pcm(self, data_dir: DataDir, pool: ConnectionPool, message: Message) -> bytes:
+        """`voice_pcm`, blocking: for callers on a store worker thread. Raises MediaError."""
+        return voice.silk_to_pcm(self._voice_blob(data_dir, pool, message))
+
     def _voice(self, data_dir: DataDir, pool: ConnectionPool, message: Message, form: str) -> Media:
         blob = self._voice_blob(data_dir, pool, message)
-        stamp = message.time.strftime("%Y%m%d-%H%M%S")
         if form == "silk":
+            stamp = message.time.strftime("%Y%m%d-%H%M%S")
             return Media("voice", "audio/silk", f"voice-{stamp}.silk", len(blob), message, blob)
-        pcm = voice.silk_to_pcm(blob)
-        if form not in _VOICE_ENCODINGS:
-            form = "wav"
-        encode, mime = _VOICE_ENCODINGS[form]
-        encoded = encode(pcm)
-        details: dict[str, object] = {"duration_seconds": round(voice.duration_seconds(pcm), 2)}
-        name = f"voice-{stamp}.{form}"
-        return Media("voice", mime, name, len(encoded), message, encoded, None, details)
+        return encode_voice(message, voice.silk_to_pcm(blob), form)
 
     def _file(self, data_dir: DataDir, pool: ConnectionPool, message: Message, kind: str) -> Media:
         found = locate(data_dir, pool, message, kind)
@@ -216,3 +213,18 @@ def _file_mime(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(16)
     return sniff(head) or "application/octet-stream"
+
+
+def encode_voice(message: Message, pcm: bytes, form: str) -> Media:
+    """The voice message `message`, decoded to `pcm`, encoded as `form` (wav, mp3 or ogg; an
+    unknown form gives WAV). It reads no database or file, so any thread may run it.
+
+    Raises MediaError (Ogg: no ffmpeg, no libopus, or out of time).
+    """
+    if form not in _VOICE_ENCODINGS:
+        form = "wav"
+    encode, mime = _VOICE_ENCODINGS[form]
+    encoded = encode(pcm)
+    details: dict[str, object] = {"duration_seconds": round(voice.duration_seconds(pcm), 2)}
+    name = f"voice-{message.time.strftime('%Y%m%d-%H%M%S')}.{form}"
+    return Media("voice", mime, name, len(encoded), message, encoded, None, details)

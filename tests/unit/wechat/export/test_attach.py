@@ -1,0 +1,70 @@
+"""The pictures and voice of a page of messages, as the HTML export embeds them."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.wechat.connections import ConnectionPool
+from server.wechat.export.attach import Attachment, attachment, attachments
+from server.wechat.layout import DataDir
+from server.wechat.media import ffmpeg
+from server.wechat.media.refs import media_kind
+from server.wechat.media.service import MediaService
+from server.wechat.model import Message
+from server.wechat.query import MessageQuery
+from server.wechat.store import ChatStore
+from tests.ogg_opus import FFMPEG
+from tests.unit.wechat.export.conftest import ExportData
+
+pytestmark = pytest.mark.asyncio
+
+Found = Attachment | None
+
+
+async def chat_messages(store: ChatStore, chat: str) -> list[Message]:
+    return (await store.messages(MessageQuery(talkers=(chat,), limit=0))).items
+
+
+@pytest.mark.parametrize("voice_format", ["ogg", "mp3"])
+async def test_a_page_gets_what_each_message_alone_would_get_in_order(
+    store: ChatStore,
+    media: MediaService,
+    export_data: ExportData,
+    monkeypatch: pytest.MonkeyPatch,
+    voice_format: str,
+) -> None:
+    # Ogg voices are encoded side by side; the page must not tell.
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, FFMPEG)
+    messages = await chat_messages(store, export_data.chat)
+    voices = [m for m in messages if media_kind(m) == "voice"]
+    assert len(voices) > 1
+
+    def both(data_dir: DataDir, pool: ConnectionPool) -> tuple[list[Found], list[Found]]:
+        together = attachments(media, data_dir, pool, messages, voice_format, None)
+        alone = [attachment(media, data_dir, pool, m, voice_format, None) for m in messages]
+        return together, alone
+
+    together, alone = await store.run_on_data(both)
+    assert together == alone
+    assert sum(1 for found in together if found is not None and found.kind == "voice") == len(
+        voices
+    )
+    assert all(found.src for found in together if found is not None and found.kind == "voice")
+
+
+async def test_ogg_voice_that_cannot_be_encoded_is_a_note_in_its_own_place(
+    store: ChatStore,
+    media: MediaService,
+    export_data: ExportData,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, "/nonexistent/ffmpeg")
+    messages = await chat_messages(store, export_data.chat)
+    found = await store.run_on_data(
+        lambda data_dir, pool: attachments(media, data_dir, pool, messages, "ogg", None)
+    )
+    for message, item in zip(messages, found, strict=True):
+        if media_kind(message) == "voice":
+            assert item is not None and not item.src and "needs ffmpeg" in item.note
+        elif media_kind(message) == "image":
+            assert item is not None and item.src.startswith("data:image/")
