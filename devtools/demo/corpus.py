@@ -281,7 +281,9 @@ class _MessageWriter:
         return self._app(5, f"<des>{_escape(title)} - 摘要</des><url>{url}</url>", title)
 
     def _file(self, index: int, talker: str, sender: str, moment: int) -> tuple[int, int, str]:
-        name = self._rng.choice(["Q3 季度报告.pdf", "design-v2.sketch", "合同草案.docx"])
+        # Formats the generator writes for real (devtools/demo/files.py); three names, so the
+        # random sequence, and with it the rest of the demo set, stays as it was.
+        name = self._rng.choice(["Q3 季度报告.pdf", "design-v2.png", "合同草案.pdf"])
         return self._app(
             6,
             f"<appattach><totallen>{10240 + index}</totallen><fileext>{name.rsplit('.', 1)[1]}</fileext></appattach><md5>{md5_hex(name + str(index))}</md5>",

@@ -1,10 +1,13 @@
-"""Media fixtures: real pictures encoded into each `.dat` version, SILK voice, videos, files,
-with the hardlink and media tables pointing at them (docs/wechat-formats.md, "Media").
+"""Media fixtures: real pictures encoded into each `.dat` version, SILK voice, videos with
+their thumbnails, files, with the hardlink and media tables pointing at them
+(docs/wechat-formats.md, "Media").
 
 Used by the tests: `write_media` returns the originals by (talker, seq), so a test can check
 that what the server decodes is the very file that was encoded. Deterministic for a dataset.
 The tests get small noise pictures and one-second tones; the demo set (`generate(...,
-media=True)`) passes its own makers: scenes drawn in pictures.py, tunes in voices.py.
+media=True)`) passes its own makers: scenes drawn in pictures.py, tunes in voices.py. Both get
+the same videos (the committed clips of clips/, playable) and files (documents drawn in
+files.py).
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from PIL import Image
 
+from devtools.demo import clips
 from devtools.demo.corpus import SELF, Dataset, DemoMessage, md5_hex
+from devtools.demo.files import demo_file
 from server.wechat.media import dat
 from server.wechat.media.voice import SAMPLE_RATE
 from server.wechat.model import Layout
@@ -50,12 +55,14 @@ Voices = Callable[[int, DemoMessage], bytes]
 
 @dataclass(slots=True)
 class MediaFixtures:
-    """The originals by (talker, seq): pictures, voice PCM (what SILK decodes to), files."""
+    """The originals by (talker, seq): pictures, voice as stored (SILK), videos, the videos'
+    thumbnails (in the layouts where WeChat's place for them is known), files."""
 
     images: dict[tuple[str, int], bytes] = field(default_factory=dict)
     image_versions: dict[tuple[str, int], str] = field(default_factory=dict)
     voices: dict[tuple[str, int], bytes] = field(default_factory=dict)
     videos: dict[tuple[str, int], bytes] = field(default_factory=dict)
+    video_thumbnails: dict[tuple[str, int], bytes] = field(default_factory=dict)
     files: dict[tuple[str, int], bytes] = field(default_factory=dict)
 
 
@@ -157,7 +164,10 @@ def write_media(
 
     Pictures cycle through PNG, JPEG and GIF; on 4.x they alternate V1 and V2 (V2 only when
     an `image_key` is given); every third picture is reachable only through the hardlink
-    table; every fifth has an HD variant (`_h.dat`, which wins).
+    table; every fifth has an HD variant (`_h.dat`, which wins). Videos are the committed
+    clips in turn, with a JPEG of the first frame as the thumbnail WeChat keeps beside them
+    (4.x and Windows 3.x); every third video is reachable only through the hardlink table.
+    Files are documents drawn under their names (files.py).
 
     4.x folders are named by month, which the readers compute in the time zone of the computer
     they run on. `month_zone` None names them in this computer's zone (tests, which read where
@@ -212,14 +222,19 @@ def _write_v4(
             voices.append((m.server_id, blob))
             fixtures.voices[key] = blob
         elif m.type == 43:
-            video = _mp4(index)
-            _put(root / "msg" / "video" / month / f"{m.video_md5}.mp4", video)
-            if everywhere:
-                hardlink.append(("video", m.video_md5, f"{m.video_md5}.mp4", month, ""))
+            # The thumbnail sits beside the video as <name>_thumb.jpg (docs/wechat-formats.md,
+            # "Media"); every third video is found only through the hardlink table.
+            name = f"{m.video_md5[:12]}-hl" if index % 3 == 0 else m.video_md5
+            video, thumbnail = _video(index)
+            _put(root / "msg" / "video" / month / f"{name}.mp4", video)
+            _put(root / "msg" / "video" / month / f"{name}_thumb.jpg", thumbnail)
+            if index % 3 == 0 or everywhere:
+                hardlink.append(("video", m.video_md5, f"{name}.mp4", month, ""))
             fixtures.videos[key] = video
+            fixtures.video_thumbnails[key] = thumbnail
         elif m.type == 49 and m.sub_type == 6:
             md5, title = _file_fields(m)
-            data = f"file {index}: {title}\n".encode() * 50
+            data = demo_file(index, m, title)
             file_dir = f"{month}-{md5[:6]}"  # names repeat: one folder each keeps them apart
             hardlink.append(("file", md5, title, file_dir, ""))
             _put(root / "msg" / "file" / file_dir / title, data)
@@ -276,6 +291,7 @@ def _write_v3(
     voice_of: Voices,
 ) -> None:
     images: list[tuple[bytes, str, str, str]] = []  # md5, file name, dir1, dir2
+    videos: list[tuple[bytes, str, str, str]] = []
     files: list[tuple[bytes, str, str, str]] = []
     voices: list[tuple[int, bytes]] = []
     for index, m in enumerate(messages):
@@ -301,17 +317,27 @@ def _write_v3(
             voices.append((m.server_id, blob))
             fixtures.voices[key] = blob
         elif m.type == 43:
-            video = _mp4(index)
-            _put(root / "FileStorage" / "Video" / "2024-01" / f"{m.video_md5}.mp4", video)
+            # The generator's BytesExtra points at Video/2024-01/<md5>.mp4; every third video is
+            # elsewhere, found only through the hardlink table. The thumbnail sits beside the
+            # video as <name>.jpg (docs/wechat-formats.md, "Media").
+            if index % 3 == 0:
+                folder, name = "2024-02", f"{m.video_md5[:12]}-hl"
+                videos.append((bytes.fromhex(m.video_md5), f"{name}.mp4", SELF, folder))
+            else:
+                folder, name = "2024-01", m.video_md5
+            video, thumbnail = _video(index)
+            _put(root / "FileStorage" / "Video" / folder / f"{name}.mp4", video)
+            _put(root / "FileStorage" / "Video" / folder / f"{name}.jpg", thumbnail)
             fixtures.videos[key] = video
+            fixtures.video_thumbnails[key] = thumbnail
         elif m.type == 49 and m.sub_type == 6:
             md5, title = _file_fields(m)
-            data = f"file {index}: {title}\n".encode() * 50
+            data = demo_file(index, m, title)
             folder = f"2024-03-{md5[:6]}"  # names repeat: one folder each keeps them apart
             files.append((bytes.fromhex(md5), title, SELF, folder))
             _put(root / "FileStorage" / "File" / folder / title, data)
             fixtures.files[key] = data
-    for name, rows in (("Image", images), ("File", files), ("Video", [])):
+    for name, rows in (("Image", images), ("File", files), ("Video", videos)):
         with closing(
             _db(
                 root / "Msg" / f"HardLink{name}.db",
@@ -353,7 +379,9 @@ def _write_darwin_v3(
 ) -> None:
     """macOS 3.x: every medium by its md5 through `hldata.db` (HlinkMediaRecord, then
     HlinkMediaDetail by inode) under Message/MessageTemp/<relativePath>/<fileName>
-    (docs/wechat-formats.md, "Media"). Pictures alternate plain files and 3.x XOR `.dat`."""
+    (docs/wechat-formats.md, "Media"). Pictures alternate plain files and 3.x XOR `.dat`.
+    Videos have no thumbnail: where WeChat keeps one in this layout is not known (same
+    section)."""
     records: list[tuple[str, int, int]] = []  # md5, size, inode
     details: list[tuple[int, str, str]] = []  # inode, relative path, file name
     for index, m in enumerate(messages):
@@ -366,12 +394,12 @@ def _write_darwin_v3(
             fixtures.images[key] = original
             fixtures.image_versions[key] = "plain" if index % 2 else "3.x"
         elif m.type == 43:
-            stored = _mp4(index)
+            stored = clips.clip(clips.clip_for(index))
             md5, relative, name = m.video_md5, f"{folder}/Video", f"{m.server_id}.mp4"
             fixtures.videos[key] = stored
         elif m.type == 49 and m.sub_type == 6:
             md5, title = _file_fields(m)
-            stored = f"file {index}: {title}\n".encode() * 50
+            stored = demo_file(index, m, title)
             relative, name = f"{folder}/File/{md5[:6]}", title
             fixtures.files[key] = stored
         else:
@@ -403,6 +431,7 @@ def _file_fields(m: DemoMessage) -> tuple[str, str]:
     return md5.group(1), title.group(1)
 
 
-def _mp4(index: int) -> bytes:
-    # An ftyp box and filler: enough for type sniffing and byte-for-byte checks.
-    return b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + bytes([index % 256]) * 4096
+def _video(index: int) -> tuple[bytes, bytes]:
+    """Video message number `index`'s video and thumbnail: one of the few clips in turn."""
+    name = clips.clip_for(index)
+    return clips.clip(name), clips.thumbnail(name)

@@ -5,7 +5,9 @@ found from WeChat's own tables and checked to lie inside the account folder
 (`server/wechat/media/paths.py`), so unlike chatlog's `/data/*` (docs/wechat-formats.md,
 "chatlog's HTTP API") no request can name a file. Pictures are served byte for byte as they
 were sent; voice as WAV (MP3 with `?format=mp3`, Ogg Opus with `?format=ogg`, the stored SILK
-with `?format=silk`); `?info=1` gives the metadata as JSON. Ogg is encoded by the optional
+with `?format=silk`); a video's thumbnail, the picture WeChat keeps beside it, with
+`?variant=thumbnail` (400 for anything but a video, 404 when WeChat kept none); `?info=1` gives
+the metadata as JSON. Ogg is encoded by the optional
 ffmpeg (server/wechat/media/ffmpeg.py): without one, or one without libopus, the answer is
 415 (`UnsupportedMediaError`) saying to install it, and that WAV and MP3 need nothing. Origin,
 Host and token checks are the app's job, in front.
@@ -24,6 +26,7 @@ from server.wechat.media.errors import MediaError
 from server.wechat.media.service import MediaService, media_json
 
 VOICE_FORMATS = ("wav", "mp3", "ogg", "silk")
+VARIANTS = ("original", "thumbnail")
 
 
 def create_media_api(media: MediaService) -> Blueprint:
@@ -34,8 +37,14 @@ def create_media_api(media: MediaService) -> Blueprint:
         voice_format = request.args.get("format", "wav").lower()
         if voice_format not in VOICE_FORMATS:
             return error_response(400, "invalid_parameter", "format must be wav, mp3, ogg or silk")
+        variant = request.args.get("variant", "original").lower()
+        if variant not in VARIANTS:
+            return error_response(400, "invalid_parameter", "variant must be original or thumbnail")
         try:
-            item = await media.fetch(ref, voice_format=voice_format)
+            if variant == "thumbnail":
+                item = await media.fetch_thumbnail(ref)
+            else:
+                item = await media.fetch(ref, voice_format=voice_format)
         except MediaError as error:
             return error_response(error.status, "media_error", str(error))
         except QueryError as error:

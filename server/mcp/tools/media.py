@@ -3,8 +3,10 @@
 Pictures come back as `image` content, shrunk to a size a model takes (the original size is
 noted); voice as `audio` content (WAV, or MP3 or Ogg Opus with `voice_format`, the block's
 mimeType saying which); videos and files as a `resource_link` to the HTTP route plus their
-metadata, since a model cannot take them whole. Every failure (file gone,
-image key missing or wrong, unknown format) is an `isError` result saying what to do.
+metadata, since a model cannot take them whole. A video also comes with the thumbnail WeChat
+keeps of it, as `image` content fitted like a picture, so that a model sees what the video
+shows; a video without one (or with one that is no picture) comes without. Every failure (file
+gone, image key missing or wrong, unknown format) is an `isError` result saying what to do.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from server.mcp.tools.base import JsonObject, Tool, ToolContext, ToolError, Tool
 from server.wechat.errors import DataSourceError, QueryError
 from server.wechat.media.errors import MediaError
 from server.wechat.media.fit import fit_for_model
-from server.wechat.media.service import MediaService, media_json
+from server.wechat.media.service import Media, MediaService, media_json
 
 
 class MediaArguments(BaseModel):
@@ -86,7 +88,18 @@ def media_tools(media: MediaService, base_url: Callable[[], str]) -> list[Tool]:
             "description": f"the {item.kind} of a WeChat message, served by Chatlog Tray",
         }
         note = f"{item.kind} {info['ref']}: {item.name}, {item.mime}, {item.size} bytes, at {uri}"
-        return ToolResult([{"type": "text", "text": note}, link], structured=info)
+        content: list[JsonObject] = [{"type": "text", "text": note}, link]
+        thumbnail = _thumbnail_block(item.thumbnail) if item.thumbnail is not None else None
+        if thumbnail is not None:
+            block, width, height = thumbnail
+            info.update(
+                thumbnail_uri=f"{uri}?variant=thumbnail",
+                thumbnail_width=width,
+                thumbnail_height=height,
+            )
+            content[0]["text"] = f"{note}; its thumbnail ({width}x{height}) is attached"
+            content.append(block)
+        return ToolResult(content, structured=info)
 
     return [
         Tool(
@@ -99,6 +112,19 @@ def media_tools(media: MediaService, base_url: Callable[[], str]) -> list[Tool]:
     ]
 
 
+def _thumbnail_block(thumbnail: Media) -> tuple[JsonObject, int, int] | None:
+    """A video's thumbnail as an image block, with its size as WeChat kept it; None when it
+    cannot be read (the video is then sent without it, as one WeChat kept none of)."""
+    if thumbnail.data is None:
+        return None
+    try:
+        fitted = fit_for_model(thumbnail.data, thumbnail.mime)
+    except MediaError:
+        return None
+    block = _blob("image", fitted.data, fitted.mime)
+    return block, fitted.original_width, fitted.original_height
+
+
 def _blob(kind: str, data: bytes, mime: str) -> JsonObject:
     return {"type": kind, "data": base64.b64encode(data).decode("ascii"), "mimeType": mime}
 
@@ -108,5 +134,6 @@ GET_MEDIA_DESCRIPTION = (
     "labels ([图片 ref=…] picture, [语音 ref=…] voice, [视频 ref=…] video, [文件|name ref=…] "
     "file). Pictures come back as an image (shrunk if large; the original size is given), "
     "voice as audio (WAV; voice_format mp3 or ogg for a smaller one), videos and files as a "
-    "link with their name, type and size."
+    "link with their name, type and size; a video also as its thumbnail picture (a frame of "
+    "it), when WeChat kept one."
 )

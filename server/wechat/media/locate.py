@@ -1,4 +1,5 @@
-"""The file behind an image, video or file message, per layout (docs/wechat-formats.md, "Media").
+"""The file behind an image, video or file message, per layout (docs/wechat-formats.md, "Media"),
+and the thumbnail WeChat keeps beside a video.
 
 Two sources, tried in order: the message's own path fields (what the readers put in
 `contents["path"]`/`["thumbpath"]`), then the hardlink tables, by the md5 the message body
@@ -41,6 +42,34 @@ def locate(data_dir: DataDir, pool: ConnectionPool, message: Message, kind: str)
         path = inside(root, relative)
         if path is not None:
             return Found(path)
+    return None
+
+
+# What a video's thumbnail is called beside the video, by layout (docs/wechat-formats.md,
+# "Media"); macOS 3.x keeps one somewhere not known.
+_VIDEO_THUMBNAIL_SUFFIXES = {Layout.V4: "_thumb.jpg", Layout.WINDOWS_V3: ".jpg"}
+
+
+def locate_video_thumbnail(
+    data_dir: DataDir, pool: ConnectionPool, message: Message
+) -> Path | None:
+    """The thumbnail WeChat keeps beside a video message's video; None if there is none.
+
+    Found from where the video is or would be, so a video WeChat has not downloaded still
+    has its thumbnail.
+    """
+    suffix = _VIDEO_THUMBNAIL_SUFFIXES.get(data_dir.layout)
+    if suffix is None:
+        return None
+    bases: list[str] = []
+    for relative in _candidates(data_dir, pool, message, "video"):
+        base = relative[:-4] if relative.lower().endswith(".mp4") else relative
+        if base in bases:
+            continue
+        bases.append(base)
+        path = inside(data_dir.root, base + suffix)
+        if path is not None:
+            return path
     return None
 
 

@@ -18,7 +18,7 @@ from server.wechat.media import dat, voice
 from server.wechat.media.errors import MediaError, MediaNotFoundError
 from server.wechat.media.formats import EXTENSIONS, sniff
 from server.wechat.media.image_key import ImageKey
-from server.wechat.media.locate import Found, locate
+from server.wechat.media.locate import Found, locate, locate_video_thumbnail
 from server.wechat.media.refs import matches, media_kind, media_ref, parse_ref
 from server.wechat.model import Layout, Message
 from server.wechat.query import MessageQuery
@@ -40,11 +40,17 @@ _VOICE_ENCODINGS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
 }
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # read into memory at most; bigger files are streamed
+# A video's thumbnail is read into memory; WeChat's are tens of kB, so a bigger file is no
+# thumbnail of WeChat's.
+MAX_THUMBNAIL_BYTES = 4 * 1024 * 1024
+# What a reference that is not a video names, for saying it has no thumbnail.
+_NOT_VIDEOS = {"image": "a picture", "voice": "a voice message", "file": "a file"}
 
 
 @dataclass(frozen=True, slots=True)
 class Media:
-    """A decoded media item: `data` in memory, or `path` for a file served as it is."""
+    """A decoded media item: `data` in memory, or `path` for a file served as it is; for a
+    video, the `thumbnail` WeChat kept of it (a picture in memory), when it is on disk."""
 
     kind: str  # image, voice, video, file
     mime: str
@@ -54,6 +60,7 @@ class Media:
     data: bytes | None = None
     path: Path | None = None
     details: dict[str, object] = field(default_factory=dict)
+    thumbnail: Media | None = None
 
 
 def media_json(media: Media) -> dict[str, object]:
@@ -105,6 +112,27 @@ class MediaService:
                 lambda d, p: self._voice(d, p, message, voice_format)
             )
         return await self._store.run_on_data(lambda d, p: self._file(d, p, message, kind))
+
+    async def fetch_thumbnail(self, ref: str) -> Media:
+        """The thumbnail WeChat keeps of a video message: a picture, in memory.
+
+        Raises MediaError (400) for a reference to anything but a video, MediaNotFoundError
+        when the video has no thumbnail on this computer.
+        """
+        message = await self.message(ref)
+        return await self._store.run_on_data(lambda d, p: self.decode_thumbnail(d, p, message))
+
+    def decode_thumbnail(self, data_dir: DataDir, pool: ConnectionPool, message: Message) -> Media:
+        """`fetch_thumbnail` for callers already on a store worker thread (the window's
+        thumbnails). Raises MediaError as it does."""
+        kind = media_kind(message)
+        if kind != "video":
+            what = _NOT_VIDEOS.get(kind or "", "a message without media")
+            raise MediaError(f"only a video has a thumbnail, and this reference is {what}")
+        thumbnail = self._video_thumbnail(data_dir, pool, message)
+        if thumbnail is None:
+            raise MediaNotFoundError("WeChat kept no thumbnail of this video on this computer")
+        return thumbnail
 
     def decode(
         self, data_dir: DataDir, pool: ConnectionPool, message: Message, voice_format: str = "wav"
@@ -163,17 +191,38 @@ class MediaService:
         if kind == "image":
             return self._image(message, found)
         size = found.path.stat().st_size
+        if kind == "video":
+            thumbnail = self._video_thumbnail(data_dir, pool, message)
+            details: dict[str, object] = {"has_thumbnail": thumbnail is not None}
+            name = found.path.name
+            return Media(
+                kind, "video/mp4", name, size, message, None, found.path, details, thumbnail
+            )
         title = str(message.contents.get("title") or found.path.name)
-        mime = "video/mp4" if kind == "video" else _file_mime(found.path)
-        return Media(
-            kind,
-            mime,
-            title if kind == "file" else found.path.name,
-            size,
-            message,
-            None,
-            found.path,
-        )
+        return Media(kind, _file_mime(found.path), title, size, message, None, found.path)
+
+    def _video_thumbnail(
+        self, data_dir: DataDir, pool: ConnectionPool, message: Message
+    ) -> Media | None:
+        """The video's thumbnail as a picture in memory; None when there is none that is one."""
+        path = locate_video_thumbnail(data_dir, pool, message)
+        if path is None:
+            return None
+        try:
+            if path.stat().st_size > MAX_THUMBNAIL_BYTES:
+                logger.debug("%s is too big for a video's thumbnail", path.name)
+                return None
+            data = path.read_bytes()
+        except OSError as error:
+            logger.debug("the video's thumbnail could not be read: %s", error)
+            return None
+        mime = sniff(data)
+        # A picture as it is: not a video, and not wxgf, which would need converting first.
+        if mime is None or mime not in EXTENSIONS or not mime.startswith("image/"):
+            logger.debug("%s is not a picture", path.name)
+            return None
+        details: dict[str, object] = {"variant": "thumbnail"}
+        return Media("video", mime, path.name, len(data), message, data, None, details)
 
     def _image(self, message: Message, found: Found) -> Media:
         raw = found.path.read_bytes()
@@ -212,6 +261,10 @@ class MediaService:
 def _file_mime(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(16)
+    # Not a picture (formats.py), but the documents sent most: named, a link tells a model
+    # what it leads to.
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
     return sniff(head) or "application/octet-stream"
 
 

@@ -1,8 +1,9 @@
-"""Small pictures for a chat's recent messages in the desktop window.
+"""Small pictures for a chat's recent messages in the desktop window: of its pictures, and of
+its videos from the thumbnail WeChat keeps beside each (server/wechat/media/locate.py).
 
 Decoding and shrinking run on the store's worker threads; the GUI thread gets a few kB per
 picture, ready to show. A picture that cannot be had is simply left out: the message's text
-label still says it was a picture.
+label still says it was a picture or a video.
 """
 
 from __future__ import annotations
@@ -46,18 +47,21 @@ def thumbnail(data: bytes, side: int = THUMBNAIL_SIDE) -> bytes | None:
 async def thumbnails(
     store: ChatStore, media: MediaService, messages: list[Message], side: int = THUMBNAIL_SIDE
 ) -> dict[str, bytes]:
-    """Thumbnails of the pictures among `messages`, by media reference."""
-    pictures = [m for m in messages if media_kind(m) == "image"]
-    if not pictures:
+    """Thumbnails of the pictures and videos among `messages`, by media reference."""
+    shown = [m for m in messages if media_kind(m) in ("image", "video")]
+    if not shown:
         return {}
 
     def job(data_dir: DataDir, pool: ConnectionPool) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
-        for message in pictures:
+        for message in shown:
             budget.check()
             ref = media_ref(message)
             try:
-                item = media.decode(data_dir, pool, message)
+                if media_kind(message) == "video":
+                    item = media.decode_thumbnail(data_dir, pool, message)
+                else:
+                    item = media.decode(data_dir, pool, message)
             except (MediaError, OSError) as error:
                 logger.debug("no thumbnail for %s: %s", ref, error)
                 continue

@@ -1,5 +1,6 @@
 """Media through the whole app: get_media with the official MCP SDK client, and the HTTP route
-byte for byte, on 4.x and 3.x Windows data with real pictures, SILK voice, videos and files."""
+byte for byte, on 4.x and 3.x Windows data with real pictures, SILK voice, videos (and their
+thumbnails) and files."""
 
 from __future__ import annotations
 
@@ -17,11 +18,14 @@ from mcp.types import AudioContent, ImageContent, ResourceLink
 from PIL import Image
 
 from devtools.demo import generate
+from devtools.demo.clips.frames import FRAMES
+from devtools.demo.clips.frames import SIZE as CLIP_SIZE
 from devtools.demo.media import MediaFixtures, write_media
 from server.config import ServerConfig
 from server.wechat.media import ffmpeg, voice
 from server.wechat.model import Layout
 from tests.mp3_frames import mpeg2_layer3_frames
+from tests.mp4_video import decode
 from tests.ogg_opus import FFMPEG, compare, opus_head
 from tests.support import mcp_client, serving_whole_app
 
@@ -29,6 +33,8 @@ pytestmark = pytest.mark.asyncio
 
 IMAGE_KEY = "0123456789abcdef"
 LAYOUTS = [Layout.V4, Layout.WINDOWS_V3, Layout.DARWIN_V3]
+# Where WeChat's place for a video's thumbnail is known (docs/wechat-formats.md, "Media").
+WITH_VIDEO_THUMBNAILS = {Layout.V4, Layout.WINDOWS_V3}
 
 
 @dataclass
@@ -80,7 +86,7 @@ async def test_get_media_returns_pictures_and_voice_a_model_can_read(data, layou
         items = await media_items(client)
         kinds = {item["type"] for item in items}
         assert {3, 34, 43, 49} <= kinds
-        images = voices = links = 0
+        images = voices = links = thumbnails = 0
         for item in items:
             result = await client.call_tool("get_media", {"ref": item["media_ref"]})
             if item["type"] == 34 and layout == Layout.DARWIN_V3:
@@ -105,9 +111,22 @@ async def test_get_media_returns_pictures_and_voice_a_model_can_read(data, layou
                 block = result.content[1]
                 assert isinstance(block, ResourceLink) and block.size == info["size"]
                 links += 1
+            if item["type"] == 43 and layout in WITH_VIDEO_THUMBNAILS:
+                thumbnail = result.content[2]
+                assert isinstance(thumbnail, ImageContent) and thumbnail.mime_type == "image/jpeg"
+                assert (
+                    base64.b64decode(thumbnail.data) in data[layout].media.video_thumbnails.values()
+                )
+                assert (info["thumbnail_width"], info["thumbnail_height"]) == CLIP_SIZE
+                assert info["thumbnail_uri"] == f"{block.uri}?variant=thumbnail"
+                assert "its thumbnail (320x240) is attached" in result.content[0].text  # type: ignore[union-attr]
+                thumbnails += 1
+            elif item["type"] == 43:
+                assert len(result.content) == 2 and info["has_thumbnail"] is False
         assert images == len(data[layout].media.images)
         assert voices == len(data[layout].media.voices)
         assert links == len(data[layout].media.videos) + len(data[layout].media.files)
+        assert thumbnails == len(data[layout].media.video_thumbnails)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS, ids=str)
@@ -146,11 +165,28 @@ async def test_the_http_route_serves_the_originals_byte_for_byte(data, layout):
                     )
                 served.add(hashlib.sha256(response.content).hexdigest())
             assert served == originals
+            for item in items:
+                thumbnail = await http.get(
+                    f"/api/v1/media/{item['media_ref']}", params={"variant": "thumbnail"}
+                )
+                if item["type"] == 43 and layout in WITH_VIDEO_THUMBNAILS:
+                    assert thumbnail.status_code == 200, thumbnail.text
+                    assert thumbnail.headers["content-type"] == "image/jpeg"
+                    assert thumbnail.content in fixtures.video_thumbnails.values()
+                elif item["type"] == 43:
+                    assert thumbnail.status_code == 404
+                    assert "no thumbnail of this video" in thumbnail.json()["error"]["message"]
+                else:
+                    assert thumbnail.status_code == 400
+                    message = thumbnail.json()["error"]["message"]
+                    assert message.startswith("only a video has a thumbnail, and this reference is")
             first = next(item for item in items if item["type"] != 34)
             info = await http.get(f"/api/v1/media/{first['media_ref']}", params={"info": "1"})
             assert info.json()["ref"] == first["media_ref"]
             unknown = await http.get(f"/api/v1/media/{first['media_ref']}?format=flac")
             assert unknown.status_code == 400 and "wav, mp3, ogg or silk" in unknown.text
+            unknown = await http.get(f"/api/v1/media/{first['media_ref']}?variant=poster")
+            assert unknown.status_code == 400 and "original or thumbnail" in unknown.text
 
 
 @pytest.mark.parametrize("layout", [Layout.V4, Layout.WINDOWS_V3], ids=str)
@@ -234,6 +270,8 @@ async def test_get_media_gives_voice_as_mp3_or_ogg_when_asked(data, monkeypatch)
         "/api/v1/media/db_storage/contact/contact.db",
         "/api/v1/media/C:%5CWindows%5Cwin.ini",
         "/api/v1/media/zzzzzz-000000",
+        "/api/v1/media/..%2f..%2fkey.txt?variant=thumbnail",
+        "/api/v1/media/db_storage/contact/contact.db?variant=thumbnail",
     ],
 )
 async def test_the_route_takes_references_never_paths(data, path):
@@ -277,6 +315,50 @@ async def test_at_first_launch_a_model_sees_and_hears_the_demo_media():
         for item in (next(i for i in others if i["type"] == t) for t in (43, 49)):
             linked = await client.call_tool("get_media", {"ref": item["media_ref"]})
             assert not linked.is_error and isinstance(linked.content[1], ResourceLink)
+        # A video comes with its thumbnail, which a model sees, and plays from its link.
+        first_video = next(item for item in others if item["type"] == 43)
+        video = await client.call_tool("get_media", {"ref": first_video["media_ref"]})
+        thumbnail = video.content[2]
+        assert isinstance(thumbnail, ImageContent)
+        seen = Image.open(io.BytesIO(base64.b64decode(thumbnail.data)))
+        assert seen.format == "JPEG" and seen.size == CLIP_SIZE
+        link = video.content[1]
+        assert isinstance(link, ResourceLink) and link.mime_type == "video/mp4"
+        async with httpx.AsyncClient(base_url=url) as http:  # port 0: the link is relative
+            played = decode((await http.get(str(link.uri))).content)
+        assert len(played.frames) == FRAMES and played.frames[0].size == CLIP_SIZE
+        files = [item for item in others if item["type"] == 49]
+        types = set()
+        for item in files:
+            result = await client.call_tool("get_media", {"ref": item["media_ref"]})
+            assert isinstance(result.content[1], ResourceLink)
+            types.add(result.content[1].mime_type)
+        assert types == {"application/pdf", "image/png"}
+
+
+async def test_a_video_without_a_thumbnail_still_comes_as_its_link(tmp_path):
+    dataset = generate(tmp_path, Layout.V4, messages=600, shards=1)
+    write_media(dataset, tmp_path, Layout.V4)
+    for path in (tmp_path / "msg" / "video").rglob("*_thumb.jpg"):
+        path.unlink()
+    async with serving(tmp_path) as url, mcp_client(url) as client:
+        item = next(i for i in await media_items(client) if i["type"] == 43)
+        result = await client.call_tool("get_media", {"ref": item["media_ref"]})
+        async with httpx.AsyncClient(base_url=url) as http:
+            video = await http.get(f"/api/v1/media/{item['media_ref']}")
+            thumbnail = await http.get(
+                f"/api/v1/media/{item['media_ref']}", params={"variant": "thumbnail"}
+            )
+    assert not result.is_error and len(result.content) == 2
+    assert isinstance(result.content[1], ResourceLink)
+    assert result.structured_content is not None
+    assert result.structured_content["has_thumbnail"] is False
+    assert "thumbnail_uri" not in result.structured_content
+    assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
+    assert thumbnail.status_code == 404
+    assert thumbnail.json()["error"]["message"] == (
+        "WeChat kept no thumbnail of this video on this computer"
+    )
 
 
 async def test_a_missing_or_wrong_image_key_is_a_clear_error(data):

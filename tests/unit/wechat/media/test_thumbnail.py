@@ -1,12 +1,23 @@
-"""Thumbnails for the window: small, in a format Qt shows, transparency kept, junk refused."""
+"""Thumbnails for the window: small, in a format Qt shows, transparency kept, junk refused; of
+a chat's pictures and of its videos, from the thumbnail WeChat keeps beside each video."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+import pytest
 from PIL import Image
 
-from server.wechat.media.thumbnail import THUMBNAIL_SIDE, thumbnail
+from devtools.demo import generate
+from devtools.demo.media import write_media
+from server.wechat.media.locate import locate_video_thumbnail
+from server.wechat.media.refs import media_kind, media_ref
+from server.wechat.media.service import MediaService
+from server.wechat.media.thumbnail import THUMBNAIL_SIDE, thumbnail, thumbnails
+from server.wechat.model import Layout
+from server.wechat.query import MessageQuery
+from server.wechat.store import open_store
 
 
 def encoded(image: Image.Image, fmt: str) -> bytes:
@@ -37,3 +48,29 @@ def test_a_small_gif_is_not_enlarged() -> None:
 def test_bytes_that_are_no_picture_give_none() -> None:
     assert thumbnail(b"not a picture at all") is None
     assert thumbnail(b"") is None
+
+
+@pytest.mark.asyncio
+async def test_a_chats_videos_get_thumbnails_too_and_one_without_is_left_out(
+    tmp_path: Path,
+) -> None:
+    dataset = generate(tmp_path, Layout.V4, messages=600, shards=1)
+    write_media(dataset, tmp_path, Layout.V4)
+    store = open_store(tmp_path)
+    try:
+        page = await store.messages(MessageQuery(limit=0))
+        videos = [m for m in page.items if media_kind(m) == "video"]
+        pictures = [m for m in page.items if media_kind(m) == "image"][:3]
+        assert len(videos) >= 2 and pictures
+        *kept, gone = videos
+        path = await store.run_on_data(lambda d, p: locate_video_thumbnail(d, p, gone))
+        assert path is not None
+        path.unlink()
+        small = await thumbnails(store, MediaService(store), [*videos, *pictures])
+    finally:
+        await store.close()
+    assert set(small) == {media_ref(message) for message in [*kept, *pictures]}
+    for message in kept:
+        picture = Image.open(io.BytesIO(small[str(media_ref(message))]))
+        assert picture.format == "JPEG"
+        assert picture.size == (THUMBNAIL_SIDE, THUMBNAIL_SIDE * 3 // 4)  # the clips' 4:3
