@@ -5,8 +5,9 @@ noted); voice as `audio` content (WAV, or MP3 or Ogg Opus with `voice_format`, t
 mimeType saying which); videos and files as a `resource_link` to the HTTP route plus their
 metadata, since a model cannot take them whole. A video also comes with the thumbnail WeChat
 keeps of it, as `image` content fitted like a picture, so that a model sees what the video
-shows; a video without one (or with one that is no picture) comes without. Every failure (file
-gone, image key missing or wrong, unknown format) is an `isError` result saying what to do.
+shows; a video without one (or with one that is no picture) comes without, and a video WeChat
+did not download comes as its thumbnail alone. Every failure (file gone, image key missing or
+wrong, unknown format) is an `isError` result saying what to do.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.mcp.tools.base import JsonObject, Tool, ToolContext, ToolError, ToolResult
 from server.wechat.errors import DataSourceError, QueryError
-from server.wechat.media.errors import MediaError
+from server.wechat.media.errors import MediaError, MediaNotFoundError
 from server.wechat.media.fit import fit_for_model
 from server.wechat.media.service import Media, MediaService, media_json
 
@@ -46,6 +47,13 @@ def media_tools(media: MediaService, base_url: Callable[[], str]) -> list[Tool]:
     async def get_media(_context: ToolContext, args: MediaArguments) -> ToolResult:
         try:
             item = await media.fetch(args.ref, voice_format=args.voice_format)
+        except MediaNotFoundError as error:
+            # WeChat often keeps a video's thumbnail without downloading the video itself:
+            # the model can still see what it shows.
+            only_thumbnail = await _thumbnail_only(media, args.ref, str(error))
+            if only_thumbnail is None:
+                raise ToolError(str(error)) from error
+            return only_thumbnail
         except (MediaError, QueryError, DataSourceError) as error:
             raise ToolError(str(error)) from error
         info = media_json(item)
@@ -110,6 +118,30 @@ def media_tools(media: MediaService, base_url: Callable[[], str]) -> list[Tool]:
             handler=get_media,
         )
     ]
+
+
+async def _thumbnail_only(media: MediaService, ref: str, why: str) -> ToolResult | None:
+    """A video that is not on this computer, as the thumbnail WeChat kept of it; None for
+    anything else, or when there is no thumbnail either."""
+    try:
+        thumbnail = await media.fetch_thumbnail(ref)
+    except (MediaError, QueryError, DataSourceError):
+        return None
+    found = _thumbnail_block(thumbnail)
+    if found is None:
+        return None
+    block, width, height = found
+    info = media_json(thumbnail)
+    for key in ("mime_type", "name", "size", "variant"):
+        info.pop(key, None)  # they describe the thumbnail file, not the video
+    info.update(
+        has_video=False,
+        has_thumbnail=True,
+        thumbnail_width=width,
+        thumbnail_height=height,
+    )
+    note = f"video {info['ref']}: {why}. WeChat kept its thumbnail ({width}x{height}), attached"
+    return ToolResult([{"type": "text", "text": note}, block], structured=info)
 
 
 def _thumbnail_block(thumbnail: Media) -> tuple[JsonObject, int, int] | None:

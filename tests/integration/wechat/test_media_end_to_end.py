@@ -361,6 +361,32 @@ async def test_a_video_without_a_thumbnail_still_comes_as_its_link(tmp_path):
     )
 
 
+async def test_a_video_wechat_did_not_download_comes_as_its_thumbnail_alone(tmp_path):
+    dataset = generate(tmp_path, Layout.V4, messages=600, shards=1)
+    write_media(dataset, tmp_path, Layout.V4)
+    for path in (tmp_path / "msg" / "video").rglob("*.mp4"):
+        path.unlink()
+    async with serving(tmp_path) as url, mcp_client(url) as client:
+        items = await media_items(client)
+        video = next(i for i in items if i["type"] == 43)
+        result = await client.call_tool("get_media", {"ref": video["media_ref"]})
+        picture = next(i for i in items if i["type"] == 3)
+        for path in (tmp_path / "msg" / "attach").rglob("*.dat"):
+            path.unlink()
+        gone = await client.call_tool("get_media", {"ref": picture["media_ref"]})
+    assert not result.is_error
+    text, image = result.content
+    assert "not on this computer" in text.text and "thumbnail" in text.text  # type: ignore[union-attr]
+    assert isinstance(image, ImageContent)
+    shown = Image.open(io.BytesIO(base64.b64decode(image.data)))
+    assert shown.size == CLIP_SIZE
+    assert result.structured_content is not None
+    assert result.structured_content["has_video"] is False
+    assert result.structured_content["ref"] == video["media_ref"]
+    # A picture that is gone has no thumbnail to fall back on: still a clear error.
+    assert gone.is_error and "not on this computer" in gone.content[0].text  # type: ignore[union-attr]
+
+
 async def test_a_missing_or_wrong_image_key_is_a_clear_error(data):
     fixtures = data[Layout.V4].media
     assert "4.x-v2" in fixtures.image_versions.values()
