@@ -36,10 +36,6 @@ class Stored:
     missing: str | None = None
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ChatMessages", text)
-
-
 def _mime(data: bytes) -> str:
     return "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
 
@@ -55,9 +51,9 @@ def voice_link(message: Message, playing: bool) -> str:
     if ref is None or media_kind(message) != "voice":
         return ""
     if playing:
-        label = "■ " + _tr("Stop")
+        label = "■ " + QCoreApplication.translate("ChatMessages", "Stop")
     else:
-        label = "▶ " + _tr("Play")
+        label = "▶ " + QCoreApplication.translate("ChatMessages", "Play")
         milliseconds = message.contents.get("voicelength")
         if isinstance(milliseconds, int) and milliseconds > 0:
             label += " " + format_seconds(milliseconds / 1000)
@@ -71,11 +67,14 @@ def save_link(message: Message, stored: Stored | None = None) -> str:
     if ref is None or media_kind(message) not in SAVED_KINDS:
         return ""
     if stored is not None and stored.missing is not None:
-        note = html.escape("(" + _tr("not on this computer") + ")")
-        return f" <span style='color:gray' title='{html.escape(stored.missing)}'>{note}</span>"
-    label = _tr("Save…")
+        note = QCoreApplication.translate("ChatMessages", "(not on this computer)")
+        title = html.escape(stored.missing)
+        return f" <span style='color:gray' title='{title}'>{html.escape(note)}</span>"
     if stored is not None and stored.size is not None:
-        label += f" ({format_size(stored.size)})"
+        label = QCoreApplication.translate("ChatMessages", "Save… (%1)")
+        label = label.replace("%1", format_size(stored.size))
+    else:
+        label = QCoreApplication.translate("ChatMessages", "Save…")
     return " " + _link(SAVE_SCHEME, ref, html.escape(label))
 
 

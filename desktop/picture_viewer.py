@@ -136,6 +136,7 @@ class PictureViewer(QDialog):
         self.image: QImage | None = None  # its first frame, decoded
         self.movie: QMovie | None = None  # when it is animated
         self.frames = 0  # how many frames it has: 1 for a still picture, 0 if unknown
+        self._format = ""  # "PNG", "GIF", …
         self.setWindowTitle(self.tr("Picture"))
         self.setModal(False)
 
@@ -167,7 +168,7 @@ class PictureViewer(QDialog):
             QKeySequence(Qt.Key.Key_Minus),
             QKeySequence(QKeySequence.StandardKey.ZoomOut),
         )
-        self.zoom_out_action.setText("−")
+        self.zoom_out_action.setIconText("−")  # its button; "Zoom out" is its name
         self.zoom_out_action.setToolTip(self.tr("Zoom out (-)"))
         self.zoom_in_action = self._action(
             self.tr("Zoom in"),
@@ -176,7 +177,7 @@ class PictureViewer(QDialog):
             QKeySequence(Qt.Key.Key_Equal),
             QKeySequence(QKeySequence.StandardKey.ZoomIn),
         )
-        self.zoom_in_action.setText("+")
+        self.zoom_in_action.setIconText("+")
         self.zoom_in_action.setToolTip(self.tr("Zoom in (+)"))
         self.copy_action = self._action(
             self.tr("Copy"), self.copy, QKeySequence(QKeySequence.StandardKey.Copy)
@@ -199,7 +200,7 @@ class PictureViewer(QDialog):
         toolbar.addAction(self.copy_action)
         toolbar.addAction(self.save_action)
 
-        self.info = QLabel()  # pixel size, byte size, format, zoom
+        self.info = QLabel()  # pixel size, byte size, format, frames, zoom
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = ElidedLabel()  # what Copy or Save As did
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -259,6 +260,7 @@ class PictureViewer(QDialog):
     def _show(self, item: Media, decoded: Decoded) -> None:
         self.image = decoded.image
         self.frames = decoded.frames
+        self._format = decoded.format.upper()
         self._zoom = None
         if decoded.frames != 1 and item.data is not None:
             self._buffer = QBuffer(self)
@@ -294,6 +296,7 @@ class PictureViewer(QDialog):
         self.item = None
         self.image = None
         self.frames = 0
+        self._format = ""
         self.canvas.set_frame(None)
         self.status.setText("")
         self._set_enabled()
@@ -369,6 +372,7 @@ class PictureViewer(QDialog):
             .replace("%1", str(self.image.width()))
             .replace("%2", str(self.image.height())),
             format_size(self.item.size),
+            self._format,
         ]
         if self.movie is not None and self.frames > 1:
             # Never one frame here: an animation has several, or does not say how many.

@@ -135,7 +135,7 @@ class SessionsWindow(QMainWindow):
         self.voice_player.changed.connect(self._on_voice_changed)
         self.voice_player.progressed.connect(self._show_voice_progress)
         self.export_dialog: ExportDialog | None = None
-        self.media_saver = MediaSaver(lambda: self._chats.store.path)
+        self.media_saver = MediaSaver(lambda: self._chats.store.path, self)
         self.picture_viewer: PictureViewer | None = None  # made at the first picture opened
         self.setWindowTitle(self.tr("Chatlog Tray"))
         self.setWindowIcon(app_icon())

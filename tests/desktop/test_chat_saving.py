@@ -125,6 +125,18 @@ async def test_a_cancelled_save_writes_nothing(make_app, tmp_path: Path):
     assert shown.app.window.save_status.isHidden()
 
 
+async def test_a_second_click_while_the_dialog_is_open_opens_no_other(make_app, tmp_path: Path):
+    shown = await show_chat_with(make_app, tmp_path / "wechat", "file")
+    window = shown.app.window
+    ref = shown.refs("file")[0]
+    first = asyncio.ensure_future(window.save_media(ref))
+    await wait_until(lambda: len(open_save_dialogs(window)) == 1)
+    assert await window.save_media(ref) is None
+    assert len(open_save_dialogs(window)) == 1
+    await answer_save_dialog(window, tmp_path / "once.txt")
+    assert await first == tmp_path / "once.txt"
+
+
 async def test_saving_inside_the_wechat_folder_is_refused_and_writes_nothing(
     make_app, tmp_path: Path
 ):

@@ -131,7 +131,8 @@ async def test_clicking_a_thumbnail_opens_the_whole_picture(make_app, tmp_path: 
     original = Image.open(io.BytesIO(await shown.original(ref)))
     assert (viewer.image.width(), viewer.image.height()) == original.size
     assert viewer.isVisible() and not viewer.isModal()
-    assert f"{original.size[0]} × {original.size[1]} pixels" in viewer.info.text()
+    assert viewer.info.text().startswith(f"{original.size[0]} × {original.size[1]} pixels · ")
+    assert f" · {original.format} · " in viewer.info.text()
     message = next(m for m in window._shown_messages if media_ref(m) == ref)
     assert message.time.astimezone().strftime("%Y-%m-%d %H:%M:%S") in viewer.windowTitle()
 
