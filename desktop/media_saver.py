@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -21,6 +22,8 @@ from desktop.save_picker import ask_save_path, safe_file_name, start_folder
 from server.api import ExportError, Media, save_media
 
 logger = logging.getLogger(__name__)
+
+STOP_TIMEOUT = 2.0  # seconds a quit waits for the saves it cancels to clean up
 
 # Receives what to show the user at each step; "" when there is nothing to say.
 type Report = Callable[[str], None]
@@ -37,6 +40,7 @@ class MediaSaver(QObject):
         self._data_dir = data_dir
         self._last_folder: Path | None = None  # where the previous save went
         self._asking = False  # a save dialog is open: a second click does not open another
+        self._writing: set[asyncio.Task[Any]] = set()  # the saves under way, for `stop`
 
     def _title(self, kind: str) -> str:
         if kind == "image":
@@ -76,6 +80,9 @@ class MediaSaver(QObject):
                 text = self.tr("Saving %1… %2%").replace("%1", out.name)
                 report(text.replace("%2", str(percent)))
 
+        task = asyncio.current_task()
+        if task is not None:
+            self._writing.add(task)
         try:
             # The dialog asked before choosing a file that exists: replacing it was agreed.
             target = await save_media(media, out, self._data_dir(), replace=True, progress=progress)
@@ -89,6 +96,17 @@ class MediaSaver(QObject):
             logger.info("a save failed: %s", error)
             report(self.tr("The save failed: %1").replace("%1", str(error)))
             return None
+        finally:
+            self._writing.discard(task)
         self._last_folder = target.parent
         report(self.tr("Saved to %1").replace("%1", str(target)))
         return target
+
+    async def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Cancel the saves still writing (the app is quitting): each removes what it wrote,
+        rather than leave a file half-written behind when the process ends."""
+        writing = set(self._writing)
+        for task in writing:
+            task.cancel()
+        if writing:
+            await asyncio.wait(writing, timeout=timeout)

@@ -18,6 +18,7 @@ from desktop.chat_messages import Stored, messages_html
 from devtools.demo import generate
 from devtools.demo.media import MediaFixtures, write_media
 from server.config import ServerConfig
+from server.wechat.export import media_file
 from server.wechat.media.refs import media_kind, media_ref
 from server.wechat.media.service import MediaService
 from server.wechat.model import Layout, Message
@@ -209,3 +210,20 @@ async def test_a_video_thumbnail_saves_the_video_and_a_picture_thumbnail_opens_i
     assert re.search(rf"<a href='save:{ref}'><img src='data:image/png;base64,", page)
     assert page.count(f"href='save:{ref}'") == 2  # the link after the label, and the picture
     assert f"picture:{ref}" not in page
+
+
+async def test_quitting_the_app_mid_copy_leaves_no_file_behind(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(media_file, "CHUNK", 1)  # a copy long enough to quit in the middle
+    shown = await show_chat_with(make_app, tmp_path / "wechat", "file")
+    window = shown.app.window
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    saving = asyncio.ensure_future(window.save_media(shown.refs("file")[0]))
+    await answer_save_dialog(window, folder / "notes.txt")
+    await wait_until(lambda: window.save_status.text().endswith("1%"))
+    await shown.app.shutdown()
+    assert saving.cancelled()
+    assert everything(folder) == []
+    assert window.save_status.text() == "Cancelled: nothing was saved."
