@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import base64
 import html
-from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
 from desktop.models import format_size, format_time
+from desktop.stored_media import Stored
 from desktop.voice_player import format_seconds
 from server.api import Message, body_text, media_kind, media_ref, sender_label
 
@@ -25,15 +25,6 @@ PICTURE_SCHEME = "picture"
 VOICE_SCHEME = "voice"
 SAVE_SCHEME = "save"
 SAVED_KINDS = ("voice", "video", "file")  # a picture is saved from its viewer
-
-
-@dataclass(frozen=True, slots=True)
-class Stored:
-    """What the window found out about a video's or a file's copy on this computer: its size,
-    or why there is none (`missing`, the whole reason, shown as a tooltip)."""
-
-    size: int | None = None
-    missing: str | None = None
 
 
 def _mime(data: bytes) -> str:

@@ -6,7 +6,6 @@ quits, and the server menu sits in its menu bar).
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 import math
@@ -34,13 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop import client_config
 from desktop.actions import AppActions
-from desktop.chat_messages import (
-    PICTURE_SCHEME,
-    SAVE_SCHEME,
-    VOICE_SCHEME,
-    Stored,
-    messages_html,
-)
+from desktop.chat_messages import PICTURE_SCHEME, SAVE_SCHEME, VOICE_SCHEME, messages_html
 from desktop.chat_source import ChatSource, key_problem
 from desktop.elided_label import ElidedLabel
 from desktop.export_dialog import ExportDialog
@@ -50,6 +43,7 @@ from desktop.models import ChatSessionsModel, McpSessionsModel
 from desktop.picture_viewer import PictureViewer
 from desktop.search_status import is_building, search_index_text
 from desktop.server_host import ServerHost, ServerState
+from desktop.stored_media import Stored, find_stored
 from desktop.tasks import spawn
 from desktop.voice_player import PlaybackError, VoicePlayer, format_seconds
 from desktop.webhooks_view import WebhooksView
@@ -59,15 +53,12 @@ from server.api import (
     DataSourceError,
     HookStatus,
     ImageKey,
-    Media,
     MediaError,
-    MediaNotFoundError,
     MediaService,
     Message,
     QueryError,
     Session,
     Webhooks,
-    media_kind,
     media_ref,
     thumbnails,
 )
@@ -525,7 +516,7 @@ class SessionsWindow(QMainWindow):
         self._show_messages(follow_end=True)
         # Then whether the videos and files are on this computer, and their sizes (quick:
         # they are found, not read)...
-        stored = await self._find_stored(messages)
+        stored = await find_stored(self._media_service(), messages)
         if stored and self._shown_chat is chat:
             self._shown_stored = stored
             self._show_messages(follow_end=True)
@@ -567,29 +558,6 @@ class SessionsWindow(QMainWindow):
             spawn(self.save_media(url.path()))
 
     # Pictures, videos and files ------------------------------------------------------------
-
-    async def _find_stored(self, messages: list[Message]) -> dict[str, Stored]:
-        """What is known of the copies of the videos and files among `messages`."""
-        refs = [
-            ref
-            for message in messages
-            if media_kind(message) in ("video", "file") and (ref := media_ref(message))
-        ]
-        if not refs:
-            return {}
-        media = self._media_service()
-        found = await asyncio.gather(*(media.fetch(ref) for ref in refs), return_exceptions=True)
-        stored: dict[str, Stored] = {}
-        for ref, result in zip(refs, found, strict=True):
-            if isinstance(result, Media):
-                stored[ref] = Stored(size=result.size)
-            elif isinstance(result, MediaNotFoundError):
-                stored[ref] = Stored(missing=str(result))
-            elif isinstance(result, Exception):
-                logger.info("no size for %s: %s", ref, result)  # Save… will say why
-            else:
-                raise result  # cancelled
-        return stored
 
     async def open_picture(self, ref: str) -> PictureViewer | None:
         """Show the picture `ref` of the chat shown in the picture viewer (one per window,

@@ -14,7 +14,8 @@ import pytest
 from PySide6.QtCore import QUrl
 
 from desktop.app import DesktopApp
-from desktop.chat_messages import Stored, messages_html
+from desktop.chat_messages import messages_html
+from desktop.stored_media import Stored
 from devtools.demo import generate
 from devtools.demo.media import MediaFixtures, write_media
 from server.config import ServerConfig
