@@ -201,10 +201,14 @@ async def test_a_picture_whose_file_is_gone_says_why(make_app, tmp_path: Path):
     assert not viewer.save_action.isEnabled() and not viewer.copy_action.isEnabled()
 
 
-async def test_a_picture_encrypted_with_the_image_key_says_the_key_is_missing(
-    make_app, tmp_path: Path
+@pytest.mark.parametrize(
+    ("image_key", "reason"),
+    [(None, "no image key is set"), ("fedcba9876543210", "does not decrypt this picture")],
+)
+async def test_a_picture_encrypted_with_the_image_key_says_when_the_key_is_missing_or_wrong(
+    make_app, tmp_path: Path, image_key: str | None, reason: str
 ):
-    shown = await show_chat_with_pictures(make_app, tmp_path / "wechat", image_key=None)
+    shown = await show_chat_with_pictures(make_app, tmp_path / "wechat", image_key=image_key)
     encrypted = [
         ref
         for ref in shown.refs
@@ -214,7 +218,7 @@ async def test_a_picture_encrypted_with_the_image_key_says_the_key_is_missing(
     ]
     assert encrypted, "the fixtures encrypt every other picture with the image key"
     viewer = await open_picture(shown, encrypted[0])
-    assert "no image key is set" in viewer.notice.text()
+    assert "This picture cannot be shown" in viewer.notice.text() and reason in viewer.notice.text()
 
 
 async def test_a_picture_qt_cannot_decode_says_so_and_can_still_be_saved(make_app, tmp_path: Path):
