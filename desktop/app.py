@@ -259,6 +259,7 @@ class DesktopApp:
                 await self.window.voice_player.close()
         except TimeoutError:
             logger.error("the sound output did not close within %.0f s", VOICE_STOP_TIMEOUT)
+        await self.window.media_saver.stop()  # a save cut short leaves no file behind
         try:
             async with asyncio.timeout(QUIT_TIMEOUT):
                 await self.host.shutdown()

@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -23,6 +24,11 @@ type _Index = QModelIndex | QPersistentModelIndex
 def format_time(moment: datetime) -> str:
     """Local wall-clock time, to the second."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_size(size: int) -> str:
+    """345 bytes, 10.0 kB, 1.2 MB: in the locale's words and digits (Qt's own table)."""
+    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
 
 
 def _tr(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import math
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QTextCursor
@@ -32,14 +33,17 @@ from PySide6.QtWidgets import (
 
 from desktop import client_config
 from desktop.actions import AppActions
-from desktop.chat_messages import VOICE_SCHEME, messages_html
+from desktop.chat_messages import PICTURE_SCHEME, SAVE_SCHEME, VOICE_SCHEME, messages_html
 from desktop.chat_source import ChatSource, key_problem
 from desktop.elided_label import ElidedLabel
 from desktop.export_dialog import ExportDialog
 from desktop.icons import app_icon, tray_icon
+from desktop.media_saver import MediaSaver
 from desktop.models import ChatSessionsModel, McpSessionsModel
+from desktop.picture_viewer import PictureViewer
 from desktop.search_status import is_building, search_index_text
 from desktop.server_host import ServerHost, ServerState
+from desktop.stored_media import Stored, find_stored
 from desktop.tasks import spawn
 from desktop.voice_player import PlaybackError, VoicePlayer, format_seconds
 from desktop.webhooks_view import WebhooksView
@@ -116,11 +120,14 @@ class SessionsWindow(QMainWindow):
         self._shown_chat: Session | None = None  # the chat whose messages are shown
         self._shown_messages: list[Message] = []
         self._shown_thumbnails: dict[str, bytes] = {}
+        self._shown_stored: dict[str, Stored] = {}  # the videos' and files' copies, by ref
         self._voice_request = 0  # the latest Play or Stop asked for
         self.voice_player = VoicePlayer(self)
         self.voice_player.changed.connect(self._on_voice_changed)
         self.voice_player.progressed.connect(self._show_voice_progress)
         self.export_dialog: ExportDialog | None = None
+        self.media_saver = MediaSaver(lambda: self._chats.store.path, self)
+        self.picture_viewer: PictureViewer | None = None  # made at the first picture opened
         self.setWindowTitle(self.tr("Chatlog Tray"))
         self.setWindowIcon(app_icon())
         self.resize(980, 620)
@@ -239,9 +246,14 @@ class SessionsWindow(QMainWindow):
         # What the voice message playing has reached, or why one cannot be played.
         self.voice_status = ElidedLabel()
         self.voice_status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # How a Save… goes, or why it cannot; hidden while there is nothing to say.
+        self.save_status = ElidedLabel()
+        self.save_status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.save_status.hide()
         title_row = QHBoxLayout()
         title_row.addWidget(self.messages_title, 1)
         title_row.addWidget(self.voice_status, 1)
+        title_row.addWidget(self.save_status, 1)
         title_row.addWidget(self.export_button)
         self.messages = QTextBrowser()
         self.messages.setOpenLinks(False)
@@ -292,6 +304,8 @@ class SessionsWindow(QMainWindow):
         self._search_timer.stop()
         self._voice_request += 1
         spawn(self.voice_player.stop())
+        if self.picture_viewer is not None:
+            self.picture_viewer.close()
         event.accept()
         self.closed.emit()
 
@@ -481,8 +495,9 @@ class SessionsWindow(QMainWindow):
         chat = self.chat_model.chat(row)
         name = chat.nick_name or chat.user_name
         self._shown_chat = chat
-        self._shown_messages, self._shown_thumbnails = [], {}
+        self._shown_messages, self._shown_thumbnails, self._shown_stored = [], {}, {}
         self.voice_status.setText("")
+        self.report_save("")
         self._voice_request += 1
         spawn(self.voice_player.stop())  # another chat's voice message: its Stop is gone
         self._messages_pane.show()
@@ -499,10 +514,18 @@ class SessionsWindow(QMainWindow):
             return
         self._shown_messages = messages
         self._show_messages(follow_end=True)
-        # Then the pictures' thumbnails, decoded and shrunk on the store's worker threads.
+        # Then whether the videos and files are on this computer, and their sizes (quick:
+        # they are found, not read)...
+        stored = await find_stored(self._media_service(), messages)
+        if stored and self._shown_chat is chat:
+            self._shown_stored = stored
+            self._show_messages(follow_end=True)
+        # ...and the pictures' thumbnails, decoded and shrunk on the store's worker threads.
         try:
             small = await thumbnails(self._chats.store, self._media_service(), messages)
-        except (DataSourceError, QueryError) as error:
+        except (DataSourceError, QueryError, OSError) as error:
+            # OSError: a picture Pillow opens but cannot decode (cut short) fails them all;
+            # the labels still open each picture in the viewer, which says why.
             logger.info("no thumbnails for this chat: %s", error)
             return
         if small and self._shown_chat is chat:
@@ -513,7 +536,9 @@ class SessionsWindow(QMainWindow):
         bar = self.messages.verticalScrollBar()
         kept = bar.value()
         playing = self.voice_player.playing
-        self.messages.setHtml(messages_html(self._shown_messages, self._shown_thumbnails, playing))
+        self.messages.setHtml(
+            messages_html(self._shown_messages, self._shown_thumbnails, playing, self._shown_stored)
+        )
         if follow_end:
             # The newest message last and in view, as in a chat app.
             self.messages.moveCursor(QTextCursor.MoveOperation.End)
@@ -521,11 +546,48 @@ class SessionsWindow(QMainWindow):
         else:
             bar.setValue(kept)
 
-    # Voice messages ------------------------------------------------------------------------
+    def _shown_message(self, ref: str) -> Message | None:
+        return next((m for m in self._shown_messages if media_ref(m) == ref), None)
 
     def _on_link(self, url: QUrl) -> None:
         if url.scheme() == VOICE_SCHEME:
             spawn(self.toggle_voice(url.path()))
+        elif url.scheme() == PICTURE_SCHEME:
+            spawn(self.open_picture(url.path()))
+        elif url.scheme() == SAVE_SCHEME:
+            spawn(self.save_media(url.path()))
+
+    # Pictures, videos and files ------------------------------------------------------------
+
+    async def open_picture(self, ref: str) -> PictureViewer | None:
+        """Show the picture `ref` of the chat shown in the picture viewer (one per window,
+        reused); returns once the picture, or why it cannot be shown, is there."""
+        message = self._shown_message(ref)
+        if message is None:
+            return None  # a click on a chat no longer shown
+        viewer = self.picture_viewer
+        if viewer is None:
+            viewer = self.picture_viewer = PictureViewer(self.media_saver, self)
+        await viewer.show_picture(self._media_service(), ref, message)
+        return viewer
+
+    async def save_media(self, ref: str) -> Path | None:
+        """Save… the voice message (as MP3), video or file `ref` of the chat shown: where to
+        is asked only once it is known to be there; returns the file written, if any."""
+        if self._shown_message(ref) is None:
+            return None
+        try:
+            item = await self._media_service().fetch(ref, voice_format="mp3")
+        except (MediaError, DataSourceError, QueryError, OSError) as error:
+            self.report_save(self.tr("Cannot save: %1").replace("%1", str(error)))
+            return None
+        return await self.media_saver.save(item, self, self.report_save)
+
+    def report_save(self, text: str) -> None:
+        self.save_status.setText(text)
+        self.save_status.setVisible(bool(text))
+
+    # Voice messages ------------------------------------------------------------------------
 
     async def toggle_voice(self, ref: str) -> None:
         """Play the shown voice message `ref`, or stop it if it is the one playing."""
@@ -534,7 +596,7 @@ class SessionsWindow(QMainWindow):
         if self.voice_player.playing == ref:
             await self.voice_player.stop()
             return
-        message = next((m for m in self._shown_messages if media_ref(m) == ref), None)
+        message = self._shown_message(ref)
         if message is None:
             return
         self.voice_status.setText(self.tr("Opening the voice message…"))

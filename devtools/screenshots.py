@@ -12,7 +12,12 @@ official SDK, and grabs the X root window:
 - settings.png / settings-zh.png: the settings dialog as it opens, and each of its states
   (-network, -keychain, -keychain-data, -no-data, -webhooks), in both languages;
 - sessions-mcp.png / sessions-chats.png: both tabs of the sessions window;
+- sessions-chat-picture.png: a chat's picture as a thumbnail;
+- sessions-chat-files.png: a chat's file with its Save… link;
+- picture-viewer.png / picture-viewer-zh.png: that picture opened in the picture viewer;
 - tray-menu-zh.png / sessions-chats-zh.png: the same under a Chinese locale.
+
+`--only NAME.png …` writes only the shots named (the app still goes through all of them).
 """
 
 from __future__ import annotations
@@ -44,7 +49,11 @@ SETTLE_SECONDS = 1.2  # lets the X server and the tray host draw before a grab
 # In the demo data, chats with a voice message and a picture among their last messages.
 VOICE_CHAT = "wxid_bob02"
 PICTURE_CHAT = "wxid_chenjing"
+FILES_CHAT = "wxid_liuyang"  # a file among its last messages, with its Save… link
 _VOICE_LINK = re.compile(r"href=[\"']voice:([^\"']+)[\"']")
+_PICTURE_LINK = re.compile(r"href=[\"']picture:([^\"']+)[\"']")
+# The shots to write (`--only`); empty: all of them.
+_only: frozenset[str] = frozenset()
 
 
 def _last_voice_ref(html: str) -> str:
@@ -66,7 +75,11 @@ def _free_display() -> int:
     raise RuntimeError("no free X display number")
 
 
-def run_outside(out: Path, language: str) -> int:
+def _wanted(path: Path) -> bool:
+    return not _only or path.name in _only
+
+
+def run_outside(out: Path, language: str, only: list[str]) -> int:
     """Start Xvfb and trayer, run the shots inside them, stop both."""
     for tool in ("Xvfb", "trayer"):
         if shutil.which(tool) is None:
@@ -107,6 +120,7 @@ def run_outside(out: Path, language: str) -> int:
                         str(out),
                         "--language",
                         lang,
+                        *(["--only", *only] if only else []),
                     ],
                     env=lang_env,
                 )
@@ -187,6 +201,9 @@ def _desktop_background() -> object:
 def _grab_area(path: Path, x: int, y: int, width: int, height: int) -> None:
     from PySide6.QtGui import QGuiApplication
 
+    if not _wanted(path):
+        return
+
     pixmap = QGuiApplication.primaryScreen().grabWindow(0, x, y, width, height)
     if not pixmap.save(str(path)):
         raise OSError(f"could not write {path}")
@@ -197,6 +214,8 @@ def _grab(path: Path, widget: object | None = None, margin: int = 0) -> None:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QWidget
 
+    if not _wanted(path):
+        return
     screen = QGuiApplication.primaryScreen()
     if isinstance(widget, QWidget):
         frame = widget.frameGeometry()
@@ -351,6 +370,8 @@ async def _shoot(out: Path, language: str) -> None:
             await window.voice_player.stop()
             if not suffix:
                 await _shoot_picture(window, out / "sessions-chat-picture.png")
+                await _shoot_chat(window, FILES_CHAT, out / "sessions-chat-files.png")
+            await _shoot_viewer(window, out / f"picture-viewer{suffix}.png")
         await app.shutdown()
         del background
 
@@ -372,6 +393,39 @@ async def _shoot_picture(window: SessionsWindow, path: Path) -> None:
     await window.open_chat(row)
     await _settle()
     _grab(path, window)
+
+
+async def _shoot_chat(window: SessionsWindow, user_name: str, path: Path) -> None:
+    """The chat `user_name`, its last messages in view."""
+    row = next(
+        r
+        for r in range(window.chat_model.rowCount())
+        if window.chat_model.chat(r).user_name == user_name
+    )
+    window.chat_table.selectRow(row)
+    await window.open_chat(row)
+    await _settle()
+    _grab(path, window)
+
+
+async def _shoot_viewer(window: SessionsWindow, path: Path) -> None:
+    """The last picture of the picture chat, opened in the picture viewer beside the window."""
+    row = next(
+        r
+        for r in range(window.chat_model.rowCount())
+        if window.chat_model.chat(r).user_name == PICTURE_CHAT
+    )
+    if window._shown_chat != window.chat_model.chat(row):
+        window.chat_table.selectRow(row)
+        await window.open_chat(row)
+    ref = _PICTURE_LINK.findall(window.messages.toHtml())[-1]
+    viewer = await window.open_picture(ref)
+    assert viewer is not None and viewer.image is not None
+    viewer.resize(620, 460)
+    viewer.move(window.x() + 340, window.y() + 160)
+    await _settle()
+    _grab(path, viewer)
+    viewer.close()
 
 
 async def _shoot_settings(out: Path, suffix: str, temp: Path) -> None:
@@ -459,12 +513,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DOCS)
     parser.add_argument("--language", choices=("en", "zh", "both"), default="both")
+    parser.add_argument("--only", nargs="+", default=[], metavar="NAME.png")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    global _only
+    _only = frozenset(args.only)
     if args.inside:
         return run_inside(args.out, args.language)
-    return run_outside(args.out, args.language)
+    return run_outside(args.out, args.language, args.only)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from server.wechat.crypto.keys import KEY_HEX_LENGTH, KeyRing
 from server.wechat.errors import DataSourceError, QueryError
 from server.wechat.export.destination import FileExistsExportError
 from server.wechat.export.engine import ExportResult, export_to_file
+from server.wechat.export.media_file import SaveProgress, save_media
 from server.wechat.export.options import (
     SUFFIXES,
     ExportError,
@@ -42,10 +43,10 @@ from server.wechat.export.options import (
     VoiceFormat,
 )
 from server.wechat.layout import DataDir, detect
-from server.wechat.media.errors import MediaError
+from server.wechat.media.errors import MediaError, MediaNotFoundError
 from server.wechat.media.image_key import ImageKey
 from server.wechat.media.refs import media_kind, media_ref
-from server.wechat.media.service import MediaService
+from server.wechat.media.service import Media, MediaService
 from server.wechat.media.thumbnail import thumbnails
 from server.wechat.media.voice import SAMPLE_RATE as VOICE_SAMPLE_RATE
 from server.wechat.model import Message, Session
@@ -93,13 +94,16 @@ __all__ = [
     "KeyFileError",
     "KeyRing",
     "Kind",
+    "Media",
     "MediaError",
     "MediaMode",
+    "MediaNotFoundError",
     "MediaService",
     "Message",
     "MessageQuery",
     "Page",
     "QueryError",
+    "SaveProgress",
     "SearchSettings",
     "ServerConfig",
     "ServerController",
@@ -127,6 +131,7 @@ __all__ = [
     "register_secret",
     "resource_path",
     "restart_needed",
+    "save_media",
     "sender_label",
     "server_version",
     "thumbnails",

@@ -238,14 +238,29 @@
 <context>
     <name>ChatMessages</name>
     <message>
-        <location filename="../../desktop/chat_messages.py" line="34"/>
+        <location filename="../../desktop/chat_messages.py" line="45"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat_messages.py" line="36"/>
+        <location filename="../../desktop/chat_messages.py" line="47"/>
         <source>Play</source>
         <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat_messages.py" line="61"/>
+        <source>(not on this computer)</source>
+        <translation>（不在这台电脑上）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat_messages.py" line="65"/>
+        <source>Save… (%1)</source>
+        <translation>保存…（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat_messages.py" line="68"/>
+        <source>Save…</source>
+        <translation>保存…</translation>
     </message>
 </context>
 <context>
@@ -526,111 +541,272 @@
     </message>
 </context>
 <context>
+    <name>MediaSaver</name>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="47"/>
+        <source>Save Picture</source>
+        <translation>保存图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="49"/>
+        <source>Save Voice Message</source>
+        <translation>保存语音消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="51"/>
+        <source>Save Video</source>
+        <translation>保存视频</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="52"/>
+        <source>Save File</source>
+        <translation>保存文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="72"/>
+        <source>Saving %1…</source>
+        <translation>正在保存 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="80"/>
+        <source>Saving %1… %2%</source>
+        <translation>正在保存 %1… %2%</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="90"/>
+        <source>Cancelled: nothing was saved.</source>
+        <translation>已取消：没有保存任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="93"/>
+        <source>Cannot save there: %1</source>
+        <translation>无法保存到该位置：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="97"/>
+        <source>The save failed: %1</source>
+        <translation>保存失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="102"/>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+</context>
+<context>
     <name>Models</name>
     <message>
-        <location filename="../../desktop/models.py" line="80"/>
+        <location filename="../../desktop/models.py" line="86"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="81"/>
+        <location filename="../../desktop/models.py" line="87"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="82"/>
+        <location filename="../../desktop/models.py" line="88"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="83"/>
+        <location filename="../../desktop/models.py" line="89"/>
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="84"/>
+        <location filename="../../desktop/models.py" line="90"/>
         <source>Remote address</source>
         <translation>远程地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="61"/>
+        <location filename="../../desktop/models.py" line="67"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="57"/>
+        <location filename="../../desktop/models.py" line="63"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="58"/>
+        <location filename="../../desktop/models.py" line="64"/>
         <source>Subscribes to no resource</source>
         <translation>未订阅任何资源</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="59"/>
+        <location filename="../../desktop/models.py" line="65"/>
         <source>Told when these resources change:</source>
         <translation>以下资源变化时通知它：</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="62"/>
+        <location filename="../../desktop/models.py" line="68"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="85"/>
+        <location filename="../../desktop/models.py" line="91"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="86"/>
+        <location filename="../../desktop/models.py" line="92"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="87"/>
+        <location filename="../../desktop/models.py" line="93"/>
         <source>First seen</source>
         <translation>首次出现</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="88"/>
+        <location filename="../../desktop/models.py" line="94"/>
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="89"/>
+        <location filename="../../desktop/models.py" line="95"/>
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="90"/>
+        <location filename="../../desktop/models.py" line="96"/>
         <source>In flight</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="91"/>
+        <location filename="../../desktop/models.py" line="97"/>
         <source>Subscriptions</source>
         <translation>订阅</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="186"/>
+        <location filename="../../desktop/models.py" line="192"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="187"/>
+        <location filename="../../desktop/models.py" line="193"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="188"/>
+        <location filename="../../desktop/models.py" line="194"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="189"/>
+        <location filename="../../desktop/models.py" line="195"/>
         <source>Preview</source>
         <translation>预览</translation>
+    </message>
+</context>
+<context>
+    <name>PictureViewer</name>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="140"/>
+        <source>Picture</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="158"/>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="160"/>
+        <source>Fit the picture to the window (Ctrl+9)</source>
+        <translation>缩放图片以适应窗口（Ctrl+9）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="162"/>
+        <source>Actual size</source>
+        <translation>实际大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="164"/>
+        <source>One pixel of the picture per pixel (Ctrl+0)</source>
+        <translation>按图片原始像素显示（Ctrl+0）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="166"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="172"/>
+        <source>Zoom out (-)</source>
+        <translation>缩小（-）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="174"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="181"/>
+        <source>Zoom in (+)</source>
+        <translation>放大（+）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="183"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="185"/>
+        <source>Copy the picture to the clipboard (Ctrl+C)</source>
+        <translation>将图片复制到剪贴板（Ctrl+C）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="187"/>
+        <source>Save As…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="191"/>
+        <source>Save the picture as it was sent (Ctrl+S)</source>
+        <translation>按发送时的原样保存图片（Ctrl+S）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="233"/>
+        <source>Picture from %1, %2</source>
+        <translation>%1 发送的图片，%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="237"/>
+        <source>Opening the picture…</source>
+        <translation>正在打开图片…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="248"/>
+        <source>the message holds no picture</source>
+        <translation>这条消息不含图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="253"/>
+        <source>This picture cannot be shown: %1</source>
+        <translation>无法显示这张图片：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="371"/>
+        <source>%1 × %2 pixels</source>
+        <translation>%1 × %2 像素</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="379"/>
+        <source>animated, %1 frames</source>
+        <translation>动图，%1 帧</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="381"/>
+        <source>animated</source>
+        <translation>动图</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/picture_viewer.py" line="392"/>
+        <source>Copied to the clipboard</source>
+        <translation>已复制到剪贴板</translation>
     </message>
 </context>
 <context>
@@ -659,154 +835,159 @@
 <context>
     <name>SessionsWindow</name>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="124"/>
+        <location filename="../../desktop/sessions_window.py" line="131"/>
         <source>Chatlog Tray</source>
         <translation>Chatlog Tray</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="131"/>
+        <location filename="../../desktop/sessions_window.py" line="138"/>
         <source>AI clients (MCP)</source>
         <translation>AI 客户端（MCP）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="132"/>
+        <location filename="../../desktop/sessions_window.py" line="139"/>
         <source>WeChat chats</source>
         <translation>微信会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="134"/>
+        <location filename="../../desktop/sessions_window.py" line="141"/>
         <source>Webhooks</source>
         <translation>Webhook</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="185"/>
+        <location filename="../../desktop/sessions_window.py" line="192"/>
         <source>Disconnect</source>
         <translation>断开连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="188"/>
+        <location filename="../../desktop/sessions_window.py" line="195"/>
         <source>Revoke access</source>
         <translation>收回授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="190"/>
+        <location filename="../../desktop/sessions_window.py" line="197"/>
         <source>Take back the selected apps&apos; keys: they are refused from their next request</source>
         <translation>收回所选应用的密钥：它们的下一个请求即被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="206"/>
+        <location filename="../../desktop/sessions_window.py" line="213"/>
         <source>Search chats by name or ID</source>
         <translation>按名称或 ID 搜索会话</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="218"/>
+        <location filename="../../desktop/sessions_window.py" line="225"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="225"/>
+        <location filename="../../desktop/sessions_window.py" line="232"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="227"/>
+        <location filename="../../desktop/sessions_window.py" line="234"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="236"/>
+        <location filename="../../desktop/sessions_window.py" line="243"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="237"/>
+        <location filename="../../desktop/sessions_window.py" line="244"/>
         <source>Save this chat as a web page, JSON or CSV</source>
         <translation>将此聊天保存为网页、JSON 或 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/sessions_window.py" line="317"/>
+        <location filename="../../desktop/sessions_window.py" line="331"/>
         <source>%n client(s) connected</source>
         <translation>
             <numerusform>已连接 %n 个客户端</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="333"/>
+        <location filename="../../desktop/sessions_window.py" line="347"/>
         <source>&lt;p&gt;&lt;b&gt;The server could not start.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Fix it in &lt;i&gt;Settings…&lt;/i&gt;, then choose &lt;i&gt;Start serving&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务无法启动。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中修正，然后选择&lt;i&gt;开始服务&lt;/i&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="338"/>
+        <location filename="../../desktop/sessions_window.py" line="352"/>
         <source>&lt;p&gt;&lt;b&gt;The server is stopped.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose &lt;i&gt;Start serving&lt;/i&gt; so that AI clients can connect.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;服务已停止。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;选择&lt;i&gt;开始服务&lt;/i&gt;，AI 客户端即可连接。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="346"/>
+        <location filename="../../desktop/sessions_window.py" line="360"/>
         <source>&lt;p&gt;&lt;b&gt;No AI client is connected yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Connect an AI client to &lt;b&gt;%1&lt;/b&gt; (Streamable HTTP) or &lt;b&gt;%2&lt;/b&gt; (SSE).&lt;/p&gt;&lt;p&gt;The tray menu&apos;s &lt;i&gt;Copy client configuration&lt;/i&gt; has ready-made settings for Claude Desktop, Cursor and Cherry Studio.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有 AI 客户端连接。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请让 AI 客户端连接 &lt;b&gt;%1&lt;/b&gt;（Streamable HTTP）或 &lt;b&gt;%2&lt;/b&gt;（SSE）。&lt;/p&gt;&lt;p&gt;托盘菜单中的&lt;i&gt;复制客户端配置&lt;/i&gt;提供 Claude Desktop、Cursor 和 Cherry Studio 的现成配置。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="405"/>
+        <location filename="../../desktop/sessions_window.py" line="419"/>
         <source>&lt;p&gt;&lt;b&gt;No chat matches “%1”.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try part of a name or an ID.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有与“%1”匹配的会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;试试名称或 ID 的一部分。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="409"/>
+        <location filename="../../desktop/sessions_window.py" line="423"/>
         <source>&lt;p&gt;&lt;b&gt;No chats found.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有找到会话。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="423"/>
+        <location filename="../../desktop/sessions_window.py" line="437"/>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Enter the database key in &lt;i&gt;Settings…&lt;/i&gt; (WeChat data, Database key).&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中输入数据库密钥（微信数据 › 数据库密钥）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="428"/>
+        <location filename="../../desktop/sessions_window.py" line="442"/>
         <source>&lt;p&gt;&lt;b&gt;The WeChat data cannot be read.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Choose the decrypted WeChat data folder in &lt;i&gt;Settings…&lt;/i&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;无法读取微信数据。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;请在&lt;i&gt;设置…&lt;/i&gt;中选择已解密的微信数据文件夹。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="438"/>
+        <location filename="../../desktop/sessions_window.py" line="452"/>
         <source>Showing the built-in demo data. Choose your WeChat data in Settings…</source>
         <translation>正在显示内置演示数据。请在“设置…”中选择你的微信数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="441"/>
+        <location filename="../../desktop/sessions_window.py" line="455"/>
         <source>Data: %1</source>
         <translation>数据：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="446"/>
+        <location filename="../../desktop/sessions_window.py" line="460"/>
         <source>Could not be read: %1</source>
         <translation>无法读取：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="461"/>
+        <location filename="../../desktop/sessions_window.py" line="475"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 条，共 %3 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="489"/>
+        <location filename="../../desktop/sessions_window.py" line="504"/>
         <source>Recent messages in %1</source>
         <translation>%1 的最近消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="498"/>
+        <location filename="../../desktop/sessions_window.py" line="513"/>
         <source>&lt;p&gt;&lt;i&gt;No messages in this chat.&lt;/i&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="540"/>
+        <location filename="../../desktop/sessions_window.py" line="582"/>
+        <source>Cannot save: %1</source>
+        <translation>无法保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sessions_window.py" line="602"/>
         <source>Opening the voice message…</source>
         <translation>正在打开语音消息…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="548"/>
+        <location filename="../../desktop/sessions_window.py" line="610"/>
         <source>Cannot play: %1</source>
         <translation>无法播放：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="563"/>
+        <location filename="../../desktop/sessions_window.py" line="625"/>
         <source>Playing %1 / %2</source>
         <translation>正在播放 %1 / %2</translation>
     </message>

@@ -1,6 +1,7 @@
-"""Files that appear whole or not at all: written under a temporary name beside the target,
-flushed to disk, then renamed over it. On an error or a cancel the temporary file (and a
-staged media folder) is removed and the target is left as it was.
+"""Files that appear whole or not at all: written under a temporary name beside the target
+(mode 600, which the file keeps), flushed to disk, then renamed over it. On an error or
+a cancel the temporary file (and a staged media folder) is removed and the target is left as
+it was. `AtomicFile` takes text (an export), `AtomicBytes` bytes (a saved media item).
 
 Every method blocks: call them off the event loop (`asyncio.to_thread`).
 """
@@ -12,22 +13,19 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any
 
 
-class AtomicFile:
-    """A text file (UTF-8, `\\n` line ends) that replaces `target` only on `commit`."""
+class _Atomic:
+    """Replaces `target` only on `commit`; `discard` removes what was written."""
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, mode: str, **options: Any) -> None:
         self.target = target
         descriptor, name = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".partial", dir=target.parent
         )
         self.temporary = Path(name)
-        self._handle: TextIO = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
-
-    def write(self, text: str) -> None:
-        self._handle.write(text)
+        self._handle: IO[Any] = os.fdopen(descriptor, mode, **options)
 
     def commit(self) -> None:
         self._handle.flush()
@@ -40,6 +38,26 @@ class AtomicFile:
             self._handle.close()
         with contextlib.suppress(FileNotFoundError):
             self.temporary.unlink()
+
+
+class AtomicFile(_Atomic):
+    """A text file (UTF-8, `\\n` line ends)."""
+
+    def __init__(self, target: Path) -> None:
+        super().__init__(target, "w", encoding="utf-8", newline="")
+
+    def write(self, text: str) -> None:
+        self._handle.write(text)
+
+
+class AtomicBytes(_Atomic):
+    """A file of bytes, such as a picture or a video copied as it is."""
+
+    def __init__(self, target: Path) -> None:
+        super().__init__(target, "wb")
+
+    def write(self, data: bytes) -> None:
+        self._handle.write(data)
 
 
 def staging_folder(final: Path) -> Path:
