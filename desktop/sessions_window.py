@@ -523,9 +523,7 @@ class SessionsWindow(QMainWindow):
         # ...and the pictures' thumbnails, decoded and shrunk on the store's worker threads.
         try:
             small = await thumbnails(self._chats.store, self._media_service(), messages)
-        except (DataSourceError, QueryError, OSError) as error:
-            # OSError: a picture Pillow opens but cannot decode (cut short) fails them all;
-            # the labels still open each picture in the viewer, which says why.
+        except (DataSourceError, QueryError) as error:
             logger.info("no thumbnails for this chat: %s", error)
             return
         if small and self._shown_chat is chat:

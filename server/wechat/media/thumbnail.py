@@ -30,17 +30,20 @@ THUMBNAIL_SIDE = 160
 def thumbnail(data: bytes, side: int = THUMBNAIL_SIDE) -> bytes | None:
     """A PNG (with transparency) or JPEG at most `side` pixels on its long side; None if the
     bytes are not a picture Pillow reads."""
+    buffer = io.BytesIO()
     try:
         image = Image.open(io.BytesIO(data))
         image.draft("RGB", (side, side))  # JPEG: decode at a fraction of the size
         image.thumbnail((side, side))
+        # Pillow decodes some pictures (a GIF) only here: a file cut short fails here too.
+        if image.mode in ("RGBA", "LA", "P") and (
+            image.mode != "P" or "transparency" in image.info
+        ):
+            image.convert("RGBA").save(buffer, "PNG")
+        else:
+            image.convert("RGB").save(buffer, "JPEG", quality=80)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         return None
-    buffer = io.BytesIO()
-    if image.mode in ("RGBA", "LA", "P") and (image.mode != "P" or "transparency" in image.info):
-        image.convert("RGBA").save(buffer, "PNG")
-    else:
-        image.convert("RGB").save(buffer, "JPEG", quality=80)
     return buffer.getvalue()
 
 

@@ -50,6 +50,14 @@ def test_bytes_that_are_no_picture_give_none() -> None:
     assert thumbnail(b"") is None
 
 
+@pytest.mark.parametrize("fmt", ["GIF", "PNG", "JPEG"])
+def test_a_picture_cut_short_gives_none_not_an_error(fmt: str) -> None:
+    whole = io.BytesIO()
+    Image.effect_noise((64, 48), 60).convert("RGB").save(whole, fmt)
+    assert thumbnail(whole.getvalue()) is not None
+    assert thumbnail(whole.getvalue()[: len(whole.getvalue()) // 2]) is None
+
+
 @pytest.mark.asyncio
 async def test_a_chats_videos_get_thumbnails_too_and_one_without_is_left_out(
     tmp_path: Path,
