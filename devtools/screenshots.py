@@ -14,6 +14,7 @@ official SDK, and grabs the X root window:
 - sessions-mcp.png / sessions-chats.png: both tabs of the sessions window;
 - sessions-chat-picture.png: a chat's picture as a thumbnail;
 - sessions-chat-files.png: a chat's file with its Save… link;
+- sessions-chat-video.png: a chat's video as the thumbnail WeChat kept, with its Save… link;
 - picture-viewer.png / picture-viewer-zh.png: that picture opened in the picture viewer;
 - tray-menu-zh.png / sessions-chats-zh.png: the same under a Chinese locale.
 
@@ -50,6 +51,7 @@ SETTLE_SECONDS = 1.2  # lets the X server and the tray host draw before a grab
 VOICE_CHAT = "wxid_bob02"
 PICTURE_CHAT = "wxid_chenjing"
 FILES_CHAT = "wxid_liuyang"  # a file among its last messages, with its Save… link
+VIDEO_CHAT = "wxid_zhangwei"  # its last message is a video
 _VOICE_LINK = re.compile(r"href=[\"']voice:([^\"']+)[\"']")
 _PICTURE_LINK = re.compile(r"href=[\"']picture:([^\"']+)[\"']")
 # The shots to write (`--only`); empty: all of them.
@@ -371,6 +373,7 @@ async def _shoot(out: Path, language: str) -> None:
             if not suffix:
                 await _shoot_picture(window, out / "sessions-chat-picture.png")
                 await _shoot_chat(window, FILES_CHAT, out / "sessions-chat-files.png")
+                await _shoot_chat(window, VIDEO_CHAT, out / "sessions-chat-video.png")
             await _shoot_viewer(window, out / f"picture-viewer{suffix}.png")
         await app.shutdown()
         del background
