@@ -27,8 +27,10 @@ def format_time(moment: datetime) -> str:
 
 
 def format_size(size: int) -> str:
-    """345 bytes, 10.0 kB, 1.2 MB: in the locale's words and digits (Qt's own table)."""
-    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
+    """345 bytes, 10.0 kB, 1.2 MB: in the locale's words and digits (Qt's own table). Powers
+    of 1000, as the "kB" says (Qt's "traditional" format divides by 1024 under the same
+    name, so a 7,000-byte file read 6.8 kB)."""
+    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
 
 
 def _tr(text: str) -> str:

@@ -9,6 +9,7 @@ from quart import Blueprint, Quart, jsonify, request
 from server.asgi import TOKEN_SCOPE_KEY
 from server.mcp.clients import ClientRegistry, Era
 from server.security import SERVER_TOKEN_NAME
+from server.web.file_body import ClosingResponse
 
 
 def create_web_app(
@@ -21,6 +22,7 @@ def create_web_app(
     otherwise any program on this computer, or any connected app with its own token, could
     end another's session, so only the desktop window can."""
     app = Quart("chatlog_tray")
+    app.response_class = ClosingResponse  # files sent are closed even for a request gone
     app.config.update(
         MAX_CONTENT_LENGTH=max_body_bytes,
         BODY_TIMEOUT=body_timeout,
