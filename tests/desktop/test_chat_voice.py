@@ -58,10 +58,10 @@ async def test_a_voice_message_plays_from_its_link_and_shows_stop_meanwhile(
     html = window.messages.toHtml()
     assert "Stop" not in html
     window.messages.anchorClicked.emit(QUrl(f"voice:{refs[-1]}"))
-    await wait_until(lambda: window.voice_player.playing == refs[-1], timeout=5)
+    await wait_until(lambda: window.voice_player.playing == refs[-1])
     assert "■ Stop" in window.messages.toHtml()
     assert window.voice_status.text().startswith("Playing 0:0")
-    await wait_until(lambda: window.voice_player.playing is None, timeout=5)
+    await wait_until(lambda: window.voice_player.playing is None)
     assert "Stop" not in window.messages.toHtml()
     assert window.voice_status.text() == ""
 

@@ -300,7 +300,7 @@ async def test_a_full_queue_answers_429_with_a_json_rpc_error_and_retry_after():
         _, other = await streamable_session(client, server.url)
         call = rpc("tools/call", {"name": "hold"}, id=1)
         held = asyncio.create_task(client.post(server.url + "/mcp", json=call, headers=headers))
-        await asyncio.wait_for(gate.entered.wait(), 5)
+        await asyncio.wait_for(gate.entered.wait(), 30)
         waiting = asyncio.create_task(
             client.post(server.url + "/mcp", json=rpc("ping", id=2), headers=other)
         )

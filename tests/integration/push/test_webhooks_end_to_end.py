@@ -148,7 +148,7 @@ async def test_a_receiver_that_failed_gets_the_message_on_a_retry(live):
         serving(live, {"url": receiver.url}) as server,
     ):
         await write_slowly(live, ["after two failures"])
-        await receiver.wait_for_messages(1, timeout=5)
+        await receiver.wait_for_messages(1)
         assert receiver.contents() == ["after two failures"] and receiver.attempts == 3
         await wait_until(lambda: server.app.webhooks.statuses()[0].delivered == 1)
         assert server.app.webhooks.statuses()[0].failed == 2
