@@ -27,7 +27,11 @@ logger = logging.getLogger(__name__)
 ACTIVATE = b"activate\n"
 ACKNOWLEDGE = b"ok\n"
 STOP = b"stop\n"  # release() wakes its own listener with this
-TIMEOUT_S = 0.5
+# Seconds a launch waits for the running instance to confirm, and the running instance waits
+# for a launch that connected to say what it wants. Both normally take milliseconds; a loaded
+# computer can take over a second, and half a second dropped the request: the window did not
+# come up. Longer only delays dropping a peer that connects and says nothing.
+TIMEOUT_S = 5.0
 
 
 def default_key() -> str:
@@ -158,7 +162,9 @@ class SingleInstance(QObject):
             if not connection.poll(TIMEOUT_S):
                 return None
             request = connection.recv_bytes(64)
-            connection.send_bytes(ACKNOWLEDGE)
-            return request
         except (OSError, EOFError):
             return None
+        # A launch that gave up waiting for this has still asked.
+        with contextlib.suppress(OSError):
+            connection.send_bytes(ACKNOWLEDGE)
+        return request

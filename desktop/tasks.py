@@ -31,7 +31,11 @@ def _finished(task: asyncio.Task[Any]) -> None:
 
 
 async def drain(timeout: float = 2.0) -> None:
-    """Wait (bounded) for the spawned tasks still running, e.g. before quitting."""
-    pending = {task for task in _running if task is not asyncio.current_task()}
+    """Wait (bounded) for the spawned tasks still running on this loop, e.g. before quitting.
+    (The app has one loop; tests have one each, and a task left on a closed one never ends.)"""
+    loop = asyncio.get_running_loop()
+    pending = {
+        task for task in _running if task is not asyncio.current_task() and task.get_loop() is loop
+    }
     if pending:
         await asyncio.wait(pending, timeout=timeout)

@@ -166,8 +166,19 @@ class VoicePlayer(QObject):
         if playback is None:
             return False
         self._timer.stop()
-        await asyncio.to_thread(playback.close)
-        self._playback = None  # only now: `playing` names a message until its device is shut
+        closing = asyncio.ensure_future(asyncio.to_thread(playback.close))
+        try:
+            await asyncio.shield(closing)
+        except asyncio.CancelledError:
+            # Given up on (a quit does not wait long for a hung sound server): the device is
+            # shut on its thread all the same, and the task is kept until it has been.
+            spawn(_settled(closing))
+            raise
+        finally:
+            # Only now: `playing` names a message until its device is shut, or until the wait
+            # for that was given up; then the player is idle, not stuck on the message.
+            if self._playback is playback:
+                self._playback = None
         return True
 
     def _tick(self) -> None:
@@ -198,6 +209,10 @@ async def _start(ref: str, pcm: bytes, sample_rate: int) -> _Playback:
     except asyncio.CancelledError:
         job.add_done_callback(_close_abandoned)
         raise
+
+
+async def _settled(job: asyncio.Future[None]) -> None:
+    await job
 
 
 def _close_abandoned(job: asyncio.Future[_Playback]) -> None:

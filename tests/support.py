@@ -22,7 +22,10 @@ from server.mcp.tools.current_time import NoArguments
 from server.serving import ServerController
 from server.wechat.store import ChatStore
 
-TIMEOUT = 5.0
+# Seconds a wait may take before the test fails. Only a bound on a hang (pytest-timeout ends
+# a test after 120 s): what is awaited normally comes in milliseconds, or within a GUI timer's
+# second, but a loaded machine can stall for seconds.
+TIMEOUT = 30.0
 ACCEPT_BOTH = "application/json, text/event-stream"
 
 

@@ -16,6 +16,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+TIMEOUT = 30.0  # seconds a wait may take: only a bound on a hang
+
 
 @dataclass
 class Received:
@@ -46,13 +48,13 @@ class Receiver:
     def contents(self) -> list[str]:
         return [message["content"] for message in self.messages]
 
-    async def wait_for_messages(self, count: int, timeout: float = 5.0) -> None:
+    async def wait_for_messages(self, count: int, timeout: float = TIMEOUT) -> None:
         async with asyncio.timeout(timeout):
             while len(self.messages) < count:
                 self._changed.clear()
                 await self._changed.wait()
 
-    async def wait_for_attempts(self, count: int, timeout: float = 5.0) -> None:
+    async def wait_for_attempts(self, count: int, timeout: float = TIMEOUT) -> None:
         async with asyncio.timeout(timeout):
             while self.attempts < count:
                 self._changed.clear()
@@ -101,4 +103,4 @@ async def webhook_receiver(**behaviour: Any) -> AsyncIterator[Receiver]:
         server.close()
         with contextlib.suppress(asyncio.CancelledError):
             server.close_clients()
-            await asyncio.wait_for(server.wait_closed(), 2)
+            await asyncio.wait_for(server.wait_closed(), TIMEOUT)

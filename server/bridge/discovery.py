@@ -26,7 +26,10 @@ from server.display import why_no_gui
 logger = logging.getLogger(__name__)
 
 DEFAULT_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
-HEALTH_TIMEOUT = 1.0
+# Seconds an app may take to answer /health and still count as running. Not shorter: an app
+# that is busy (or on a loaded computer) can take over a second, and a bridge that took it for
+# absent would start a second app.
+HEALTH_TIMEOUT = 3.0
 POLL_INTERVAL = 0.1
 
 

@@ -41,6 +41,10 @@ SESSION_HEADER = "mcp-session-id"
 VERSION_HEADER = "mcp-protocol-version"
 # Seconds the requests still running at end of input get to answer before they are dropped.
 CLOSE_GRACE = 5.0
+# Seconds the DELETE that ends the session may take at exit. It only bounds a hung server: a
+# busy one can take more than a second or two to answer, and a session left behind stays in
+# the app's client list until its idle timeout.
+END_SESSION_TIMEOUT = 5.0
 
 RequestId = str | int
 Observer = Callable[[httpx.Response | None, dict[str, Any]], None]
@@ -307,7 +311,9 @@ class Relay:
         await _cancel_all([*self._requests.values(), *self._streams])
         if self.session_id is not None:
             try:
-                await self.http.delete(self.url, headers=self._session_headers(), timeout=2.0)
+                await self.http.delete(
+                    self.url, headers=self._session_headers(), timeout=END_SESSION_TIMEOUT
+                )
             except httpx.HTTPError as error:
                 logger.info("cannot end the session: %s", _describe(error))
             self.session_id = None

@@ -27,7 +27,7 @@ import pytest_asyncio
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from desktop import voice_player
+from desktop import tasks, voice_player
 from desktop.app import DesktopApp, create_qapplication
 from desktop.autostart import XdgAutostart
 from desktop.loop import QtEventLoop
@@ -118,6 +118,9 @@ async def make_app(store: SettingsStore, autostart: XdgAutostart) -> AsyncIterat
     yield make
     for app in apps:
         await app.shutdown()
+    # The app waits 0.5 s for its background tasks at quit, so as not to hold the quit up;
+    # here they must all end before the test's loop closes, or they end on a closed loop.
+    await tasks.drain(timeout=30)
     # Widgets sit in reference cycles (slots referring to their owners). Collect them here,
     # between events, rather than letting a later collection delete a QObject in the middle
     # of Qt's dispatching to it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import miniaudio
 import pytest
 from PySide6.QtCore import QUrl
 
-from desktop import voice_player
+from desktop import app as desktop_app
+from desktop import tasks, voice_player
 from desktop.app import DesktopApp
 from desktop.sessions_window import SessionsWindow
 from devtools.demo import generate
@@ -56,10 +58,10 @@ async def test_a_voice_message_plays_from_its_link_and_shows_stop_meanwhile(
     html = window.messages.toHtml()
     assert "Stop" not in html
     window.messages.anchorClicked.emit(QUrl(f"voice:{refs[-1]}"))
-    await wait_until(lambda: window.voice_player.playing == refs[-1], timeout=5)
+    await wait_until(lambda: window.voice_player.playing == refs[-1])
     assert "■ Stop" in window.messages.toHtml()
     assert window.voice_status.text().startswith("Playing 0:0")
-    await wait_until(lambda: window.voice_player.playing is None, timeout=5)
+    await wait_until(lambda: window.voice_player.playing is None)
     assert "Stop" not in window.messages.toHtml()
     assert window.voice_status.text() == ""
 
@@ -91,12 +93,47 @@ async def test_without_sound_output_the_window_says_so(make_app, tmp_path: Path,
     assert window.voice_status.text() == "Cannot play: no sound output device could be opened"
 
 
-async def test_quitting_the_app_stops_the_voice_message(make_app, tmp_path: Path):
+async def test_quitting_the_app_stops_the_voice_message(make_app, tmp_path: Path, monkeypatch):
+    # The device is shut within the time a quit gives it (not 1 s on a stalled machine).
+    monkeypatch.setattr(desktop_app, "VOICE_STOP_TIMEOUT", 30.0)
+    closed: list[object] = []
+    close = voice_player._close
+
+    def record_close(device: miniaudio.PlaybackDevice) -> None:
+        close(device)
+        closed.append(device)
+
+    monkeypatch.setattr(voice_player, "_close", record_close)
     app = await open_chat_with_voices(make_app, tmp_path / "wechat", Layout.V4)
     await app.window.toggle_voice(voice_refs(app.window)[0])
     assert app.window.voice_player.playing is not None
     await app.shutdown()
     assert app.window.voice_player.playing is None
+    assert len(closed) == 1
+
+
+async def test_a_quit_that_gives_up_on_a_hung_sound_output_leaves_the_player_idle(
+    make_app, tmp_path: Path, monkeypatch, caplog
+):
+    released = threading.Event()
+    close = voice_player._close
+
+    def hung_close(device: miniaudio.PlaybackDevice) -> None:
+        released.wait(60)  # a sound server that does not answer
+        close(device)
+
+    monkeypatch.setattr(voice_player, "_close", hung_close)
+    monkeypatch.setattr(desktop_app, "VOICE_STOP_TIMEOUT", 0.2)
+    app = await open_chat_with_voices(make_app, tmp_path / "wechat", Layout.V4)
+    await app.window.toggle_voice(voice_refs(app.window)[0])
+    assert app.window.voice_player.playing is not None
+    try:
+        await app.shutdown()
+        assert app.window.voice_player.playing is None
+        assert "the sound output did not close within" in caplog.text
+    finally:
+        released.set()
+        await tasks.drain(timeout=30)  # the device is shut on its thread all the same
 
 
 async def test_a_message_still_opening_does_not_play_once_another_chat_is_shown(

@@ -129,7 +129,7 @@ async def _check_taken(change: str, application: Application, url: str) -> None:
     assert application.registry.max_sessions == config.max_sessions
     assert application.service.idle_timeout == config.session_idle_timeout
     assert application.sse.ping_interval == config.ping_interval
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=30) as http:
         if change == "server token":
             mcp = await http.post(url + "/mcp", headers={"authorization": f"Bearer {NEW_TOKEN}"})
             assert mcp.status_code != 401  # the new token opens the door

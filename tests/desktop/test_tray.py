@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
+from desktop import app as desktop_app
 from desktop.server_host import ServerState
 from server.config import ServerConfig
 from server.logging_setup import log_dir
@@ -149,7 +150,11 @@ async def test_sessions_and_settings_open_their_windows(make_app):
     assert app.dialog is app.open_settings()
 
 
-async def test_quit_stops_the_server_within_three_seconds(make_app):
+async def test_quit_stops_the_server_promptly(make_app, monkeypatch, caplog):
+    # The quit gives up on a server that does not stop within QUIT_TIMEOUT (3 s), which a
+    # stalled machine can reach too: a longer one here, so that only a stop that did not end
+    # by itself takes it all.
+    monkeypatch.setattr(desktop_app, "QUIT_TIMEOUT", 30.0)
     app = make_app()
     runner = asyncio.ensure_future(app.run())
     await wait_until(lambda: app.host.running)
@@ -157,7 +162,8 @@ async def test_quit_stops_the_server_within_three_seconds(make_app):
     started = loop.time()
     app.actions.quit.trigger()
     assert await runner == 0
-    assert loop.time() - started < 3
+    assert loop.time() - started < 10  # normally 0.1 s
+    assert "did not stop within" not in caplog.text
     assert not app.host.running
 
 

@@ -27,10 +27,14 @@ def start(*args: str) -> tuple[subprocess.Popen[str], str]:
     return process, line.removeprefix("listening on ").strip()
 
 
+# Seconds an exit may take: normally under one, and a hang would take until killed.
+EXIT_WITHIN = 10
+
+
 def stop(process: subprocess.Popen[str], signum: int = signal.SIGTERM) -> tuple[int, float]:
     started = time.monotonic()
     process.send_signal(signum)
-    process.communicate(timeout=10)  # also closes the pipes
+    process.communicate(timeout=30)  # also closes the pipes
     return process.returncode, time.monotonic() - started
 
 
@@ -38,20 +42,20 @@ def stop(process: subprocess.Popen[str], signum: int = signal.SIGTERM) -> tuple[
 def test_headless_prints_its_address_serves_and_exits_zero_on_a_signal(signum):
     process, url = start("--port", "0")
     try:
-        assert httpx.get(url + "/health", timeout=5).json()["status"] == "ok"
+        assert httpx.get(url + "/health", timeout=30).json()["status"] == "ok"
     finally:
         code, elapsed = stop(process, signum)
-    assert code == 0 and elapsed < 5
+    assert code == 0 and elapsed < EXIT_WITHIN
 
 
 def test_a_signal_with_an_open_stream_still_exits_cleanly_within_seconds():
     process, url = start("--port", "0")
-    with httpx.Client(timeout=10) as client, client.stream("GET", url + "/sse") as stream:
+    with httpx.Client(timeout=30) as client, client.stream("GET", url + "/sse") as stream:
         lines = stream.iter_lines()
         assert next(lines) == "event: endpoint"
         code, elapsed = stop(process)
         rest = list(lines)  # the stream ends instead of hanging
-    assert code == 0 and elapsed < 5
+    assert code == 0 and elapsed < EXIT_WITHIN
     assert all(not line or line.startswith((":", "data:")) for line in rest)
 
 
@@ -62,9 +66,9 @@ def test_a_token_from_a_file_guards_the_server_and_never_shows_in_the_process_li
     process, url = start("--port", "0", "--token-file", str(token_file))
     try:
         sessions = url + "/api/v1/mcp/sessions"
-        assert httpx.get(sessions, timeout=5).status_code == 401
+        assert httpx.get(sessions, timeout=30).status_code == 401
         authorized = {"authorization": f"Bearer {token}"}
-        assert httpx.get(sessions, headers=authorized, timeout=5).status_code == 200
+        assert httpx.get(sessions, headers=authorized, timeout=30).status_code == 200
         seen_by_others = command_line(process.pid)
         assert "--token-file" in seen_by_others
         assert token not in seen_by_others

@@ -33,7 +33,7 @@ def test_headless_serves_with_its_webhooks_listed_in_health():
         "--allow-remote-webhook",
     )
     try:
-        push = httpx.get(url + "/health", timeout=5).json()["push"]
+        push = httpx.get(url + "/health", timeout=30).json()["push"]
     finally:
         code, _elapsed = stop(process)
     assert code == 0

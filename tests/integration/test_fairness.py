@@ -31,7 +31,7 @@ async def test_a_flooding_session_is_capped_and_the_others_are_served_in_turn():
         sse_session(client, server.url, initialized=True) as (polite, _polite_stream),
     ):
         await client.post(flood, json=rpc("tools/call", {"name": "hold"}, id=1))
-        await asyncio.wait_for(gate.entered.wait(), 5)
+        await asyncio.wait_for(gate.entered.wait(), 30)
         statuses = [
             (
                 await client.post(flood, json=rpc("tools/call", {"name": "note"}, id=10 + i))

@@ -264,7 +264,7 @@ async def answer_to_a_partly_sent_body(port: int, length: int, sent: bytes) -> b
             b"Accept: application/json\r\nContent-Length: %d\r\n\r\n" % length + sent
         )
         await writer.drain()
-        answer = await asyncio.wait_for(reader.read(), 5)  # to the end: the server closes
+        answer = await asyncio.wait_for(reader.read(), 30)  # to the end: the server closes
     finally:
         writer.close()
     return answer.partition(b"\r\n\r\n")[0] + b"\r\n"

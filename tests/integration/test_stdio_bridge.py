@@ -75,8 +75,9 @@ async def test_a_handshake_era_client_reads_the_chats_and_shows_under_its_own_na
         assert not hits.is_error and hits.structured_content["messages"]
         [info] = application.registry.snapshot()
         assert (info.name, info.version, info.era) == ("Claude Desktop", "0.9.1", "handshake")
-    # End of input ended the session.
-    await wait_until(lambda: not application.registry.snapshot())
+    # End of input ended the session (the SDK gives the bridge 2 s, then 2 s after SIGTERM,
+    # and the bridge's DELETE may take up to 5 s on a slow machine).
+    await wait_until(lambda: not application.registry.snapshot(), timeout=15)
 
 
 @pytest.mark.parametrize("mode", ["2026-07-28", "auto"])
@@ -109,7 +110,7 @@ class Pipe:
         self.process.stdin.write(json.dumps(message).encode() + b"\n")
         await self.process.stdin.drain()
 
-    async def receive(self, timeout: float = 10) -> dict[str, Any]:
+    async def receive(self, timeout: float = 30) -> dict[str, Any]:
         assert self.process.stdout is not None
         line = await asyncio.wait_for(self.process.stdout.readline(), timeout)
         assert line, "the bridge closed its output"
@@ -120,7 +121,7 @@ class Pipe:
         """Close stdin; the exit status, the rest of stdout and all of stderr."""
         assert self.process.stdin is not None
         self.process.stdin.close()
-        out, err = await asyncio.wait_for(self.process.communicate(), 15)
+        out, err = await asyncio.wait_for(self.process.communicate(), 60)
         self.lines += out.splitlines(keepends=True)
         assert self.process.returncode is not None
         return self.process.returncode, out, err
@@ -146,6 +147,19 @@ async def raw_bridge(*args: str, env: dict[str, str] | None = None) -> AsyncIter
         if process.returncode is None:
             process.kill()
             await process.communicate()
+
+
+async def wait_until_accepting(port: int, timeout: float = 30) -> None:
+    async with asyncio.timeout(timeout):
+        while True:
+            try:
+                _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                await asyncio.sleep(0.02)
+                continue
+            writer.close()
+            await writer.wait_closed()
+            return
 
 
 def request(id: int | str, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -195,7 +209,7 @@ async def test_a_cancelled_2026_request_stops_its_work_and_gets_no_answer():
         raw_bridge("--url", server.url) as pipe,
     ):
         await pipe.send(modern("slow", "tools/call", name="hold", arguments={}))
-        async with asyncio.timeout(10):
+        async with asyncio.timeout(30):
             await gate.entered.wait()
         cancel = {
             "jsonrpc": "2.0",
@@ -203,7 +217,7 @@ async def test_a_cancelled_2026_request_stops_its_work_and_gets_no_answer():
             "params": {"requestId": "slow", "_meta": MODERN_META},
         }
         await pipe.send(cancel)
-        async with asyncio.timeout(10):
+        async with asyncio.timeout(30):
             await gate.cancelled.wait()  # the closed response cancelled the work
         await pipe.send(modern("next", "tools/call", name="current_time", arguments={}))
         assert (await pipe.receive())["id"] == "next"  # and "slow" was never answered
@@ -250,7 +264,7 @@ async def test_a_page_that_is_not_json_rpc_becomes_an_error_too():
     stop = asyncio.Event()
     task = asyncio.ensure_future(serve(html, config, shutdown_trigger=stop.wait))  # type: ignore[arg-type]
     try:
-        await asyncio.sleep(0.3)
+        await wait_until_accepting(port)
         async with raw_bridge("--url", f"http://127.0.0.1:{port}/mcp") as pipe:
             await pipe.send(request("x", "tools/list"))
             answer = await pipe.receive()
@@ -289,32 +303,52 @@ async def test_the_token_from_a_file_works_and_never_reaches_the_log(tmp_path: P
 # --- finding and starting the app --------------------------------------------------------
 
 
+# The bridge always also looks for an app on the default address (there is no option to look
+# elsewhere), where another app on this computer may serve, even for a moment (another
+# checkout's tests, say). These tests skip then: checked just before they run, and again
+# afterwards from what the bridge did, since such an app may come and go meanwhile.
+DEFAULT_ADDRESS = "127.0.0.1:5030"
+TAKEN = f"an app serves on {DEFAULT_ADDRESS}, where the bridge looks first"
+
+
 def default_port_taken() -> bool:
     try:
-        return httpx.get("http://127.0.0.1:5030/health", timeout=0.5).status_code == 200
+        return httpx.get(f"http://{DEFAULT_ADDRESS}/health", timeout=5).status_code == 200
     except httpx.HTTPError:
         return False
 
 
-needs_free_default = pytest.mark.skipif(
-    default_port_taken(), reason="an app already serves on 127.0.0.1:5030"
-)
+@pytest.fixture
+def free_default_port() -> None:
+    if default_port_taken():
+        pytest.skip(TAKEN)
 
 
-@needs_free_default
 async def test_the_app_not_running_is_started_headless_and_found_through_its_endpoint_file(
-    tmp_path: Path,
+    tmp_path: Path, free_default_port: None
 ):
     runtime = tmp_path / "runtime"
     env = {RUNTIME: str(runtime)}
-    params = bridge("--start-headless", "--start-port", "0", env=env)
+    # A start may take a while on a loaded machine; the time it may take is not the point.
+    params = bridge("--start-headless", "--start-port", "0", "--start-timeout", "60", env=env)
     started_pid = None
     try:
-        async with Client(params, mode="auto", client_info=CLIENT) as client:
-            published = json.loads((runtime / "endpoint.json").read_text())
-            assert set(published) == {"url", "pid"}  # nothing secret
-            started_pid = published["pid"]
-            assert "query_chat_log" in {t.name for t in (await client.list_tools()).tools}
+        found_elsewhere = False
+        try:
+            async with Client(params, mode="auto", client_info=CLIENT) as client:
+                found_elsewhere = not (runtime / "endpoint.json").exists()
+                if not found_elsewhere:
+                    published = json.loads((runtime / "endpoint.json").read_text())
+                    assert set(published) == {"url", "pid"}  # nothing secret
+                    started_pid = published["pid"]
+                    names = {t.name for t in (await client.list_tools()).tools}
+                    assert "query_chat_log" in names
+        except Exception:  # an app on the default address that wants a token, say
+            if (runtime / "endpoint.json").exists() or not default_port_taken():
+                raise
+            found_elsewhere = True
+        if found_elsewhere:
+            pytest.skip(TAKEN)
         # A second bridge finds the same app instead of starting another.
         async with Client(params, mode="legacy", client_info=CLIENT) as client:
             await client.list_tools()
@@ -322,30 +356,40 @@ async def test_the_app_not_running_is_started_headless_and_found_through_its_end
     finally:
         if started_pid is not None:
             os.kill(started_pid, signal.SIGTERM)
-    await wait_until(lambda: not (runtime / "endpoint.json").exists(), timeout=10)
+    await wait_until(lambda: not (runtime / "endpoint.json").exists(), timeout=30)
 
 
-@needs_free_default
-async def test_an_app_that_cannot_start_is_a_clear_error_and_a_nonzero_exit(tmp_path: Path):
+async def test_an_app_that_cannot_start_is_a_clear_error_and_a_nonzero_exit(
+    tmp_path: Path, free_default_port: None
+):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = str(busy.getsockname()[1])
         env = {RUNTIME: str(tmp_path / "runtime")}
-        async with raw_bridge("--start-headless", "--start-port", port, env=env) as pipe:
+        args = ("--start-headless", "--start-port", port, "--start-timeout", "30")
+        async with raw_bridge(*args, env=env) as pipe:
             code, out, err = await pipe.finish()
+    found = f"relaying to http://{DEFAULT_ADDRESS}/mcp".encode() in err
+    if code == 0 and found and b"the app is not running" not in err:  # it never tried a start
+        pytest.skip(TAKEN)
     assert code == 3 and out == b""
     assert b"cannot reach Chatlog Tray: the app exited with status 2" in err
 
 
-async def test_no_start_relays_the_failure_instead_of_starting(tmp_path: Path):
+async def test_no_start_relays_the_failure_instead_of_starting(
+    tmp_path: Path, free_default_port: None
+):
     env = {RUNTIME: str(tmp_path / "runtime")}
     async with raw_bridge("--no-start", env=env) as pipe:
         await pipe.send(modern(1, "tools/list"))
         answer = await pipe.receive()
-        if default_port_taken():
-            pytest.skip("an app already serves on 127.0.0.1:5030")
-        assert answer["error"]["code"] == -32000
+        unreachable = answer.get("error", {}).get("code") == -32000
+        # Answered, and not by an app it started (that would have published its endpoint).
+        started = (tmp_path / "runtime").exists()
+        if not (unreachable or started) and ("result" in answer or default_port_taken()):
+            pytest.skip(TAKEN)
+        assert unreachable, answer
         await pipe.finish()
     assert not (tmp_path / "runtime").exists()
 

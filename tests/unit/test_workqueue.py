@@ -138,7 +138,7 @@ async def test_a_failing_job_is_logged_and_does_not_stop_the_pool(caplog):
 
     queue.submit("a", boom)
     queue.submit("a", fine)
-    await asyncio.wait_for(done.wait(), 5)
+    await asyncio.wait_for(done.wait(), 30)
     assert "failed" in caplog.text
     await queue.close()
 

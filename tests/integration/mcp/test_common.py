@@ -56,7 +56,7 @@ async def test_a_full_queue_on_sse_says_when_to_retry():
         sse_session(client, server.url, initialized=True) as (endpoint, _reader),
     ):
         await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
-        await asyncio.wait_for(gate.entered.wait(), 5)
+        await asyncio.wait_for(gate.entered.wait(), 30)
         await client.post(endpoint, json=rpc("ping", id=3))
         refused = await client.post(endpoint, json=rpc("ping", id=4))
         gate.release.set()

@@ -228,12 +228,12 @@ async def test_a_cancelled_request_stops_its_tool_and_gets_no_answer():
         sse_session(client, server.url, initialized=True) as (endpoint, reader),
     ):
         await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
-        await asyncio.wait_for(gate.entered.wait(), 5)
+        await asyncio.wait_for(gate.entered.wait(), 30)
         await client.post(
             endpoint,
             json=rpc("notifications/cancelled", {"requestId": 2, "reason": "user"}, id=None),
         )
-        await asyncio.wait_for(gate.cancelled.wait(), 5)
+        await asyncio.wait_for(gate.cancelled.wait(), 30)
         await client.post(endpoint, json=rpc("ping", id=3))
         assert (await reader.next_message())["id"] == 3  # nothing came for id 2
         [info] = server.app.registry.snapshot()
@@ -252,14 +252,14 @@ async def test_a_cancelled_streamable_request_ends_its_post_without_an_answer():
                 server.url + "/mcp", json=rpc("tools/call", {"name": "hold"}, id=7), headers=headers
             )
         )
-        await asyncio.wait_for(gate.entered.wait(), 5)
+        await asyncio.wait_for(gate.entered.wait(), 30)
         cancel = await client.post(
             server.url + "/mcp",
             headers=headers,
             json=rpc("notifications/cancelled", {"requestId": 7}, id=None),
         )
         assert cancel.status_code == 202
-        response = await asyncio.wait_for(held, 5)
+        response = await asyncio.wait_for(held, 30)
         assert response.status_code == 202 and response.content == b""
         assert gate.cancelled.is_set()
 
@@ -272,7 +272,7 @@ async def test_a_reused_request_id_in_flight_is_an_invalid_request():
         sse_session(client, server.url, initialized=True) as (endpoint, reader),
     ):
         await client.post(endpoint, json=rpc("tools/call", {"name": "hold"}, id=2))
-        await asyncio.wait_for(gate.entered.wait(), 5)
+        await asyncio.wait_for(gate.entered.wait(), 30)
         await client.post(endpoint, json=rpc("ping", id=2))
         assert (await reader.next_message())["error"]["code"] == -32600
         gate.release.set()

@@ -274,18 +274,20 @@ async def test_idle_sessions_expire_and_then_get_404():
 
 
 async def test_a_session_with_an_open_stream_does_not_expire():
-    async with (
-        running_server(session_idle_timeout=0.05, ping_interval=0.02) as server,
-        httpx.AsyncClient() as client,
-    ):
+    # Quiet for longer than the idle timeout by setting the clock back, and swept directly: a
+    # real short timeout would let a stalled machine expire the session before its stream opens.
+    async with running_server() as server, httpx.AsyncClient() as client:
+        registry, idle_timeout = server.app.registry, server.app.config.session_idle_timeout
         session_id, headers = await streamable_session(client, server.url)
-        session = server.app.registry.get(session_id)
+        other_id, _ = await streamable_session(client, server.url)
+        session, other = registry.get(session_id), registry.get(other_id)
         async with client.stream("GET", server.url + "/mcp", headers=headers) as stream:
             await wait_until(lambda: session.stream is not None)
-            reader = SseReader(stream)
-            for _ in range(5):  # several expiry periods pass
-                await reader.next_ping()
-            assert server.app.registry.get(session_id) is session
+            session.last_activity_monotonic -= idle_timeout + 60
+            other.last_activity_monotonic -= idle_timeout + 60
+            assert registry.sweep(idle_timeout) == 1  # the one without a stream
+            assert registry.get(session_id) is session and registry.get(other_id) is None
+            assert stream.status_code == 200
 
 
 async def test_a_full_queue_answers_429_with_a_json_rpc_error_and_retry_after():
@@ -298,7 +300,7 @@ async def test_a_full_queue_answers_429_with_a_json_rpc_error_and_retry_after():
         _, other = await streamable_session(client, server.url)
         call = rpc("tools/call", {"name": "hold"}, id=1)
         held = asyncio.create_task(client.post(server.url + "/mcp", json=call, headers=headers))
-        await asyncio.wait_for(gate.entered.wait(), 5)
+        await asyncio.wait_for(gate.entered.wait(), 30)
         waiting = asyncio.create_task(
             client.post(server.url + "/mcp", json=rpc("ping", id=2), headers=other)
         )

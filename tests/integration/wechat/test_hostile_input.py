@@ -131,10 +131,15 @@ async def test_tool_arguments_that_are_not_an_object_are_invalid_params() -> Non
             assert answer["error"]["code"] == -32602
 
 
+# Seconds /health may take while hostile work runs: it normally answers within 0.15 s, as the
+# work runs on worker threads; on the loop, a regex bomb would hold it up for ever.
+HEALTH_WITHIN = 5.0
+
+
 async def health_latencies_while(url: str, work: asyncio.Future[Any]) -> list[float]:
     """Poll /health until `work` is done; the seconds each answer took."""
     latencies = []
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with httpx.AsyncClient(timeout=30) as client:
         while not work.done():
             started = time.monotonic()
             response = await client.get(url + "/health")
@@ -154,10 +159,10 @@ async def test_a_regex_bomb_answers_at_once_and_health_keeps_answering(bomb: str
         api = asyncio.ensure_future(client.get(url + "/api/v1/chatlog", params={"keyword": bomb}))
         both = asyncio.gather(tool, api)
         latencies = await health_latencies_while(url, both)
-        answer, response = await asyncio.wait_for(both, 10)
+        answer, response = await asyncio.wait_for(both, 30)
     assert "result" in answer and not answer["result"].get("isError")
     assert response.status_code == 200
-    assert max(latencies) < 2.0
+    assert max(latencies) < HEALTH_WITHIN
 
 
 @pytest.fixture(scope="module")
@@ -181,11 +186,11 @@ async def test_a_query_over_its_time_budget_ends_with_a_clear_error_while_health
             api = asyncio.ensure_future(client.get(url + "/api/v1/chatlog", params=arguments))
             both = asyncio.gather(tool, api)
             latencies = await health_latencies_while(url, both)
-            answer, response = await asyncio.wait_for(both, 10)
+            answer, response = await asyncio.wait_for(both, 30)
     finally:
         await store.close()
     assert answer["result"]["isError"]
     assert "more than 0.3 s" in answer["result"]["content"][0]["text"]
     assert response.status_code == 400
     assert json.loads(response.text)["error"]["code"] == "query_timeout"
-    assert latencies and max(latencies) < 2.0
+    assert latencies and max(latencies) < HEALTH_WITHIN

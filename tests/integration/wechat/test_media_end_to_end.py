@@ -196,7 +196,8 @@ async def test_the_http_route_serves_voice_as_ogg_opus_when_asked(data, layout, 
     async with serving(data[layout].root) as url, mcp_client(url) as client:
         voices = [item for item in await media_items(client) if item["type"] == 34]
         assert len(voices) == len(fixtures.voices) > 0
-        async with httpx.AsyncClient(base_url=url) as http:
+        # Not httpx's 5 s: the server runs ffmpeg for each, which a loaded machine can stall.
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
             for item in voices:
                 ref = item["media_ref"]
                 response = await http.get(f"/api/v1/media/{ref}", params={"format": "ogg"})

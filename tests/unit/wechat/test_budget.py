@@ -65,7 +65,7 @@ def test_sqlite_interrupts_a_runaway_statement_when_time_is_up(
     started = time.monotonic()
     with QueryBudget(0.1).running(), pytest.raises(sqlite3.OperationalError, match="interrupt"):
         connection.execute(RUNAWAY_SQL).fetchone()
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # not hours (normally 0.1 s)
 
 
 def test_sqlite_interrupts_a_statement_cancelled_from_another_thread(
@@ -76,7 +76,7 @@ def test_sqlite_interrupts_a_statement_cancelled_from_another_thread(
     started = time.monotonic()
     with budget.running(), pytest.raises(sqlite3.OperationalError, match="interrupt"):
         connection.execute(RUNAWAY_SQL).fetchone()
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # not hours, nor the budget's hour (normally 0.1 s)
 
 
 def test_the_connection_is_usable_after_an_interruption(connection: sqlite3.Connection) -> None:
@@ -117,7 +117,8 @@ async def test_a_cancelled_query_frees_its_worker_thread(big_store_dir: Path) ->
             query.cancel()
         started = time.monotonic()
         page = await store.sessions(limit=1)  # needs a free worker thread
-        assert page.items and time.monotonic() - started < 0.5
+        # Not held up by the cancelled queries, which would run for their hour (normally 20 ms).
+        assert page.items and time.monotonic() - started < 5
     finally:
         await store.close()
 
@@ -133,7 +134,7 @@ async def test_closing_the_store_stops_running_queries(big_store_dir: Path) -> N
     await asyncio.sleep(0.05)
     started = time.monotonic()
     await store.close()
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 5  # not the queries' hour (normally 20 ms)
     for query in queries:
         with pytest.raises(Exception, match="closed"):
             await query

@@ -29,7 +29,8 @@ def test_catastrophic_patterns_finish_at_once_on_a_long_text(bomb: str) -> None:
     text = "a" * 200_000 + "x" * 200_000
     started = time.monotonic()
     KeywordPattern(bomb).search(text)
-    assert time.monotonic() - started < 1.0  # Python's re takes longer than the universe
+    # Normally 1 ms; Python's re would take longer than the universe.
+    assert time.monotonic() - started < 10
 
 
 @pytest.mark.parametrize(
@@ -71,4 +72,4 @@ def test_a_megabyte_keyword_is_refused_or_compiled_within_bounds() -> None:
     except InvalidKeywordError as error:
         assert "pattern too large" in str(error)
         assert len(str(error)) < 500  # the keyword is not echoed whole
-    assert time.monotonic() - started < 5.0
+    assert time.monotonic() - started < 10  # normally 0.2 s
