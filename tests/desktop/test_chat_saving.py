@@ -23,6 +23,7 @@ from server.wechat.export import media_file
 from server.wechat.media.refs import media_kind, media_ref
 from server.wechat.media.service import MediaService
 from server.wechat.model import Layout, Message
+from tests.desktop.chat_pane import open_chat_named
 from tests.desktop.save_dialogs import answer_save_dialog, open_save_dialogs
 from tests.mp3_frames import mpeg2_layer3_frames
 from tests.support import wait_until
@@ -68,13 +69,7 @@ async def show_chat_with(make_app, root: Path, kind: str, before_opening=None) -
         before_opening(root)
     app = make_app(ServerConfig(port=0, data_dir=root), serve=False)
     window = app.window
-    await window.reload_chats()
-    row = next(
-        r
-        for r in range(window.chat_model.rowCount())
-        if window.chat_model.chat(r).user_name == chat
-    )
-    await window.open_chat(row)
+    await open_chat_named(window, chat)
     return Shown(app, root, media)
 
 

@@ -17,6 +17,7 @@ from server.config import ServerConfig
 from server.wechat.media.refs import media_kind
 from server.wechat.media.thumbnail import THUMBNAIL_SIDE
 from server.wechat.model import Layout
+from tests.desktop.chat_pane import open_chat_named
 
 pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
 
@@ -31,13 +32,7 @@ async def test_the_recent_pictures_of_a_chat_show_as_thumbnails(make_app, tmp_pa
     chat = Counter(talker for talker, _ in media.images).most_common(1)[0][0]
     app = make_app(ServerConfig(port=0, data_dir=root, image_key=IMAGE_KEY), serve=False)
     window = app.window
-    await window.reload_chats()
-    row = next(
-        r
-        for r in range(window.chat_model.rowCount())
-        if window.chat_model.chat(r).user_name == chat
-    )
-    await window.open_chat(row)
+    await open_chat_named(window, chat)
     recent = await app.chats.recent_messages(chat)
     pictures = sum(1 for message in recent if media_kind(message) == "image")
     assert pictures > 0

@@ -21,6 +21,7 @@ from devtools.demo import generate
 from devtools.demo.media import write_media
 from server.config import ServerConfig
 from server.wechat.model import Layout
+from tests.desktop.chat_pane import open_chat_named
 from tests.support import wait_until
 
 pytestmark = [pytest.mark.desktop, pytest.mark.asyncio]
@@ -35,13 +36,7 @@ async def open_chat_with_voices(make_app, root: Path, layout: Layout) -> Desktop
     chat = voices.most_common(1)[0][0]
     app = make_app(ServerConfig(port=0, data_dir=root), serve=False)
     window = app.window
-    await window.reload_chats()
-    row = next(
-        r
-        for r in range(window.chat_model.rowCount())
-        if window.chat_model.chat(r).user_name == chat
-    )
-    await window.open_chat(row)
+    await open_chat_named(window, chat)
     return app
 
 

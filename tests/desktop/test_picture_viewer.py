@@ -26,6 +26,7 @@ from server.wechat.media.image_key import ImageKey
 from server.wechat.media.refs import media_kind, media_ref
 from server.wechat.media.service import MediaService
 from server.wechat.model import Layout
+from tests.desktop.chat_pane import open_chat_named
 from tests.desktop.save_dialogs import answer_save_dialog, open_save_dialogs
 from tests.support import wait_until
 
@@ -67,13 +68,7 @@ async def show_chat_with_pictures(
     chat = Counter(talker for talker, _ in media.images).most_common(1)[0][0]
     app = make_app(ServerConfig(port=0, data_dir=root, image_key=image_key), serve=False)
     window = app.window
-    await window.reload_chats()
-    row = next(
-        r
-        for r in range(window.chat_model.rowCount())
-        if window.chat_model.chat(r).user_name == chat
-    )
-    await window.open_chat(row)
+    await open_chat_named(window, chat)
     return Shown(app, root, chat, media)
 
 
