@@ -20,7 +20,8 @@ _FOLDERS = {
     "image": QStandardPaths.StandardLocation.PicturesLocation,
     "video": QStandardPaths.StandardLocation.MoviesLocation,
 }
-_NAME_LIMIT = 120  # characters; file systems allow 255 bytes, and UTF-8 takes up to 4 each
+# Bytes of UTF-8 in a suggested name: file systems allow 255 per name (Chinese takes 3 each).
+_NAME_BYTES = 200
 
 
 def start_folder(kind: str) -> Path:
@@ -36,16 +37,18 @@ def start_folder(kind: str) -> Path:
 def safe_file_name(name: str, fallback: str = "media") -> str:
     """`name` (a file's title from a message: anyone's input) as a name of one file in the
     folder chosen, never a path elsewhere: no separators, control characters or leading
-    dots, and not too long (the extension is kept)."""
+    dots, and not too long for a file system (`_NAME_BYTES` of UTF-8; the extension is
+    kept)."""
     cleaned = "".join(
         "_" if ch in '/\\:*?"<>|' or unicodedata.category(ch).startswith("C") else ch for ch in name
     ).strip(" .")
-    if len(cleaned) > _NAME_LIMIT:
+    if len(cleaned.encode()) > _NAME_BYTES:
         stem, dot, suffix = cleaned.rpartition(".")
-        if dot and 0 < len(suffix) <= 10:
-            cleaned = stem[: _NAME_LIMIT - len(suffix) - 1].rstrip(" .") + "." + suffix
-        else:
-            cleaned = cleaned[:_NAME_LIMIT].rstrip(" .")
+        if not (dot and 0 < len(suffix) <= 10):
+            stem, suffix = cleaned, ""
+        ending = "." + suffix if suffix else ""
+        room = _NAME_BYTES - len(ending.encode())
+        cleaned = stem.encode()[:room].decode(errors="ignore").rstrip(" .") + ending
     return cleaned or fallback
 
 

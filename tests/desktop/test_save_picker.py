@@ -27,9 +27,12 @@ def test_control_characters_and_an_empty_name_are_not_kept():
     assert safe_file_name(" . ") == "media"
 
 
-def test_a_long_name_is_cut_but_keeps_its_extension():
+def test_a_long_name_is_cut_to_what_a_file_system_takes_but_keeps_its_extension():
     name = safe_file_name("季度报告" * 100 + ".pdf")
-    assert len(name) <= 120 and name.endswith("季度报告.pdf")
+    assert len(name.encode()) <= 200 and name.startswith("季度报告") and name.endswith(".pdf")
+    assert len(safe_file_name("a" * 300).encode()) == 200
+    # A cut never splits a character: 2 bytes of a 3-byte one are dropped whole.
+    assert safe_file_name("x" + "报" * 100).encode().decode() == "x" + "报" * 66
 
 
 def test_a_picture_starts_in_the_pictures_folder_when_there_is_one(

@@ -15,6 +15,14 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
+# Of the target's name in a temporary one: file systems allow 255 bytes per name, and 60
+# characters of UTF-8 (Chinese takes 3 bytes each) leave room for the random part.
+_NAME_KEPT = 60
+
+
+def _prefix(target: Path) -> str:
+    return f".{target.name[:_NAME_KEPT]}."
+
 
 class _Atomic:
     """Replaces `target` only on `commit`; `discard` removes what was written."""
@@ -22,7 +30,7 @@ class _Atomic:
     def __init__(self, target: Path, mode: str, **options: Any) -> None:
         self.target = target
         descriptor, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+            prefix=_prefix(target), suffix=".partial", dir=target.parent
         )
         self.temporary = Path(name)
         self._handle: IO[Any] = os.fdopen(descriptor, mode, **options)
@@ -62,7 +70,7 @@ class AtomicBytes(_Atomic):
 
 def staging_folder(final: Path) -> Path:
     """A new empty folder beside `final` to fill before it is renamed to `final`."""
-    return Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent))
+    return Path(tempfile.mkdtemp(prefix=_prefix(final), suffix=".partial", dir=final.parent))
 
 
 def move_into_place(staging: Path, final: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -46,7 +46,9 @@ async def save_media(
         OSError: the source could not be read or the file written (nothing is left behind).
     """
     target = await asyncio.to_thread(check_destination, out, data_dir, replace)
-    file = await asyncio.to_thread(atomic.AtomicBytes, target)
+    file = await _finished_or_undone(
+        asyncio.to_thread(atomic.AtomicBytes, target), lambda made: made.discard()
+    )
     try:
         if media.data is not None:
             await asyncio.to_thread(file.write, media.data)
@@ -65,7 +67,7 @@ async def save_media(
         await asyncio.shield(committing)
     except asyncio.CancelledError:
         try:
-            await committing
+            await _unstoppable(committing)
         except BaseException:
             await _discard(file)
             raise
@@ -82,14 +84,9 @@ async def save_media(
 async def _copy(
     source: Path, file: atomic.AtomicBytes, size: int, progress: SaveProgress | None
 ) -> None:
-    opening = asyncio.ensure_future(asyncio.to_thread(source.open, "rb"))
-    try:
-        handle: BinaryIO = await asyncio.shield(opening)
-    except asyncio.CancelledError:
-        # Cancelled while the file opened: close it once open, or it would stay open.
-        with contextlib.suppress(OSError):
-            await asyncio.to_thread((await opening).close)
-        raise
+    handle: BinaryIO = await _finished_or_undone(
+        asyncio.to_thread(source.open, "rb"), lambda opened: opened.close()
+    )
     try:
         done = 0
         while chunk := await asyncio.to_thread(handle.read, CHUNK):
@@ -99,6 +96,29 @@ async def _copy(
                 progress(done, max(size, done))
     finally:
         await asyncio.shield(asyncio.to_thread(handle.close))
+
+
+async def _finished_or_undone[T](work: Awaitable[T], undo: Callable[[T], object]) -> T:
+    """The result of `work`, which runs on a thread and makes something that must not be
+    left behind (an open file, a temporary file). Cancelled meanwhile, the thread still
+    finishes; what it made is then undone, on a thread, before the cancel goes on."""
+    running = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(running)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            made = await _unstoppable(running)
+            await _unstoppable(asyncio.ensure_future(asyncio.to_thread(undo, made)))
+        raise
+
+
+async def _unstoppable[T](running: asyncio.Future[T]) -> T:
+    """`running`'s result, waited for through any further cancel: the caller is already
+    handling one, and must not go on (remove a file, say) while the thread still works."""
+    while not running.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(running)
+    return running.result()
 
 
 async def _discard(file: atomic.AtomicBytes) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from server.wechat.export import media_file
+from server.wechat.export import atomic, media_file
 from server.wechat.export.destination import FileExistsExportError
 from server.wechat.export.media_file import save_media
 from server.wechat.export.options import ExportError
@@ -99,6 +101,42 @@ async def test_a_cancelled_copy_leaves_nothing_behind(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert listing(tmp_path) == []
+
+
+async def test_a_save_cancelled_while_its_temporary_file_is_made_leaves_nothing_behind(
+    store: ChatStore,
+    media: MediaService,
+    export_data: ExportData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made = threading.Event()
+
+    class SlowToMake(atomic.AtomicBytes):
+        def __init__(self, target: Path) -> None:
+            super().__init__(target)
+            made.set()
+            time.sleep(0.3)  # the cancel arrives while the thread is still here
+
+    monkeypatch.setattr(atomic, "AtomicBytes", SlowToMake)
+    picture = await first_of_kind(store, media, "image")
+    task = asyncio.ensure_future(save_media(picture, tmp_path / "p.png", export_data.root))
+    await asyncio.to_thread(made.wait, 10)
+    assert listing(tmp_path) != []  # the temporary file exists now
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert listing(tmp_path) == []
+
+
+async def test_a_long_chinese_title_is_saved_under_its_own_name(
+    store: ChatStore, media: MediaService, export_data: ExportData, tmp_path: Path
+) -> None:
+    picture = await first_of_kind(store, media, "image")
+    # 244 bytes of UTF-8: a file system takes it, but not with 18 more for a temporary name.
+    name = "季度报告" * 20 + ".png"
+    written = await save_media(picture, tmp_path / name, export_data.root)
+    assert listing(tmp_path) == [name] and written.read_bytes() == picture.data
 
 
 async def test_a_failed_copy_keeps_the_file_it_would_have_replaced(
