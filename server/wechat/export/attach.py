@@ -26,6 +26,7 @@ from server.wechat.model import Message
 
 # ffmpeg processes encoding Ogg voice at once: they mostly wait on their own start-up.
 OGG_ENCODERS = max(2, min(4, os.cpu_count() or 1))
+_CHECK_EVERY = 0.1  # seconds between looks at the budget while an encode runs
 
 # What an <img> shows in every browser; TIFF and BMP pictures are linked, not shown.
 _BROWSER_PICTURES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
@@ -123,13 +124,23 @@ def attachments(
                 found.append(attachment(media, data_dir, pool, message, voice_format, folder))
         for index, future in encoding.items():
             try:
-                found[index] = _attach(future.result(), folder)
+                found[index] = _attach(_result_unless_stopped(future), folder)
             except MediaError as error:
                 found[index] = Attachment("voice", note=str(error))
     finally:
         if encoders is not None:
             encoders.shutdown(cancel_futures=True)  # after a cancel: no encode left queued
     return found
+
+
+def _result_unless_stopped(future: Future[Media]) -> Media:
+    """`future`'s result; a cancel or the time budget running out stops the wait."""
+    while True:
+        budget.check()
+        try:
+            return future.result(timeout=_CHECK_EVERY)
+        except TimeoutError:
+            continue
 
 
 def _attach(item: Media, folder: MediaFolder | None) -> Attachment:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
+
 import pytest
 
 from server.wechat.connections import ConnectionPool
+from server.wechat.export import attach
 from server.wechat.export.attach import Attachment, attachment, attachments
 from server.wechat.layout import DataDir
 from server.wechat.media import ffmpeg
 from server.wechat.media.refs import media_kind
-from server.wechat.media.service import MediaService
+from server.wechat.media.service import Media, MediaService, encode_voice
 from server.wechat.model import Message
 from server.wechat.query import MessageQuery
 from server.wechat.store import ChatStore
@@ -72,3 +77,40 @@ async def test_ogg_voice_that_cannot_be_encoded_is_a_note_in_its_own_place(
             assert item is not None and not item.src and "needs ffmpeg" in item.note
         elif media_kind(message) == "image":
             assert item is not None and item.src.startswith("data:image/")
+
+
+async def test_a_cancel_stops_a_page_that_waits_for_its_ogg_encodes(
+    store: ChatStore,
+    media: MediaService,
+    export_data: ExportData,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(ffmpeg.ENV_FFMPEG, FFMPEG)
+    encoded: list[str] = []
+    first = threading.Event()
+
+    def slow_encode(message: Message, pcm: bytes, form: str) -> Media:
+        first.set()
+        time.sleep(0.5)  # an ffmpeg slow to start
+        encoded.append(form)
+        return encode_voice(message, pcm, form)
+
+    monkeypatch.setattr(attach, "encode_voice", slow_encode)
+    voices = [m for m in await chat_messages(store, export_data.chat) if media_kind(m) == "voice"]
+    page = (voices * 20)[:20]
+    ended = threading.Event()
+
+    def job(data_dir: DataDir, pool: ConnectionPool) -> list[Found]:
+        try:
+            return attachments(media, data_dir, pool, page, "ogg", None)
+        finally:
+            ended.set()
+
+    running = asyncio.ensure_future(store.run_on_data(job))
+    await asyncio.to_thread(first.wait, 10)
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    await asyncio.to_thread(ended.wait, 30)
+    # Only the encodes already running finished; the rest were never started.
+    assert 0 < len(encoded) <= attach.OGG_ENCODERS < len(page)
