@@ -90,8 +90,10 @@ def message_html(
     if thumbnail is not None:
         encoded = base64.b64encode(thumbnail).decode("ascii")
         image = f"<img src='data:{_mime(thumbnail)};base64,{encoded}'>"
-        if ref is not None:
-            # A video's thumbnail (when there is one) saves it: the app plays no videos.
+        missing = stored is not None and stored.missing is not None
+        if ref is not None and not missing:
+            # A video's thumbnail (when there is one) saves it: the app plays no videos. A
+            # video not on this computer (WeChat often keeps only the thumbnail) links nowhere.
             image = _link(PICTURE_SCHEME if kind == "image" else SAVE_SCHEME, ref, image)
         picture = f"<br>{image}"
     return (

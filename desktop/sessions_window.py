@@ -515,7 +515,7 @@ class SessionsWindow(QMainWindow):
         self._shown_messages = messages
         self._show_messages(follow_end=True)
         # Then whether the videos and files are on this computer, and their sizes (quick:
-        # they are found, not read)...
+        # they are found and measured, not read)...
         stored = await find_stored(self._media_service(), messages)
         if stored and self._shown_chat is chat:
             self._shown_stored = stored

@@ -2,7 +2,8 @@
 sessions window shows beside their Save… links before anything is clicked.
 
 `MediaService.fetch` finds a video or a file and measures it without reading it (only its
-first bytes, for the type), so looking up a page of messages is quick; it runs on the store's
+first bytes, for the type, and a video's thumbnail of tens of kB), so looking up a page of
+messages is quick; it runs on the store's
 worker threads like every other media lookup.
 """
 

@@ -195,7 +195,7 @@ async def test_showing_another_chat_clears_what_the_last_save_said(make_app, tmp
     assert window.save_status.text() == "" and window.save_status.isHidden()
 
 
-async def test_a_video_thumbnail_saves_the_video_and_a_picture_thumbnail_opens_it(
+async def test_a_video_thumbnail_saves_the_video_unless_the_video_is_not_here(
     make_app, tmp_path: Path
 ):
     shown = await show_chat_with(make_app, tmp_path / "wechat", "video")
@@ -206,6 +206,9 @@ async def test_a_video_thumbnail_saves_the_video_and_a_picture_thumbnail_opens_i
     assert re.search(rf"<a href='save:{ref}'><img src='data:image/png;base64,", page)
     assert page.count(f"href='save:{ref}'") == 2  # the link after the label, and the picture
     assert f"picture:{ref}" not in page
+    # WeChat kept the thumbnail but not the video: the thumbnail shows, and links nowhere.
+    gone = messages_html([video], {ref: PNG}, None, {ref: Stored(missing="not here")})
+    assert "<img src='data:image/png;base64," in gone and f"save:{ref}" not in gone
 
 
 async def test_quitting_the_app_mid_copy_leaves_no_file_behind(

@@ -12,6 +12,7 @@ wrong, unknown format) is an `isError` result saying what to do.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import Callable
 from typing import Literal
@@ -60,7 +61,8 @@ def media_tools(media: MediaService, base_url: Callable[[], str]) -> list[Tool]:
         if item.kind == "image":
             assert item.data is not None
             try:
-                fitted = fit_for_model(item.data, item.mime)
+                # Pillow's decode and resize take a photo tens of ms: off the event loop.
+                fitted = await asyncio.to_thread(fit_for_model, item.data, item.mime)
             except MediaError as error:
                 raise ToolError(str(error)) from error
             info.update(
@@ -97,7 +99,7 @@ def media_tools(media: MediaService, base_url: Callable[[], str]) -> list[Tool]:
         }
         note = f"{item.kind} {info['ref']}: {item.name}, {item.mime}, {item.size} bytes, at {uri}"
         content: list[JsonObject] = [{"type": "text", "text": note}, link]
-        thumbnail = _thumbnail_block(item.thumbnail) if item.thumbnail is not None else None
+        thumbnail = await _thumbnail_block(item.thumbnail) if item.thumbnail is not None else None
         if thumbnail is not None:
             block, width, height = thumbnail
             info.update(
@@ -127,7 +129,7 @@ async def _thumbnail_only(media: MediaService, ref: str, why: str) -> ToolResult
         thumbnail = await media.fetch_thumbnail(ref)
     except (MediaError, QueryError, DataSourceError):
         return None
-    found = _thumbnail_block(thumbnail)
+    found = await _thumbnail_block(thumbnail)
     if found is None:
         return None
     block, width, height = found
@@ -144,13 +146,13 @@ async def _thumbnail_only(media: MediaService, ref: str, why: str) -> ToolResult
     return ToolResult([{"type": "text", "text": note}, block], structured=info)
 
 
-def _thumbnail_block(thumbnail: Media) -> tuple[JsonObject, int, int] | None:
+async def _thumbnail_block(thumbnail: Media) -> tuple[JsonObject, int, int] | None:
     """A video's thumbnail as an image block, with its size as WeChat kept it; None when it
     cannot be read (the video is then sent without it, as one WeChat kept none of)."""
     if thumbnail.data is None:
         return None
     try:
-        fitted = fit_for_model(thumbnail.data, thumbnail.mime)
+        fitted = await asyncio.to_thread(fit_for_model, thumbnail.data, thumbnail.mime)
     except MediaError:
         return None
     block = _blob("image", fitted.data, fitted.mime)
