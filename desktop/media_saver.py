@@ -41,6 +41,7 @@ class MediaSaver(QObject):
         self._last_folder: Path | None = None  # where the previous save went
         self._asking = False  # a save dialog is open: a second click does not open another
         self._writing: set[asyncio.Task[Any]] = set()  # the saves under way, for `stop`
+        self._stopped = False  # the app is quitting: no save starts any more
 
     def _title(self, kind: str) -> str:
         if kind == "image":
@@ -56,6 +57,7 @@ class MediaSaver(QObject):
         Returns the file written, or None (cancelled, refused or failed: `report` says which).
         """
         if self._asking:
+            report(self.tr("A save dialog is already open."))
             return None
         self._asking = True
         try:
@@ -66,6 +68,8 @@ class MediaSaver(QObject):
             out = await ask_save_path(parent, self._title(media.kind), folder / name)
         finally:
             self._asking = False
+        if self._stopped:
+            return None  # the app quit while the dialog was open: nothing starts now
         if out is None:
             report("")
             return None
@@ -105,6 +109,7 @@ class MediaSaver(QObject):
     async def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Cancel the saves still writing (the app is quitting): each removes what it wrote,
         rather than leave a file half-written behind when the process ends."""
+        self._stopped = True
         writing = set(self._writing)
         for task in writing:
             task.cancel()

@@ -543,52 +543,57 @@
 <context>
     <name>MediaSaver</name>
     <message>
-        <location filename="../../desktop/media_saver.py" line="47"/>
+        <location filename="../../desktop/media_saver.py" line="48"/>
         <source>Save Picture</source>
         <translation>保存图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/media_saver.py" line="49"/>
+        <location filename="../../desktop/media_saver.py" line="50"/>
         <source>Save Voice Message</source>
         <translation>保存语音消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/media_saver.py" line="51"/>
+        <location filename="../../desktop/media_saver.py" line="52"/>
         <source>Save Video</source>
         <translation>保存视频</translation>
     </message>
     <message>
-        <location filename="../../desktop/media_saver.py" line="52"/>
+        <location filename="../../desktop/media_saver.py" line="53"/>
         <source>Save File</source>
         <translation>保存文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/media_saver.py" line="72"/>
+        <location filename="../../desktop/media_saver.py" line="60"/>
+        <source>A save dialog is already open.</source>
+        <translation>已有一个保存对话框打开。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/media_saver.py" line="76"/>
         <source>Saving %1…</source>
         <translation>正在保存 %1…</translation>
     </message>
     <message>
-        <location filename="../../desktop/media_saver.py" line="80"/>
+        <location filename="../../desktop/media_saver.py" line="84"/>
         <source>Saving %1… %2%</source>
         <translation>正在保存 %1… %2%</translation>
     </message>
     <message>
-        <location filename="../../desktop/media_saver.py" line="90"/>
+        <location filename="../../desktop/media_saver.py" line="94"/>
         <source>Cancelled: nothing was saved.</source>
         <translation>已取消：没有保存任何文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/media_saver.py" line="93"/>
+        <location filename="../../desktop/media_saver.py" line="97"/>
         <source>Cannot save there: %1</source>
         <translation>无法保存到该位置：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/media_saver.py" line="97"/>
+        <location filename="../../desktop/media_saver.py" line="101"/>
         <source>The save failed: %1</source>
         <translation>保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/media_saver.py" line="102"/>
+        <location filename="../../desktop/media_saver.py" line="106"/>
         <source>Saved to %1</source>
         <translation>已保存到 %1</translation>
     </message>
@@ -596,107 +601,107 @@
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../desktop/models.py" line="86"/>
+        <location filename="../../desktop/models.py" line="88"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="87"/>
+        <location filename="../../desktop/models.py" line="89"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="88"/>
+        <location filename="../../desktop/models.py" line="90"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="89"/>
+        <location filename="../../desktop/models.py" line="91"/>
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="90"/>
+        <location filename="../../desktop/models.py" line="92"/>
         <source>Remote address</source>
         <translation>远程地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="67"/>
+        <location filename="../../desktop/models.py" line="69"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="63"/>
+        <location filename="../../desktop/models.py" line="65"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="64"/>
+        <location filename="../../desktop/models.py" line="66"/>
         <source>Subscribes to no resource</source>
         <translation>未订阅任何资源</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="65"/>
+        <location filename="../../desktop/models.py" line="67"/>
         <source>Told when these resources change:</source>
         <translation>以下资源变化时通知它：</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="68"/>
+        <location filename="../../desktop/models.py" line="70"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="91"/>
+        <location filename="../../desktop/models.py" line="93"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="92"/>
+        <location filename="../../desktop/models.py" line="94"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="93"/>
+        <location filename="../../desktop/models.py" line="95"/>
         <source>First seen</source>
         <translation>首次出现</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="94"/>
+        <location filename="../../desktop/models.py" line="96"/>
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="95"/>
+        <location filename="../../desktop/models.py" line="97"/>
         <source>Requests</source>
         <translation>请求数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="96"/>
+        <location filename="../../desktop/models.py" line="98"/>
         <source>In flight</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="97"/>
+        <location filename="../../desktop/models.py" line="99"/>
         <source>Subscriptions</source>
         <translation>订阅</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="192"/>
+        <location filename="../../desktop/models.py" line="194"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="193"/>
+        <location filename="../../desktop/models.py" line="195"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="194"/>
+        <location filename="../../desktop/models.py" line="196"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/models.py" line="195"/>
+        <location filename="../../desktop/models.py" line="197"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -972,22 +977,22 @@
         <translation>&lt;p&gt;&lt;i&gt;此会话中没有消息。&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="582"/>
+        <location filename="../../desktop/sessions_window.py" line="580"/>
         <source>Cannot save: %1</source>
         <translation>无法保存：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="602"/>
+        <location filename="../../desktop/sessions_window.py" line="600"/>
         <source>Opening the voice message…</source>
         <translation>正在打开语音消息…</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="610"/>
+        <location filename="../../desktop/sessions_window.py" line="608"/>
         <source>Cannot play: %1</source>
         <translation>无法播放：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/sessions_window.py" line="625"/>
+        <location filename="../../desktop/sessions_window.py" line="623"/>
         <source>Playing %1 / %2</source>
         <translation>正在播放 %1 / %2</translation>
     </message>

@@ -226,3 +226,16 @@ async def test_quitting_the_app_mid_copy_leaves_no_file_behind(
     assert saving.cancelled()
     assert everything(folder) == []
     assert window.save_status.text() == "Cancelled: nothing was saved."
+
+
+async def test_a_second_save_while_a_dialog_is_open_says_so(make_app, tmp_path: Path):
+    shown = await show_chat_with(make_app, tmp_path / "wechat", "file")
+    window = shown.app.window
+    first, *others = shown.refs("file")
+    asking = asyncio.ensure_future(window.save_media(first))
+    await wait_until(lambda: len(open_save_dialogs(window)) == 1)
+    assert await window.save_media(others[0] if others else first) is None
+    assert window.save_status.text() == "A save dialog is already open."
+    assert len(open_save_dialogs(window)) == 1
+    await answer_save_dialog(window, None)
+    assert await asking is None
