@@ -212,6 +212,10 @@ class ChatSessionsModel(_RowsModel[Session]):
     def chat(self, row: int) -> Session:
         return self._rows[row]
 
+    def row_of(self, user_name: str) -> int | None:
+        """The row of the chat `user_name` on this page, or None."""
+        return next((r for r, chat in enumerate(self._rows) if chat.user_name == user_name), None)
+
     def set_rows(self, rows: list[Session]) -> None:
         self.beginResetModel()
         self._rows = list(rows)

@@ -358,11 +358,7 @@ async def _shoot(out: Path, language: str) -> None:
             window.tabs.setCurrentIndex(1)
             await window.reload_chats()
             # A chat whose last messages hold a voice message, shown playing.
-            row = next(
-                r
-                for r in range(window.chat_model.rowCount())
-                if window.chat_model.chat(r).user_name == VOICE_CHAT
-            )
+            row = _row_of(window, VOICE_CHAT)
             window.chat_table.selectRow(row)
             await window.open_chat(row)
             await _settle()
@@ -379,13 +375,15 @@ async def _shoot(out: Path, language: str) -> None:
         del background
 
 
+def _row_of(window: SessionsWindow, user_name: str) -> int:
+    row = window.chat_model.row_of(user_name)
+    assert row is not None, f"the demo has no chat {user_name} on the first page"
+    return row
+
+
 async def _shoot_picture(window: SessionsWindow, path: Path) -> None:
     """A chat whose last messages hold a picture, its thumbnail in view."""
-    row = next(
-        r
-        for r in range(window.chat_model.rowCount())
-        if window.chat_model.chat(r).user_name == PICTURE_CHAT
-    )
+    row = _row_of(window, PICTURE_CHAT)
     from PySide6.QtWidgets import QSplitter
 
     window.resize(1000, 820)
@@ -400,11 +398,7 @@ async def _shoot_picture(window: SessionsWindow, path: Path) -> None:
 
 async def _shoot_chat(window: SessionsWindow, user_name: str, path: Path) -> None:
     """The chat `user_name`, its last messages in view."""
-    row = next(
-        r
-        for r in range(window.chat_model.rowCount())
-        if window.chat_model.chat(r).user_name == user_name
-    )
+    row = _row_of(window, user_name)
     window.chat_table.selectRow(row)
     await window.open_chat(row)
     await _settle()
@@ -413,11 +407,7 @@ async def _shoot_chat(window: SessionsWindow, user_name: str, path: Path) -> Non
 
 async def _shoot_viewer(window: SessionsWindow, path: Path) -> None:
     """The last picture of the picture chat, opened in the picture viewer beside the window."""
-    row = next(
-        r
-        for r in range(window.chat_model.rowCount())
-        if window.chat_model.chat(r).user_name == PICTURE_CHAT
-    )
+    row = _row_of(window, PICTURE_CHAT)
     if window._shown_chat != window.chat_model.chat(row):
         window.chat_table.selectRow(row)
         await window.open_chat(row)
